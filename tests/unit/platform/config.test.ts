@@ -1,0 +1,119 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ConfigError, ENV_NAMES, loadConfig } from '../../../src/platform/config/index.ts';
+import { tempDir } from '../../helpers/process.ts';
+
+const cwd = tempDir();
+
+function problemsOf(env: Record<string, string>): Record<string, string> {
+  try {
+    loadConfig({ env, cwd });
+  } catch (error) {
+    if (error instanceof ConfigError)
+      return Object.fromEntries(error.problems.map((p) => [p.name, p.message]));
+    throw error;
+  }
+  return {};
+}
+
+test('defaults serve on the documented ports with no other server', () => {
+  const config = loadConfig({ env: {}, cwd });
+  assert.is(config.grpcPort, 50051);
+  assert.is(config.httpPort, 8080);
+  assert.is(config.host, '0.0.0.0');
+  assert.is(config.env, 'development');
+  assert.is(config.databaseUrl, undefined);
+  assert.is(config.redisUrl, undefined);
+  assert.is(config.dataDir, `${cwd}/data`);
+  assert.equal(config.corsOrigins, ['*']);
+  assert.is(config.logLevel, 'info');
+});
+
+const invalid: [string, Record<string, string>, string, RegExp][] = [
+  ['port that is not a number', { HCS_GRPC_PORT: 'abc' }, 'HCS_GRPC_PORT', /TCP port 0-65535, got "abc"/],
+  ['port out of range', { HCS_HTTP_PORT: '70000' }, 'HCS_HTTP_PORT', /TCP port/],
+  ['negative port', { HCS_GRPC_PORT: '-1' }, 'HCS_GRPC_PORT', /TCP port/],
+  ['unknown environment', { HCS_ENV: 'staging' }, 'HCS_ENV', /development, production, test/],
+  ['unknown log level', { HCS_LOG_LEVEL: 'verbose' }, 'HCS_LOG_LEVEL', /fatal, error, warn, info/],
+  ['database URL of another scheme', { HCS_DATABASE_URL: 'mysql://x/y' }, 'HCS_DATABASE_URL', /postgres/],
+  ['database URL that is not a URL', { HCS_DATABASE_URL: 'not a url' }, 'HCS_DATABASE_URL', /expected a URL/],
+  ['redis URL of another scheme', { HCS_REDIS_URL: 'http://localhost' }, 'HCS_REDIS_URL', /redis:/],
+  ['admin name with spaces', { HCS_ADMIN_USERNAME: 'bad name' }, 'HCS_ADMIN_USERNAME', /letters, digits/],
+  ['zero drain time', { HCS_SHUTDOWN_TIMEOUT_MS: '0' }, 'HCS_SHUTDOWN_TIMEOUT_MS', /positive integer/],
+  ['production without a secret', { HCS_ENV: 'production' }, 'HCS_SECRET_KEY', /required in production/],
+  [
+    'production with the default secret',
+    { HCS_ENV: 'production', HCS_SECRET_KEY: 'changeme' },
+    'HCS_SECRET_KEY',
+    /too weak/,
+  ],
+  [
+    'production with a short secret',
+    { HCS_ENV: 'production', HCS_SECRET_KEY: 'abcdefgh' },
+    'HCS_SECRET_KEY',
+    /at least 32/,
+  ],
+];
+
+for (const [name, env, variable, message] of invalid) {
+  test(`rejects ${name}, naming ${variable}`, () => {
+    const problems = problemsOf(env);
+    assert.ok(problems[variable], `expected a problem for ${variable}, got ${JSON.stringify(problems)}`);
+    assert.match(problems[variable] ?? '', message);
+  });
+}
+
+test('reports every bad variable at once', () => {
+  const problems = problemsOf({
+    HCS_GRPC_PORT: 'x',
+    HCS_HTTP_PORT: 'y',
+    HCS_LOG_LEVEL: 'loud',
+    HCS_ENV: 'qa',
+  });
+  assert.equal(Object.keys(problems).sort(), ['HCS_ENV', 'HCS_GRPC_PORT', 'HCS_HTTP_PORT', 'HCS_LOG_LEVEL']);
+});
+
+test('an empty variable counts as unset', () => {
+  const config = loadConfig({ env: { HCS_REDIS_URL: '', HCS_GRPC_PORT: '' }, cwd });
+  assert.is(config.redisUrl, undefined);
+  assert.is(config.grpcPort, 50051);
+});
+
+test('production accepts a long random secret', () => {
+  const config = loadConfig({
+    env: { HCS_ENV: 'production', HCS_SECRET_KEY: 'q7Vb2mXk9LpR4tWz8NcY3hJd6FsG1aEu0' },
+    cwd,
+  });
+  assert.is(config.env, 'production');
+});
+
+test('reads a .env file, and the real environment wins over it', async () => {
+  const { writeFileSync } = await import('node:fs');
+  const dir = tempDir();
+  writeFileSync(`${dir}/.env`, 'HCS_GRPC_PORT=6000\nHCS_HTTP_PORT=6001\n# comment\n');
+  const config = loadConfig({ env: { HCS_HTTP_PORT: '7001' }, cwd: dir });
+  assert.is(config.grpcPort, 6000);
+  assert.is(config.httpPort, 7001);
+});
+
+test('lists every documented variable', () => {
+  for (const name of [
+    'HCS_GRPC_PORT',
+    'HCS_HTTP_PORT',
+    'HCS_HOST',
+    'HCS_DATA_DIR',
+    'HCS_DATABASE_URL',
+    'HCS_REDIS_URL',
+    'HCS_SECRET_KEY',
+    'HCS_ADMIN_USERNAME',
+    'HCS_ADMIN_PASSWORD',
+    'HCS_SERVICE_API_KEYS',
+    'HCS_CORS_ORIGINS',
+    'HCS_LOG_LEVEL',
+    'HCS_ENV',
+  ]) {
+    assert.ok((ENV_NAMES as string[]).includes(name), name);
+  }
+});
+
+test.run();
