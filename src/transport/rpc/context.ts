@@ -1,0 +1,112 @@
+import type { Logger } from '../../platform/log/index.ts';
+import { ANONYMOUS, type Principal } from './policy.ts';
+import type { ProcedureInfo } from './procedure.ts';
+
+/** Read access to the request's headers (HTTP) or metadata (gRPC), names lower-case. */
+export interface RequestHeaders {
+  get(name: string): string | undefined;
+}
+
+/**
+ * A key for a request-scoped value that no built-in field covers, with its type and default.
+ * Services define their own keys instead of putting untyped values on the context.
+ */
+export interface ContextKey<T> {
+  readonly id: symbol;
+  readonly defaultValue: T;
+}
+
+/** Creates a typed context key. */
+export function createContextKey<T>(defaultValue: T, description: string): ContextKey<T> {
+  return { id: Symbol(description), defaultValue };
+}
+
+/** Request-scoped values set by interceptors and read by procedures, by typed key. */
+export class ContextValues {
+  readonly #values = new Map<symbol, unknown>();
+
+  get<T>(key: ContextKey<T>): T {
+    return this.#values.has(key.id) ? (this.#values.get(key.id) as T) : key.defaultValue;
+  }
+
+  set<T>(key: ContextKey<T>, value: T): this {
+    this.#values.set(key.id, value);
+    return this;
+  }
+}
+
+/**
+ * Everything a procedure may know about its call, the same on both transports. Transports
+ * create it; interceptors fill `requestId`, `log` and `principal` before the procedure runs.
+ */
+export interface CallContext {
+  readonly procedure: ProcedureInfo;
+  readonly transport: 'grpc' | 'http';
+  /** The client's address, `ip:port` or `unknown`. */
+  readonly peer: string;
+  readonly requestHeaders: RequestHeaders;
+  /** Sent to the client as response metadata (gRPC) or headers (HTTP `Grpc-Metadata-*`). */
+  readonly responseHeaders: Map<string, string>;
+  /** Sent after the response: gRPC trailers, HTTP `Grpc-Metadata-*` headers. */
+  readonly responseTrailers: Map<string, string>;
+  /** Aborted when the client cancels or goes away, the deadline passes, or the server stops. */
+  readonly signal: AbortSignal;
+  /** When the call must be done, as epoch milliseconds; undefined means no deadline. */
+  deadline: number | undefined;
+  /** Set by the request-id interceptor: the client's `x-request-id` or a new UUID. */
+  requestId: string;
+  /** A logger whose lines carry the request id and the method (made on first use). */
+  readonly log: Logger;
+  /** The authenticated caller, set by the auth interceptor. */
+  principal: Principal;
+  readonly values: ContextValues;
+}
+
+/** What a transport knows when a call arrives. */
+export interface CallContextInit {
+  procedure: ProcedureInfo;
+  transport: 'grpc' | 'http';
+  peer: string;
+  requestHeaders: RequestHeaders;
+  signal: AbortSignal;
+  deadline: number | undefined;
+  /** The process logger; the call's logger is its child. */
+  logger: Logger;
+}
+
+/** Creates the context of one call; the request id is filled in by the chain. */
+export function createCallContext(init: CallContextInit): CallContext {
+  return new CallContextImpl(init);
+}
+
+class CallContextImpl implements CallContext {
+  readonly procedure: ProcedureInfo;
+  readonly transport: 'grpc' | 'http';
+  readonly peer: string;
+  readonly requestHeaders: RequestHeaders;
+  readonly responseHeaders = new Map<string, string>();
+  readonly responseTrailers = new Map<string, string>();
+  readonly signal: AbortSignal;
+  readonly values = new ContextValues();
+  deadline: number | undefined;
+  requestId = '';
+  principal: Principal = ANONYMOUS;
+  readonly #logger: Logger;
+  #log: Logger | undefined;
+
+  constructor(init: CallContextInit) {
+    this.procedure = init.procedure;
+    this.transport = init.transport;
+    this.peer = init.peer;
+    this.requestHeaders = init.requestHeaders;
+    this.signal = init.signal;
+    this.deadline = init.deadline;
+    this.#logger = init.logger;
+  }
+
+  // pino's child() costs more than the rest of a fast call, and most calls never log.
+  get log(): Logger {
+    this.#log ??= this.#logger.child({ requestId: this.requestId, method: this.procedure.path });
+    return this.#log;
+  }
+}

@@ -1,0 +1,50 @@
+export { type ChainOptions, createChain } from './chain.ts';
+export {
+  type CallContext,
+  type CallContextInit,
+  type ContextKey,
+  ContextValues,
+  createCallContext,
+  createContextKey,
+  type RequestHeaders,
+} from './context.ts';
+export {
+  assertEveryMethodHasPolicy,
+  type Contract,
+  type ContractMethod,
+  DESCRIPTOR_SET_URL,
+  HCS_PACKAGE,
+  loadContract,
+} from './contract.ts';
+export { applyInterceptors, type Interceptor, isAsyncIterable, observeStream } from './interceptor.ts';
+export {
+  type Authenticator,
+  type Credentials,
+  REQUEST_ID_HEADER,
+  readCredentials,
+} from './interceptors/index.ts';
+export {
+  ANONYMOUS,
+  authorize,
+  type CredentialKind,
+  type Policy,
+  type Principal,
+  type Refusal,
+} from './policy.ts';
+export type {
+  Invoke,
+  MethodDefinition,
+  MethodImplementation,
+  MethodKind,
+  Procedure,
+  ProcedureInfo,
+  ServiceImplementation,
+} from './procedure.ts';
+export {
+  createProcedureTable,
+  defineService,
+  type ProcedureTable,
+  type ProcedureTableOptions,
+  type ServiceDefinition,
+  type ServiceRegistration,
+} from './procedure-table.ts';

@@ -1,0 +1,89 @@
+import { AppError, Code, PlatformReason } from '../../../platform/errors/index.ts';
+import type { CallContext } from '../context.ts';
+import type { Interceptor } from '../interceptor.ts';
+import { ANONYMOUS, authorize, type Principal } from '../policy.ts';
+
+/** The credentials a caller presented, read from headers or metadata. */
+export type Credentials =
+  | { kind: 'none' }
+  | { kind: 'access_token'; token: string }
+  | { kind: 'api_key'; key: string };
+
+/**
+ * Turns presented credentials into a principal, or throws UNAUTHENTICATED for credentials that
+ * do not verify. Implemented by the auth service.
+ */
+export type Authenticator = (credentials: Credentials, ctx: CallContext) => Promise<Principal>;
+
+/** Options of {@link authInterceptor}. */
+export interface AuthInterceptorOptions {
+  /**
+   * Verifies credentials. Undefined means authentication is not configured yet: every caller
+   * is treated as the anonymous principal and no policy is enforced (the policy is still read,
+   * and a method without one is refused at start).
+   */
+  authenticate?: Authenticator;
+}
+
+/** Reads the credentials of a call: `authorization: Bearer …` first, then `x-api-key`. */
+export function readCredentials(ctx: CallContext): Credentials {
+  const authorization = ctx.requestHeaders.get('authorization');
+  if (authorization !== undefined) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (match?.[1] === undefined) {
+      throw new AppError(
+        Code.UNAUTHENTICATED,
+        PlatformReason.UNAUTHENTICATED,
+        'the authorization header must be "Bearer <token>"',
+      );
+    }
+    return { kind: 'access_token', token: match[1] };
+  }
+  const apiKey = ctx.requestHeaders.get('x-api-key');
+  if (apiKey !== undefined && apiKey !== '') return { kind: 'api_key', key: apiKey };
+  return { kind: 'none' };
+}
+
+/**
+ * Enforces the method's `(hcs.v1.policy)`: public methods pass; others need credentials that
+ * verify (UNAUTHENTICATED otherwise) and a principal the policy admits (PERMISSION_DENIED).
+ */
+export function authInterceptor(options: AuthInterceptorOptions = {}): Interceptor {
+  const { authenticate } = options;
+  return (next) =>
+    async function guard(input, ctx) {
+      const policy = ctx.procedure.policy;
+      if (policy.public || authenticate === undefined) {
+        ctx.principal = ANONYMOUS;
+        return next(input, ctx);
+      }
+      const credentials = readCredentials(ctx);
+      if (credentials.kind === 'none') {
+        throw new AppError(
+          Code.UNAUTHENTICATED,
+          PlatformReason.UNAUTHENTICATED,
+          'this method needs a bearer token or an API key',
+        );
+      }
+      const principal = await authenticate(credentials, ctx);
+      const refusal = authorize(policy, principal);
+      if (refusal?.kind === 'unauthenticated') {
+        throw new AppError(
+          Code.UNAUTHENTICATED,
+          PlatformReason.UNAUTHENTICATED,
+          'this method needs a bearer token or an API key',
+        );
+      }
+      if (refusal !== undefined) {
+        const message =
+          refusal.kind === 'role'
+            ? `${ctx.procedure.path} needs one of the roles ${refusal.needed.join(', ')}`
+            : `${ctx.procedure.path} needs the scopes ${refusal.missing.join(', ')}`;
+        throw new AppError(Code.PERMISSION_DENIED, PlatformReason.PERMISSION_DENIED, message, {
+          metadata: { method: ctx.procedure.path },
+        });
+      }
+      ctx.principal = principal;
+      return next(input, ctx);
+    };
+}

@@ -1,0 +1,51 @@
+import { AppError, Code, PlatformReason } from '../../../platform/errors/index.ts';
+import type { Interceptor } from '../interceptor.ts';
+
+/**
+ * Settles a call with DEADLINE_EXCEEDED when its deadline passes, or CANCELLED when the client
+ * goes away, instead of letting the caller wait for work nobody will read. The procedure sees
+ * the cancellation through `ctx.signal` (the transport aborts it) and should stop its work.
+ */
+export function deadlineInterceptor(): Interceptor {
+  return (next) =>
+    function enforceDeadline(input, ctx) {
+      if (ctx.signal.aborted) return Promise.reject(abortError(ctx.signal));
+      const remaining = ctx.deadline === undefined ? undefined : ctx.deadline - Date.now();
+      if (remaining !== undefined && remaining <= 0) return Promise.reject(deadlineError());
+      const pending = next(input, ctx);
+      return new Promise((resolve, reject) => {
+        const timer =
+          remaining === undefined ? undefined : setTimeout(() => reject(deadlineError()), remaining);
+        const onAbort = () => reject(abortError(ctx.signal));
+        ctx.signal.addEventListener('abort', onAbort, { once: true });
+        const settle = () => {
+          clearTimeout(timer);
+          ctx.signal.removeEventListener('abort', onAbort);
+        };
+        pending.then(
+          (output) => {
+            settle();
+            resolve(output);
+          },
+          (error: unknown) => {
+            settle();
+            reject(error);
+          },
+        );
+      });
+    };
+}
+
+function abortError(signal: AbortSignal): AppError {
+  return signal.reason instanceof AppError
+    ? signal.reason
+    : new AppError(Code.CANCELLED, PlatformReason.CANCELLED, 'the call was cancelled');
+}
+
+function deadlineError(): AppError {
+  return new AppError(
+    Code.DEADLINE_EXCEEDED,
+    PlatformReason.DEADLINE_EXCEEDED,
+    'the deadline passed before the call finished',
+  );
+}

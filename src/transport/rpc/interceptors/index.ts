@@ -1,0 +1,11 @@
+export {
+  type Authenticator,
+  type AuthInterceptorOptions,
+  authInterceptor,
+  type Credentials,
+  readCredentials,
+} from './auth.ts';
+export { deadlineInterceptor } from './deadline.ts';
+export { errorInterceptor } from './errors.ts';
+export { loggingInterceptor } from './logging.ts';
+export { REQUEST_ID_HEADER, requestIdInterceptor } from './request-id.ts';

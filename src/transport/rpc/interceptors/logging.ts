@@ -1,0 +1,55 @@
+import { performance } from 'node:perf_hooks';
+import { AppError, Code, codeToName } from '../../../platform/errors/index.ts';
+import type { Logger } from '../../../platform/log/index.ts';
+import type { CallContext } from '../context.ts';
+import { type Interceptor, isAsyncIterable, observeStream } from '../interceptor.ts';
+
+/**
+ * Logs each call when it ends: `debug` for success (a busy box would drown in per-call lines
+ * at `info`), `warn` for a client's mistake, `error` with the cause's stack for INTERNAL and
+ * other server faults. Streams are logged when the stream ends, not when it starts.
+ */
+export function loggingInterceptor(logger: Logger): Interceptor {
+  return (next) =>
+    async function logCall(input, ctx) {
+      const started = performance.now();
+      try {
+        const output = await next(input, ctx);
+        if (!isAsyncIterable(output)) {
+          logEnd(logger, ctx, started, undefined);
+          return output;
+        }
+        return observeStream(output, { onDone: (error) => logEnd(logger, ctx, started, error) });
+      } catch (error) {
+        logEnd(logger, ctx, started, error);
+        throw error;
+      }
+    };
+}
+
+const SERVER_FAULTS = new Set<number>([Code.INTERNAL, Code.UNKNOWN, Code.DATA_LOSS, Code.UNAVAILABLE]);
+
+function logEnd(logger: Logger, ctx: CallContext, started: number, error: unknown): void {
+  if (error === undefined) {
+    if (logger.isLevelEnabled('debug')) {
+      ctx.log.debug({ code: 'OK', ms: round(performance.now() - started) }, 'call finished');
+    }
+    return;
+  }
+  const appError = AppError.from(error);
+  const fields = {
+    code: codeToName(appError.code),
+    reason: appError.reason,
+    ms: round(performance.now() - started),
+    principal: ctx.principal.subject,
+  };
+  if (SERVER_FAULTS.has(appError.code)) {
+    ctx.log.error({ ...fields, err: appError.cause ?? appError }, `call failed: ${appError.message}`);
+  } else if (logger.isLevelEnabled('warn')) {
+    ctx.log.warn(fields, `call failed: ${appError.message}`);
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
