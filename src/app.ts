@@ -1,0 +1,117 @@
+import { mkdirSync } from 'node:fs';
+import type { Config } from './platform/config/index.ts';
+import type { Logger } from './platform/log/index.ts';
+import { createServiceRegistrations } from './services/index.ts';
+import { createHttpServer } from './transport/gateway/index.ts';
+import { createGrpcServer } from './transport/grpc/index.ts';
+import {
+  assertEveryMethodHasPolicy,
+  createChain,
+  createProcedureTable,
+  loadContract,
+  type ServiceRegistration,
+} from './transport/rpc/index.ts';
+
+/** Options of {@link createApp}. */
+export interface AppOptions {
+  config: Config;
+  logger: Logger;
+  /** The services to serve. Default: every hcs service as implemented so far. */
+  services?: ServiceRegistration[];
+}
+
+/** The ports the process listens on once started. */
+export interface AppAddresses {
+  grpcPort: number;
+  httpPort: number;
+}
+
+/** One running hcs: start it once, close it once. */
+export interface App {
+  start(): Promise<AppAddresses>;
+  /** Graceful stop: refuse new work, drain in-flight calls for up to the configured time, close. */
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: config → platform → services → transports. Nothing else wires
+ * components together, so this file is the map of the process.
+ */
+export function createApp(options: AppOptions): App {
+  const { config, logger } = options;
+  const contract = loadContract();
+  assertEveryMethodHasPolicy(contract);
+
+  const procedures = createProcedureTable({
+    contract,
+    services: options.services ?? createServiceRegistrations(),
+    interceptors: createChain({ logger }),
+  });
+  logger.warn('authentication is not configured yet: every caller is treated as anonymous');
+
+  const grpc = createGrpcServer({ contract, procedures, logger });
+  const http = createHttpServer({
+    logger,
+    readiness: () => [
+      {
+        name: 'grpc',
+        ok: grpc.health.get('') === 'SERVING',
+        detail: grpc.health.get('').toLowerCase(),
+      },
+    ],
+  });
+
+  return {
+    async start() {
+      mkdirSync(config.dataDir, { recursive: true });
+      const grpcPort = await grpc.listen(config.host, config.grpcPort);
+      const httpPort = await http.listen(config.host, config.httpPort);
+      grpc.health.setAll('SERVING');
+      logger.info(
+        {
+          grpcPort,
+          httpPort,
+          host: config.host,
+          methods: procedures.procedures.length,
+          implemented: procedures.procedures.filter((p) => p.implemented).length,
+        },
+        'hcs is serving',
+      );
+      return { grpcPort, httpPort };
+    },
+    async close() {
+      logger.info({ drainMs: config.shutdownTimeoutMs }, 'shutting down: draining in-flight calls');
+      http.drain();
+      const [drained] = await Promise.all([
+        grpc.close(config.shutdownTimeoutMs),
+        http.close(config.shutdownTimeoutMs),
+      ]);
+      logger.info({ drained }, 'hcs stopped');
+    },
+  };
+}
+
+/**
+ * Runs an app as a process: start it, serve until SIGTERM or SIGINT, then close it gracefully.
+ * A second signal exits at once. Resolves to the process exit code: 0 after a clean stop,
+ * 1 when the app could not start.
+ */
+export async function runUntilSignal(app: App, logger: Logger): Promise<number> {
+  try {
+    await app.start();
+  } catch (error) {
+    logger.fatal({ err: error }, 'hcs could not start');
+    await app.close().catch(() => undefined);
+    return 1;
+  }
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  logger.info({ signal }, 'signal received');
+  const forceExit = () => process.exit(1);
+  process.once('SIGTERM', forceExit);
+  process.once('SIGINT', forceExit);
+  await app.close();
+  return 0;
+}

@@ -1,0 +1,142 @@
+#!/usr/bin/env node
+/**
+ * The `hcs` command line: parse the arguments, then hand over to the app. Exit codes:
+ * 0 success, 1 a failed check or a crash, 2 a usage or configuration error.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { createApp, runUntilSignal } from './app.ts';
+import { ConfigError, loadConfig } from './platform/config/index.ts';
+import { createLogger } from './platform/log/index.ts';
+import { probeHealth } from './transport/grpc/index.ts';
+
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+const HELP: Record<string, string> = {
+  main: `hcs ${VERSION} — edge gRPC control plane
+
+Usage: hcs <command> [options]
+
+Commands:
+  serve     Serve gRPC (HCS_GRPC_PORT) and HTTP (HCS_HTTP_PORT) until SIGTERM/SIGINT
+  health    Ask a running server's grpc.health.v1.Health; exit 0 if SERVING, 1 if not
+
+Options:
+  -h, --help     Show help (also: hcs <command> --help)
+  -v, --version  Show the version
+
+Configuration comes from HCS_* environment variables and an optional .env file;
+see README.md for the full list.`,
+  serve: `Usage: hcs serve
+
+Starts the gRPC server (reflection and health included) and the HTTP server.
+Configuration is read from HCS_* variables; every invalid one is reported at once
+and the process exits with status 2 without opening a port. SIGTERM or SIGINT
+drains in-flight calls for up to HCS_SHUTDOWN_TIMEOUT_MS, then exits 0.`,
+  health: `Usage: hcs health [--target host:port] [--service name] [--timeout ms]
+
+Calls grpc.health.v1.Health/Check. Exit 0 when the status is SERVING, 1 otherwise
+(not serving, unreachable, timed out). Used by the Docker HEALTHCHECK.
+
+Options:
+  --target   Server address. Default 127.0.0.1:$HCS_GRPC_PORT (50051)
+  --service  Service to check, e.g. hcs.v1.DeviceService. Default: the whole server
+  --timeout  Milliseconds to wait. Default 3000`,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    const topic = command === 'help' ? rest[0] : undefined;
+    process.stdout.write(`${HELP[topic ?? 'main'] ?? HELP.main}\n`);
+    return 0;
+  }
+  if (command === '-v' || command === '--version') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    const text = HELP[command];
+    if (text === undefined) return usageError(`unknown command "${command}"`);
+    process.stdout.write(`${text}\n`);
+    return 0;
+  }
+  switch (command) {
+    case 'serve':
+      return serve(rest);
+    case 'health':
+      return health(rest);
+    default:
+      return usageError(`unknown command "${command}"`);
+  }
+}
+
+async function serve(args: string[]): Promise<number> {
+  if (args.length > 0) return usageError(`serve takes no arguments, got "${args.join(' ')}"`);
+  const config = loadConfigOrExit();
+  if (config === undefined) return 2;
+  const logger = createLogger({ level: config.logLevel });
+  const code = await runUntilSignal(createApp({ config, logger }), logger);
+  await new Promise<void>((resolve) => logger.flush(() => resolve()));
+  // Everything is closed; should a library still hold a handle, exit anyway rather than hang.
+  setTimeout(() => process.exit(code), 1000).unref();
+  return code;
+}
+
+async function health(args: string[]): Promise<number> {
+  let values: { target?: string; service?: string; timeout?: string };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { target: { type: 'string' }, service: { type: 'string' }, timeout: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    return usageError((error as Error).message);
+  }
+  const timeoutMs = values.timeout === undefined ? 3000 : Number(values.timeout);
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
+    return usageError(`--timeout must be a positive integer, got "${values.timeout}"`);
+  let target = values.target;
+  if (target === undefined) {
+    const config = loadConfigOrExit();
+    if (config === undefined) return 2;
+    target = `127.0.0.1:${config.grpcPort}`;
+  }
+  try {
+    const status = await probeHealth({ target, service: values.service ?? '', timeoutMs });
+    process.stdout.write(`${status}\n`);
+    return status === 'SERVING' ? 0 : 1;
+  } catch (error) {
+    process.stderr.write(`hcs health: ${target}: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
+function loadConfigOrExit() {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`hcs: ${error.message}\n`);
+    return undefined;
+  }
+}
+
+function usageError(message: string): number {
+  process.stderr.write(`hcs: ${message}\nRun "hcs --help" for usage.\n`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`hcs: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

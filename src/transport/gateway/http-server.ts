@@ -1,0 +1,108 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Code } from '../../platform/errors/index.ts';
+import type { Logger } from '../../platform/log/index.ts';
+import type { ReadinessProbe } from './probes.ts';
+
+/** Options of {@link createHttpServer}. */
+export interface HttpServerOptions {
+  logger: Logger;
+  /** Dependencies checked by `/readyz`. */
+  readiness: ReadinessProbe;
+}
+
+/** The HTTP listener: liveness and readiness now, the REST gateway and docs as they land. */
+export interface HttpServer {
+  /** Binds and starts serving; resolves to the bound port (useful with port 0). */
+  listen(host: string, port: number): Promise<number>;
+  /** Marks the process as draining: `/readyz` answers 503 from now on. */
+  drain(): void;
+  /** Stops accepting connections and closes idle ones; waits for in-flight requests up to `timeoutMs`. */
+  close(timeoutMs: number): Promise<void>;
+}
+
+/** Creates the HTTP server; nothing listens until {@link HttpServer.listen}. */
+export function createHttpServer(options: HttpServerOptions): HttpServer {
+  let draining = false;
+  const server: Server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      options.logger.error({ err: error, url: request.url }, 'http handler failed');
+      if (!response.headersSent)
+        sendJson(response, 500, { code: Code.INTERNAL, message: 'internal error', details: [] });
+      else response.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = (request.url ?? '/').split('?')[0];
+    if (path === '/healthz' || path === '/readyz') {
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        response.setHeader('allow', 'GET, HEAD');
+        sendJson(response, 405, {
+          code: Code.UNIMPLEMENTED,
+          message: `${request.method} is not allowed on ${path}`,
+          details: [],
+        });
+        return;
+      }
+      if (path === '/healthz') {
+        sendJson(response, 200, { status: 'ok' });
+        return;
+      }
+      const checks = await options.readiness();
+      const ready = !draining && checks.every((check) => check.ok);
+      sendJson(response, ready ? 200 : 503, {
+        status: draining ? 'draining' : ready ? 'ready' : 'not ready',
+        checks: Object.fromEntries(
+          checks.map((check) => [check.name, { ok: check.ok, detail: check.detail }]),
+        ),
+      });
+      return;
+    }
+    sendJson(response, 404, {
+      code: Code.NOT_FOUND,
+      message: `no route for ${request.method} ${path}`,
+      details: [],
+    });
+  }
+
+  return {
+    listen(host, port) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve((server.address() as AddressInfo).port);
+        });
+      });
+    },
+    drain() {
+      draining = true;
+    },
+    close(timeoutMs) {
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          server.closeAllConnections();
+          resolve();
+        }, timeoutMs);
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+    },
+  };
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+  });
+  response.end(response.req.method === 'HEAD' ? undefined : text);
+}

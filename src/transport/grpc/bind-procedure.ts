@@ -1,0 +1,233 @@
+import { once } from 'node:events';
+import {
+  type handleBidiStreamingCall,
+  type handleClientStreamingCall,
+  type handleServerStreamingCall,
+  type handleUnaryCall,
+  Metadata,
+  type ServerDuplexStream,
+  type ServerReadableStream,
+  type ServerUnaryCall,
+  type ServerWritableStream,
+  type sendUnaryData,
+  type UntypedHandleCall,
+} from '@grpc/grpc-js';
+import { AppError, Code, PlatformReason } from '../../platform/errors/index.ts';
+import type { Logger } from '../../platform/log/index.ts';
+import { type CallContext, createCallContext, type Procedure } from '../rpc/index.ts';
+import { headersToMetadata, metadataToHeaders } from './metadata-headers.ts';
+import { appErrorToServiceError } from './status-details.ts';
+
+/** What every bound handler needs besides its procedure. */
+export interface BindOptions {
+  logger: Logger;
+}
+
+type AnyCall =
+  | ServerUnaryCall<Buffer, Buffer>
+  | ServerWritableStream<Buffer, Buffer>
+  | ServerReadableStream<Buffer, Buffer>
+  | ServerDuplexStream<Buffer, Buffer>;
+
+/**
+ * Turns a procedure into a grpc-js handler. The service is registered with identity
+ * (de)serializers and messages are decoded and encoded here: an undecodable request is
+ * INVALID_ARGUMENT (grpc-js itself would answer INTERNAL), and a response that cannot be
+ * encoded is an INTERNAL error logged with its cause under the request id.
+ */
+export function bindProcedure(procedure: Procedure, options: BindOptions): UntypedHandleCall {
+  switch (procedure.kind) {
+    case 'unary':
+      return bindUnary(procedure, options);
+    case 'server_streaming':
+      return bindServerStreaming(procedure, options);
+    case 'client_streaming':
+      return bindClientStreaming(procedure, options);
+    case 'bidi_streaming':
+      return bindBidiStreaming(procedure, options);
+  }
+}
+
+function bindUnary(procedure: Procedure, options: BindOptions): handleUnaryCall<Buffer, Buffer> {
+  return function handleUnary(call, callback) {
+    const ctx = contextFor(call, procedure, options);
+    let input: unknown;
+    try {
+      input = decode(procedure, call.request);
+    } catch (error) {
+      callback(toServiceError(error, ctx));
+      return;
+    }
+    procedure.invoke(input, ctx).then(
+      (output) => respond(call, callback, procedure, ctx, output, options),
+      (error: unknown) => callback(toServiceError(error, ctx)),
+    );
+  };
+}
+
+function bindServerStreaming(
+  procedure: Procedure,
+  options: BindOptions,
+): handleServerStreamingCall<Buffer, Buffer> {
+  return function handleServerStreaming(call) {
+    const ctx = contextFor(call, procedure, options);
+    void (async () => {
+      try {
+        const input = decode(procedure, call.request);
+        const output = (await procedure.invoke(input, ctx)) as AsyncIterable<unknown>;
+        sendHeaders(call, ctx);
+        await writeAll(call, output, procedure, ctx);
+        call.end(trailersOf(ctx));
+      } catch (error) {
+        call.emit('error', toServiceError(logEncodingFailure(error, ctx, options), ctx));
+      }
+    })();
+  };
+}
+
+function bindClientStreaming(
+  procedure: Procedure,
+  options: BindOptions,
+): handleClientStreamingCall<Buffer, Buffer> {
+  return function handleClientStreaming(call, callback) {
+    const ctx = contextFor(call, procedure, options);
+    procedure.invoke(decodeStream(procedure, call), ctx).then(
+      (output) => respond(call, callback, procedure, ctx, output, options),
+      (error: unknown) => callback(toServiceError(error, ctx)),
+    );
+  };
+}
+
+function bindBidiStreaming(
+  procedure: Procedure,
+  options: BindOptions,
+): handleBidiStreamingCall<Buffer, Buffer> {
+  return function handleBidiStreaming(call) {
+    const ctx = contextFor(call, procedure, options);
+    void (async () => {
+      try {
+        const output = (await procedure.invoke(decodeStream(procedure, call), ctx)) as AsyncIterable<unknown>;
+        sendHeaders(call, ctx);
+        await writeAll(call, output, procedure, ctx);
+        call.end(trailersOf(ctx));
+      } catch (error) {
+        call.emit('error', toServiceError(logEncodingFailure(error, ctx, options), ctx));
+      }
+    })();
+  };
+}
+
+class EncodingError extends Error {
+  override readonly name = 'EncodingError';
+}
+
+function encode(procedure: Procedure, message: unknown): Buffer {
+  try {
+    return procedure.encode(message);
+  } catch (error) {
+    throw new EncodingError(`cannot encode ${procedure.outputType}`, { cause: error });
+  }
+}
+
+// An encoding failure happens after the chain logged the call as OK, so it is logged here.
+function logEncodingFailure(error: unknown, ctx: CallContext, options: BindOptions): unknown {
+  if (error instanceof EncodingError) {
+    (ctx.requestId === '' ? options.logger : ctx.log).error({ err: error }, 'response could not be encoded');
+  }
+  return error;
+}
+
+function respond(
+  call: AnyCall,
+  callback: sendUnaryData<Buffer>,
+  procedure: Procedure,
+  ctx: CallContext,
+  output: unknown,
+  options: BindOptions,
+): void {
+  let bytes: Buffer;
+  try {
+    bytes = encode(procedure, output);
+  } catch (error) {
+    callback(toServiceError(logEncodingFailure(error, ctx, options), ctx));
+    return;
+  }
+  sendHeaders(call, ctx);
+  callback(null, bytes, trailersOf(ctx));
+}
+
+function contextFor(call: AnyCall, procedure: Procedure, options: BindOptions): CallContext {
+  const controller = new AbortController();
+  const deadline = deadlineOf(call);
+  (call as NodeJS.EventEmitter).once('cancelled', () => {
+    const expired = deadline !== undefined && deadline <= Date.now();
+    controller.abort(
+      expired
+        ? new AppError(
+            Code.DEADLINE_EXCEEDED,
+            PlatformReason.DEADLINE_EXCEEDED,
+            'the deadline passed before the call finished',
+          )
+        : new AppError(Code.CANCELLED, PlatformReason.CANCELLED, 'the call was cancelled by the client'),
+    );
+  });
+  return createCallContext({
+    procedure,
+    transport: 'grpc',
+    peer: call.getPeer(),
+    requestHeaders: metadataToHeaders(call.metadata),
+    signal: controller.signal,
+    deadline,
+    logger: options.logger,
+  });
+}
+
+function deadlineOf(call: AnyCall): number | undefined {
+  const deadline = call.getDeadline();
+  if (deadline instanceof Date) return deadline.getTime();
+  return Number.isFinite(deadline) ? deadline : undefined;
+}
+
+function decode(procedure: Procedure, bytes: Buffer): unknown {
+  try {
+    return procedure.decode(bytes);
+  } catch (error) {
+    throw new AppError(
+      Code.INVALID_ARGUMENT,
+      PlatformReason.INVALID_REQUEST,
+      `the request is not a valid ${procedure.inputType} message: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+async function* decodeStream(procedure: Procedure, call: AsyncIterable<unknown>): AsyncGenerator<unknown> {
+  for await (const chunk of call) yield decode(procedure, chunk as Buffer);
+}
+
+// Honours back-pressure: a slow client slows the producer instead of growing the send buffer.
+async function writeAll(
+  call: ServerWritableStream<Buffer, Buffer> | ServerDuplexStream<Buffer, Buffer>,
+  messages: AsyncIterable<unknown>,
+  procedure: Procedure,
+  ctx: CallContext,
+): Promise<void> {
+  const { signal } = ctx;
+  for await (const message of messages) {
+    if (signal.aborted) return;
+    if (!call.write(encode(procedure, message))) await once(call, 'drain', { signal }).catch(() => undefined);
+  }
+}
+
+function sendHeaders(call: AnyCall, ctx: CallContext): void {
+  if (ctx.responseHeaders.size > 0) call.sendMetadata(headersToMetadata(ctx.responseHeaders, new Metadata()));
+}
+
+function trailersOf(ctx: CallContext): Metadata | undefined {
+  return ctx.responseTrailers.size > 0 ? headersToMetadata(ctx.responseTrailers, new Metadata()) : undefined;
+}
+
+function toServiceError(error: unknown, ctx: CallContext) {
+  const trailers = new Map(ctx.responseTrailers);
+  if (ctx.requestId !== '') trailers.set('x-request-id', ctx.requestId);
+  return appErrorToServiceError(AppError.from(error), trailers);
+}

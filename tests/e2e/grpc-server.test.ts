@@ -1,0 +1,183 @@
+import { status as GrpcStatus, Metadata } from '@grpc/grpc-js';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { probeHealth } from '../../src/transport/grpc/index.ts';
+import { loadContract } from '../../src/transport/rpc/index.ts';
+import { emptyResponse, startTestApp, type TestApp } from '../helpers/app.ts';
+import { callRaw, clientStreamRaw, rawClient, statusDetails, streamRaw } from '../helpers/grpc-client.ts';
+
+const contract = loadContract();
+const unary = contract.methods.filter((method) => method.kind === 'unary');
+const failingPath = unary[0]?.path ?? '';
+const echoPath = unary[1]?.path ?? '';
+const slowPath = unary[2]?.path ?? '';
+const brokenPath = unary[3]?.path ?? '';
+
+let server: TestApp;
+
+test.before(async () => {
+  server = await startTestApp({
+    implementations: {
+      [failingPath]: async () => {
+        throw new Error('connection to 10.0.0.7 refused; password=hunter2');
+      },
+      [echoPath]: async () => emptyResponse(echoPath),
+      [slowPath]: () => new Promise((resolve) => setTimeout(() => resolve(emptyResponse(slowPath)), 300)),
+      // No message at all cannot be encoded: a server bug, not a client's mistake.
+      [brokenPath]: async () => null,
+    },
+  });
+});
+
+test.after(async () => {
+  await server?.close();
+});
+
+test('every method of the five services is registered and, until built, answers UNIMPLEMENTED naming itself', async () => {
+  const client = rawClient(server.grpcTarget);
+  const implemented = new Set([failingPath, echoPath, slowPath, brokenPath]);
+  const services = new Set(contract.methods.map((method) => method.service));
+  assert.equal([...services].sort(), [
+    'hcs.v1.AnalyticsService',
+    'hcs.v1.AuthService',
+    'hcs.v1.DeviceService',
+    'hcs.v1.RegistryService',
+    'hcs.v1.SystemService',
+  ]);
+  for (const method of contract.methods) {
+    if (implemented.has(method.path)) continue;
+    const outcome =
+      method.kind === 'unary'
+        ? await callRaw(client, method.path)
+        : method.kind === 'server_streaming'
+          ? await streamRaw(client, method.path)
+          : await clientStreamRaw(client, method.path, []);
+    assert.ok(outcome.error, `${method.path} should fail`);
+    assert.is(outcome.error.code, GrpcStatus.UNIMPLEMENTED, method.path);
+    assert.match(outcome.error.details, method.path);
+    assert.is(statusDetails(outcome.error)?.errorInfo?.reason, 'METHOD_NOT_IMPLEMENTED', method.path);
+  }
+  client.close();
+});
+
+test('a method nobody registered is UNIMPLEMENTED from grpc-js itself', async () => {
+  const client = rawClient(server.grpcTarget);
+  const { error } = await callRaw(client, '/hcs.v1.AuthService/NoSuchMethod');
+  assert.is(error?.code, GrpcStatus.UNIMPLEMENTED);
+  client.close();
+});
+
+test('an unknown error reaches the client as INTERNAL with a generic message and no internals', async () => {
+  const client = rawClient(server.grpcTarget);
+  const { error } = await callRaw(client, failingPath);
+  assert.is(error?.code, GrpcStatus.INTERNAL);
+  assert.is(error?.details, 'internal error');
+  const everything = JSON.stringify({
+    details: error?.details,
+    metadata: error?.metadata.toJSON(),
+    status: statusDetails(error),
+  });
+  assert.not.match(everything, 'hunter2');
+  assert.not.match(everything, '10.0.0.7');
+  assert.not.match(everything, 'at ');
+  assert.is(statusDetails(error)?.errorInfo?.reason, 'INTERNAL');
+  assert.is(statusDetails(error)?.errorInfo?.domain, 'hcs');
+  client.close();
+});
+
+test('the server log keeps the cause and stack of an INTERNAL error, under the request id the client saw', async () => {
+  const client = rawClient(server.grpcTarget);
+  const metadata = new Metadata();
+  metadata.set('x-request-id', 'trace-internal-1');
+  const { error } = await callRaw(client, failingPath, Buffer.alloc(0), metadata);
+  assert.is(error?.metadata.get('x-request-id')[0], 'trace-internal-1');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const line = server.logs.find((entry) => entry.requestId === 'trace-internal-1' && entry.level === 'error');
+  assert.ok(line, 'an error line with the request id');
+  assert.match(JSON.stringify(line), 'hunter2');
+  assert.match(JSON.stringify(line), 'stack');
+  client.close();
+});
+
+test('a response the server cannot encode is INTERNAL, and logged', async () => {
+  const client = rawClient(server.grpcTarget);
+  const { error } = await callRaw(client, brokenPath);
+  assert.is(error?.code, GrpcStatus.INTERNAL);
+  assert.is(error?.details, 'internal error');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.ok(
+    server.logs.some((line) => line.msg === 'response could not be encoded' && line.method === brokenPath),
+  );
+  client.close();
+});
+
+test('an undecodable request is INVALID_ARGUMENT, not INTERNAL', async () => {
+  const client = rawClient(server.grpcTarget);
+  // Field 1, length-delimited, claiming 127 bytes that never come.
+  const { error } = await callRaw(client, echoPath, Buffer.from([0x0a, 0x7f, 0x01]));
+  assert.is(error?.code, GrpcStatus.INVALID_ARGUMENT);
+  assert.match(error?.details ?? '', 'not a valid');
+  assert.is(statusDetails(error)?.errorInfo?.reason, 'INVALID_REQUEST');
+  client.close();
+});
+
+test('a successful call returns the request id in its response headers', async () => {
+  const client = rawClient(server.grpcTarget);
+  const metadata = new Metadata();
+  metadata.set('x-request-id', 'abc-42');
+  const { error, headers } = await callRaw(client, echoPath, Buffer.alloc(0), metadata);
+  assert.is(error, undefined);
+  assert.is(headers?.get('x-request-id')[0], 'abc-42');
+  client.close();
+});
+
+test('health reports SERVING for the server and for each hcs service', async () => {
+  assert.is(await probeHealth({ target: server.grpcTarget }), 'SERVING');
+  for (const service of contract.services) {
+    assert.is(
+      await probeHealth({ target: server.grpcTarget, service: service.typeName }),
+      'SERVING',
+      service.typeName,
+    );
+  }
+});
+
+test('health answers NOT_FOUND for a service hcs does not have', async () => {
+  try {
+    await probeHealth({ target: server.grpcTarget, service: 'hcs.v1.NoSuchService' });
+    assert.unreachable();
+  } catch (error) {
+    assert.match((error as Error).message, /Health status unknown for service hcs.v1.NoSuchService/);
+  }
+});
+
+test('/healthz and /readyz answer on the HTTP port', async () => {
+  const live = await fetch(`${server.httpBase}/healthz`);
+  assert.is(live.status, 200);
+  const ready = await fetch(`${server.httpBase}/readyz`);
+  assert.is(ready.status, 200);
+  const body = (await ready.json()) as { status: string; checks: Record<string, { ok: boolean }> };
+  assert.is(body.status, 'ready');
+  assert.is(body.checks.grpc?.ok, true);
+  const missing = await fetch(`${server.httpBase}/nope`);
+  assert.is(missing.status, 404);
+  assert.is(missing.headers.get('content-type'), 'application/json; charset=utf-8');
+  const wrongMethod = await fetch(`${server.httpBase}/healthz`, { method: 'POST' });
+  assert.is(wrongMethod.status, 405);
+  assert.is(wrongMethod.headers.get('allow'), 'GET, HEAD');
+});
+
+test('closing lets an in-flight call finish, then refuses new ones and reports not ready', async () => {
+  const client = rawClient(server.grpcTarget);
+  const inFlight = callRaw(client, slowPath);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const closing = server.close();
+  const { error } = await inFlight;
+  assert.is(error, undefined, 'the in-flight call completed');
+  await closing;
+  const after = await callRaw(rawClient(server.grpcTarget), echoPath, Buffer.alloc(0), new Metadata(), 1000);
+  assert.is(after.error?.code, GrpcStatus.UNAVAILABLE);
+  client.close();
+});
+
+test.run();
