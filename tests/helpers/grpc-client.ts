@@ -27,7 +27,12 @@ export function callRaw(
 ): Promise<RawResult> {
   return new Promise((resolve) => {
     let headers: Metadata | undefined;
+    let outcome: { error: ServiceError | undefined; response: Buffer | undefined } | undefined;
     let trailers: Metadata | undefined;
+    // grpc-js calls back before it emits 'status' (the trailers): wait for both.
+    const settle = () => {
+      if (outcome !== undefined && trailers !== undefined) resolve({ ...outcome, headers, trailers });
+    };
     const call = client.makeUnaryRequest(
       path,
       identity,
@@ -35,13 +40,17 @@ export function callRaw(
       request,
       metadata,
       { deadline: Date.now() + deadlineMs },
-      (error, response) => resolve({ error: error ?? undefined, response, headers, trailers }),
+      (error, response) => {
+        outcome = { error: error ?? undefined, response };
+        settle();
+      },
     );
     call.on('metadata', (m) => {
       headers = m;
     });
     call.on('status', (s) => {
       trailers = s.metadata;
+      settle();
     });
   });
 }

@@ -66,9 +66,11 @@ export interface CallContext {
 export interface CallContextInit {
   procedure: ProcedureInfo;
   transport: 'grpc' | 'http';
-  peer: string;
+  /** The client's address; asked for only when something reads `ctx.peer`. */
+  peer: () => string;
   requestHeaders: RequestHeaders;
-  signal: AbortSignal;
+  /** The call's cancellation signal; asked for only when something reads `ctx.signal`. */
+  signal: () => AbortSignal;
   deadline: number | undefined;
   /** The process logger; the call's logger is its child. */
   logger: Logger;
@@ -79,34 +81,58 @@ export function createCallContext(init: CallContextInit): CallContext {
   return new CallContextImpl(init);
 }
 
+// Peer, signal, logger and the maps are made on first use: most fast calls never touch them,
+// and a unary call's whole budget is a few tens of microseconds.
 class CallContextImpl implements CallContext {
   readonly procedure: ProcedureInfo;
   readonly transport: 'grpc' | 'http';
-  readonly peer: string;
   readonly requestHeaders: RequestHeaders;
-  readonly responseHeaders = new Map<string, string>();
-  readonly responseTrailers = new Map<string, string>();
-  readonly signal: AbortSignal;
-  readonly values = new ContextValues();
   deadline: number | undefined;
   requestId = '';
   principal: Principal = ANONYMOUS;
-  readonly #logger: Logger;
+  readonly #init: CallContextInit;
+  #peer: string | undefined;
+  #signal: AbortSignal | undefined;
   #log: Logger | undefined;
+  #responseHeaders: Map<string, string> | undefined;
+  #responseTrailers: Map<string, string> | undefined;
+  #values: ContextValues | undefined;
 
   constructor(init: CallContextInit) {
+    this.#init = init;
     this.procedure = init.procedure;
     this.transport = init.transport;
-    this.peer = init.peer;
     this.requestHeaders = init.requestHeaders;
-    this.signal = init.signal;
     this.deadline = init.deadline;
-    this.#logger = init.logger;
   }
 
-  // pino's child() costs more than the rest of a fast call, and most calls never log.
+  get peer(): string {
+    this.#peer ??= this.#init.peer();
+    return this.#peer;
+  }
+
+  get signal(): AbortSignal {
+    this.#signal ??= this.#init.signal();
+    return this.#signal;
+  }
+
+  get responseHeaders(): Map<string, string> {
+    this.#responseHeaders ??= new Map();
+    return this.#responseHeaders;
+  }
+
+  get responseTrailers(): Map<string, string> {
+    this.#responseTrailers ??= new Map();
+    return this.#responseTrailers;
+  }
+
+  get values(): ContextValues {
+    this.#values ??= new ContextValues();
+    return this.#values;
+  }
+
   get log(): Logger {
-    this.#log ??= this.#logger.child({ requestId: this.requestId, method: this.procedure.path });
+    this.#log ??= this.#init.logger.child({ requestId: this.requestId, method: this.procedure.path });
     return this.#log;
   }
 }

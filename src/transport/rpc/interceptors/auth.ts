@@ -50,10 +50,17 @@ export function readCredentials(ctx: CallContext): Credentials {
  */
 export function authInterceptor(options: AuthInterceptorOptions = {}): Interceptor {
   const { authenticate } = options;
+  if (authenticate === undefined) {
+    return (next) =>
+      function admitEveryone(input, ctx) {
+        ctx.principal = ANONYMOUS;
+        return next(input, ctx);
+      };
+  }
   return (next) =>
     async function guard(input, ctx) {
       const policy = ctx.procedure.policy;
-      if (policy.public || authenticate === undefined) {
+      if (policy.public) {
         ctx.principal = ANONYMOUS;
         return next(input, ctx);
       }
