@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Config } from './platform/config/index.ts';
 import type { Logger } from './platform/log/index.ts';
+import { createSharedState, formatBackendStatus, type SharedState } from './platform/redis/index.ts';
 import { createServiceRegistrations } from './services/index.ts';
 import { createHttpServer } from './transport/gateway/index.ts';
 import { createGrpcServer } from './transport/grpc/index.ts';
@@ -34,11 +35,17 @@ export interface App {
 }
 
 /**
- * The composition root: config → platform → services → transports. Nothing else wires
+ * The composition root: config → platform (shared cache, bus and lock) → services →
+ * transports. Nothing else wires
  * components together, so this file is the map of the process.
  */
 export function createApp(options: AppOptions): App {
   const { config, logger } = options;
+  const shared: SharedState = createSharedState({
+    redisUrl: config.redisUrl,
+    prefix: config.redisPrefix,
+    logger,
+  });
   const contract = loadContract();
   assertEveryMethodHasPolicy(contract);
 
@@ -50,6 +57,12 @@ export function createApp(options: AppOptions): App {
   logger.warn('authentication is not configured yet: every caller is treated as anonymous');
 
   const grpc = createGrpcServer({ contract, procedures, logger });
+  if (config.redisUrl !== undefined) {
+    const reportRedis = () =>
+      grpc.health.setDependency('redis', shared.status().backend === 'redis' ? 'SERVING' : 'NOT_SERVING');
+    reportRedis();
+    shared.onStatusChange(reportRedis);
+  }
   const http = createHttpServer({
     logger,
     readiness: () => [
@@ -58,6 +71,8 @@ export function createApp(options: AppOptions): App {
         ok: grpc.health.get('') === 'SERVING',
         detail: grpc.health.get('').toLowerCase(),
       },
+      // Ready on memory too: every primitive keeps working while Redis is away.
+      { name: 'cache', ok: true, detail: formatBackendStatus(shared.status()) },
     ],
   });
 
@@ -86,6 +101,7 @@ export function createApp(options: AppOptions): App {
         grpc.close(config.shutdownTimeoutMs),
         http.close(config.shutdownTimeoutMs),
       ]);
+      await shared.close();
       logger.info({ drained }, 'hcs stopped');
     },
   };

@@ -10,6 +10,12 @@ export interface HealthReporter {
   set(service: string, status: ServingStatus): void;
   /** Sets every status at once: SERVING when started, NOT_SERVING while draining. */
   setAll(status: ServingStatus): void;
+  /**
+   * Reports a dependency (e.g. `redis`) under its own name. It does not count towards the
+   * overall status: hcs keeps serving while a dependency it can do without is away, and a
+   * container health check must not restart it for that.
+   */
+  setDependency(name: string, status: ServingStatus): void;
   /** The current status of a service, or of the whole server for `''`. */
   get(service: string): ServingStatus;
 }
@@ -37,6 +43,9 @@ export function addHealth(server: Server, services: readonly string[]): HealthRe
         implementation.setStatus(service, status);
       }
       implementation.setStatus('', status);
+    },
+    setDependency(name, status) {
+      implementation.setStatus(name, status);
     },
     get(service) {
       if (service === '')
