@@ -48,3 +48,4 @@ export {
   type ServiceDefinition,
   type ServiceRegistration,
 } from './procedure-table.ts';
+export { appErrorToStatus, ERROR_DOMAIN } from './status.ts';

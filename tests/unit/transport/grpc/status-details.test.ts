@@ -3,7 +3,8 @@ import * as assert from 'uvu/assert';
 import { BadRequest, ErrorInfo, RetryInfo } from '../../../../src/gen/google/rpc/error_details.ts';
 import { Status } from '../../../../src/gen/google/rpc/status.ts';
 import { AppError, Code } from '../../../../src/platform/errors/index.ts';
-import { appErrorToServiceError, appErrorToStatus } from '../../../../src/transport/grpc/index.ts';
+import { appErrorToServiceError } from '../../../../src/transport/grpc/index.ts';
+import { appErrorToStatus } from '../../../../src/transport/rpc/index.ts';
 
 test('ErrorInfo always carries the reason, the hcs domain and the metadata', () => {
   const status = appErrorToStatus(

@@ -1,0 +1,102 @@
+import {
+  type DescMessage,
+  type FileRegistry,
+  fromBinary,
+  fromJson,
+  type JsonValue,
+  toBinary,
+  toJson,
+} from '@bufbuild/protobuf';
+import { Status } from '../../gen/google/rpc/status.ts';
+import { AppError, Code, PlatformReason } from '../../platform/errors/index.ts';
+import type { Procedure } from '../rpc/index.ts';
+
+/**
+ * Proto3 canonical JSON for the gateway, both ways, driven by the descriptors: input accepts
+ * lowerCamelCase and original field names, enums by name or number, every well-known type;
+ * an unknown field is an error that names it (Envoy drops unknown body fields silently).
+ * Output uses lowerCamelCase and emits fields at their default value, so a browser sees every
+ * field (grpc-gateway v2's default).
+ *
+ * Messages cross between this descriptor-driven form and the ts-proto form procedures use
+ * through the binary encoding, which both implement exactly.
+ */
+export interface JsonCodec {
+  /** Decodes a request body (merged with path and query fields) into the procedure's request message. */
+  requestFromJson(procedure: Procedure, json: JsonValue): unknown;
+  /** Encodes a procedure's response message as JSON. */
+  responseToJson(procedure: Procedure, message: unknown): JsonValue;
+  /** Encodes a google.rpc.Status (ts-proto form) as JSON, details with their `@type`. */
+  statusToJson(status: Status): JsonValue;
+}
+
+/** Creates the codec over the registry of the loaded contract. */
+export function createJsonCodec(registry: FileRegistry): JsonCodec {
+  const message = (typeName: string): DescMessage => {
+    const desc = registry.getMessage(typeName);
+    if (desc === undefined) throw new Error(`message ${typeName} is not in the descriptor set`);
+    return desc;
+  };
+  const statusDesc = message('google.rpc.Status');
+  const writeOptions = { alwaysEmitImplicit: true, registry };
+  return {
+    requestFromJson(procedure, json) {
+      const desc = message(procedure.inputType);
+      let decoded: ReturnType<typeof fromJson>;
+      try {
+        decoded = fromJson(desc, json, { ignoreUnknownFields: false, registry });
+      } catch (error) {
+        throw jsonInputError(error, desc, json, registry);
+      }
+      return procedure.decode(toBinary(desc, decoded));
+    },
+    responseToJson(procedure, output) {
+      const desc = message(procedure.outputType);
+      return toJson(desc, fromBinary(desc, procedure.encode(output)), writeOptions);
+    },
+    statusToJson(status) {
+      return toJson(statusDesc, fromBinary(statusDesc, Status.encode(status).finish()), writeOptions);
+    },
+  };
+}
+
+// protobuf-es's message does not always name the field (a bad enum or timestamp names only its
+// type), so on failure the JSON is re-read one field at a time to find the path: the error path
+// only, and bounded by the depth of the message.
+function jsonInputError(
+  error: unknown,
+  desc: DescMessage,
+  json: JsonValue,
+  registry: FileRegistry,
+): AppError {
+  const text = error instanceof Error ? error.message : String(error);
+  const field = locateBadField(desc, json, registry, '');
+  const unknownKey = /key "([^"]+)" is unknown/.exec(text)?.[1];
+  const description =
+    unknownKey !== undefined
+      ? `unknown field "${unknownKey}"${field.includes('.') ? ` in ${field.slice(0, field.lastIndexOf('.'))}` : ''}`
+      : `${field === '' ? 'the request' : `field ${field}`}: ${text}`;
+  return new AppError(Code.INVALID_ARGUMENT, PlatformReason.INVALID_REQUEST, description, {
+    fieldViolations: field === '' ? [] : [{ field, description }],
+    cause: error,
+  });
+}
+
+const WELL_KNOWN = /^google\.protobuf\./;
+
+function locateBadField(desc: DescMessage, json: JsonValue, registry: FileRegistry, prefix: string): string {
+  if (json === null || typeof json !== 'object' || Array.isArray(json) || WELL_KNOWN.test(desc.typeName)) {
+    return prefix;
+  }
+  for (const [key, value] of Object.entries(json)) {
+    const field = desc.fields.find((f) => f.jsonName === key || f.name === key);
+    const path = prefix === '' ? (field?.name ?? key) : `${prefix}.${field?.name ?? key}`;
+    if (field === undefined) return path;
+    try {
+      fromJson(desc, { [key]: value } as JsonValue, { ignoreUnknownFields: false, registry });
+    } catch {
+      return field.fieldKind === 'message' ? locateBadField(field.message, value, registry, path) : path;
+    }
+  }
+  return prefix;
+}
