@@ -3,7 +3,7 @@ import type { Config } from './platform/config/index.ts';
 import type { Logger } from './platform/log/index.ts';
 import { createSharedState, formatBackendStatus, type SharedState } from './platform/redis/index.ts';
 import { createServiceRegistrations } from './services/index.ts';
-import { createHttpServer } from './transport/gateway/index.ts';
+import { createHttpServer, createTranscoder } from './transport/gateway/index.ts';
 import { createGrpcServer } from './transport/grpc/index.ts';
 import {
   assertEveryMethodHasPolicy,
@@ -65,6 +65,8 @@ export function createApp(options: AppOptions): App {
   }
   const http = createHttpServer({
     logger,
+    transcoder: createTranscoder({ contract, procedures, logger }),
+    corsOrigins: config.corsOrigins,
     readiness: () => [
       {
         name: 'grpc',

@@ -1,17 +1,27 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Code } from '../../platform/errors/index.ts';
+import { AppError, Code } from '../../platform/errors/index.ts';
 import type { Logger } from '../../platform/log/index.ts';
+import { applyCors } from './cors.ts';
 import type { ReadinessProbe } from './probes.ts';
+import type { Transcoder } from './transcoder.ts';
+import { writeError } from './write-error.ts';
 
 /** Options of {@link createHttpServer}. */
 export interface HttpServerOptions {
   logger: Logger;
   /** Dependencies checked by `/readyz`. */
   readiness: ReadinessProbe;
+  /** The REST view of the procedures, served under `/api/`. */
+  transcoder: Transcoder;
+  /** `HCS_CORS_ORIGINS`. Default `["*"]`. */
+  corsOrigins?: readonly string[];
 }
 
-/** The HTTP listener: liveness and readiness now, the REST gateway and docs as they land. */
+/** Prefix of every REST route. */
+export const API_PREFIX = '/api/';
+
+/** The HTTP listener: liveness, readiness and the REST gateway. */
 export interface HttpServer {
   /** Binds and starts serving; resolves to the bound port (useful with port 0). */
   listen(host: string, port: number): Promise<number>;
@@ -34,8 +44,17 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   });
   server.keepAliveTimeout = 5_000;
 
+  const { transcoder } = options;
+  const corsOrigins = options.corsOrigins ?? ['*'];
+
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const path = (request.url ?? '/').split('?')[0];
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    if (path.startsWith(API_PREFIX)) {
+      const answered = applyCors(request, response, corsOrigins, () => allowedMethods(path));
+      if (!answered) await transcoder.handle(request, response, url);
+      return;
+    }
     if (path === '/healthz' || path === '/readyz') {
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         response.setHeader('allow', 'GET, HEAD');
@@ -60,11 +79,23 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       });
       return;
     }
-    sendJson(response, 404, {
-      code: Code.NOT_FOUND,
-      message: `no route for ${request.method} ${path}`,
-      details: [],
-    });
+    writeError(
+      response,
+      new AppError(Code.NOT_FOUND, 'ROUTE_NOT_FOUND', `no route for ${request.method} ${path}`),
+      {
+        codec: transcoder.codec,
+        requestId: '',
+        logger: options.logger,
+      },
+    );
+  }
+
+  // For a preflight: the methods the path accepts, so the browser learns them in one round trip.
+  function allowedMethods(path: string): string[] {
+    const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter(
+      (method) => transcoder.routes.lookup(method, path).kind === 'found',
+    );
+    return methods.length > 0 ? methods : ['GET'];
   }
 
   return {

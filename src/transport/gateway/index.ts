@@ -1,2 +1,3 @@
-export { createHttpServer, type HttpServer, type HttpServerOptions } from './http-server.ts';
+export { API_PREFIX, createHttpServer, type HttpServer, type HttpServerOptions } from './http-server.ts';
 export type { ReadinessCheck, ReadinessProbe } from './probes.ts';
+export { createTranscoder, type Transcoder, type TranscoderOptions } from './transcoder.ts';

@@ -84,6 +84,15 @@ function jsonInputError(
 
 const WELL_KNOWN = /^google\.protobuf\./;
 
+function decodes(desc: DescMessage, json: JsonValue, registry: FileRegistry): boolean {
+  try {
+    fromJson(desc, json, { ignoreUnknownFields: false, registry });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function locateBadField(desc: DescMessage, json: JsonValue, registry: FileRegistry, prefix: string): string {
   if (json === null || typeof json !== 'object' || Array.isArray(json) || WELL_KNOWN.test(desc.typeName)) {
     return prefix;
@@ -95,7 +104,15 @@ function locateBadField(desc: DescMessage, json: JsonValue, registry: FileRegist
     try {
       fromJson(desc, { [key]: value } as JsonValue, { ignoreUnknownFields: false, registry });
     } catch {
-      return field.fieldKind === 'message' ? locateBadField(field.message, value, registry, path) : path;
+      if (field.fieldKind === 'message') return locateBadField(field.message, value, registry, path);
+      if (field.fieldKind === 'list' && field.listKind === 'message' && Array.isArray(value)) {
+        const element = field.message;
+        const index = value.findIndex((item) => !decodes(element, item, registry));
+        return index === -1
+          ? path
+          : locateBadField(element, value[index] ?? null, registry, `${path}[${index}]`);
+      }
+      return path;
     }
   }
   return prefix;

@@ -1,0 +1,193 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
+import { AppError, Code } from '../../platform/errors/index.ts';
+import type { Logger } from '../../platform/log/index.ts';
+import {
+  appErrorToStatus,
+  type CallContext,
+  type Contract,
+  isAsyncIterable,
+  type Procedure,
+  type ProcedureTable,
+} from '../rpc/index.ts';
+import { httpCallContext } from './http-context.ts';
+import { createJsonCodec, type JsonCodec } from './json-codec.ts';
+import { assertJsonContentType, parseJsonBody, readBody } from './read-body.ts';
+import { readNdjson } from './read-ndjson.ts';
+import { assembleRequestJson } from './request-json.ts';
+import { createRouteTable, type Route, type RouteTable } from './routing/index.ts';
+import { writeError } from './write-error.ts';
+import { contentTypeOf, framingFor, writeStreamItem } from './write-stream.ts';
+
+/** Options of {@link createTranscoder}. */
+export interface TranscoderOptions {
+  contract: Contract;
+  procedures: ProcedureTable;
+  logger: Logger;
+  /** Largest request body (or NDJSON line, for client streaming), in bytes. Default 4 MiB. */
+  bodyLimitBytes?: number;
+}
+
+/** The REST view of every annotated method. */
+export interface Transcoder {
+  readonly routes: RouteTable;
+  readonly codec: JsonCodec;
+  /** Serves one request under the REST prefix, errors included. */
+  handle(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void>;
+}
+
+/**
+ * The HTTP/JSON gateway, in grpc-gateway's stages: route lookup → path bindings → query →
+ * body → the same interceptor chain and procedure the gRPC server calls, in process → the
+ * response (or stream) → errors as google.rpc.Status JSON with the standard status table.
+ */
+export function createTranscoder(options: TranscoderOptions): Transcoder {
+  const routes = createRouteTable(options.contract);
+  const codec = createJsonCodec(options.contract.registry);
+  const bodyLimitBytes = options.bodyLimitBytes ?? 4 * 1024 * 1024;
+  const { logger } = options;
+
+  async function handle(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    let ctx: CallContext | undefined;
+    try {
+      const found = routes.lookup(request.method ?? 'GET', url.pathname);
+      if (found.kind === 'not-found') {
+        throw new AppError(
+          Code.NOT_FOUND,
+          'ROUTE_NOT_FOUND',
+          `no route for ${request.method} ${url.pathname}`,
+        );
+      }
+      if (found.kind === 'method-not-allowed') {
+        response.setHeader('allow', found.allow.join(', '));
+        throw new AppError(
+          Code.UNIMPLEMENTED,
+          'METHOD_NOT_ALLOWED',
+          `${request.method} is not allowed on ${url.pathname}; use ${found.allow.join(', ')}`,
+        );
+      }
+      const { route, bindings } = found;
+      const procedure = options.procedures.get(route.method.path);
+      if (procedure === undefined) throw new Error(`no procedure for ${route.method.path}`);
+      ctx = httpCallContext(request, response, procedure, logger);
+      const input =
+        procedure.kind === 'client_streaming' || procedure.kind === 'bidi_streaming'
+          ? streamedInput(request, procedure, route, url, bindings)
+          : await unaryInput(request, procedure, route, url, bindings);
+      const output = await procedure.invoke(input, ctx);
+      if (isAsyncIterable(output)) await sendStream(request, response, procedure, ctx, output);
+      else sendMessage(response, route, procedure, ctx, output);
+    } catch (error) {
+      writeError(response, error, { codec, requestId: ctx?.requestId ?? '', logger });
+    }
+  }
+
+  async function unaryInput(
+    request: IncomingMessage,
+    procedure: Procedure,
+    route: Route,
+    url: URL,
+    bindings: Record<string, string>,
+  ) {
+    let body: unknown = {};
+    if (route.body !== undefined) {
+      assertJsonContentType(request);
+      body = parseJsonBody(await readBody(request, bodyLimitBytes));
+    }
+    const input = options.contract.registry.getMessage(procedure.inputType);
+    if (input === undefined) throw new Error(`no descriptor for ${procedure.inputType}`);
+    return codec.requestFromJson(
+      procedure,
+      assembleRequestJson({ route, input, bindings, query: url.searchParams, body }),
+    );
+  }
+
+  // Client streaming: each NDJSON line is one message, read as it arrives, never buffered whole.
+  async function* streamedInput(
+    request: IncomingMessage,
+    procedure: Procedure,
+    route: Route,
+    url: URL,
+    bindings: Record<string, string>,
+  ) {
+    assertJsonContentType(request, ['application/x-ndjson', 'application/json', 'application/jsonl']);
+    const input = options.contract.registry.getMessage(procedure.inputType);
+    if (input === undefined) throw new Error(`no descriptor for ${procedure.inputType}`);
+    for await (const line of readNdjson(request, bodyLimitBytes)) {
+      yield codec.requestFromJson(
+        procedure,
+        assembleRequestJson({ route, input, bindings, query: url.searchParams, body: line }),
+      );
+    }
+  }
+
+  function sendMessage(
+    response: ServerResponse,
+    route: Route,
+    procedure: Procedure,
+    ctx: CallContext,
+    output: unknown,
+  ): void {
+    const json = codec.responseToJson(procedure, output) as JsonObject;
+    const body = JSON.stringify(route.responseBody === undefined ? json : pick(json, route, procedure));
+    response.writeHead(200, {
+      ...metadataHeaders(ctx),
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      'x-content-type-options': 'nosniff',
+      'x-request-id': ctx.requestId,
+    });
+    response.end(body);
+  }
+
+  async function sendStream(
+    request: IncomingMessage,
+    response: ServerResponse,
+    procedure: Procedure,
+    ctx: CallContext,
+    output: AsyncIterable<unknown>,
+  ) {
+    const framing = framingFor(request.headers.accept);
+    response.writeHead(200, {
+      ...metadataHeaders(ctx),
+      'content-type': contentTypeOf(framing),
+      'cache-control': 'no-cache',
+      'x-content-type-options': 'nosniff',
+      'x-request-id': ctx.requestId,
+    });
+    response.flushHeaders();
+    const { signal } = ctx;
+    try {
+      for await (const message of output) {
+        if (signal.aborted) break;
+        await writeStreamItem(
+          response,
+          framing,
+          { result: codec.responseToJson(procedure, message) },
+          signal,
+        );
+      }
+    } catch (error) {
+      const status = codec.statusToJson(appErrorToStatus(AppError.from(error)));
+      if (!signal.aborted) await writeStreamItem(response, framing, { error: status }, signal);
+    }
+    response.end();
+  }
+
+  function pick(json: JsonObject, route: Route, procedure: Procedure): JsonValue {
+    const field = options.contract.registry
+      .getMessage(procedure.outputType)
+      ?.fields.find((f) => f.name === route.responseBody);
+    return json[field?.jsonName ?? ''] ?? null;
+  }
+
+  return { routes, codec, handle };
+}
+
+// Response metadata and trailers reach HTTP clients as Grpc-Metadata-* headers (grpc-gateway's convention).
+function metadataHeaders(ctx: CallContext): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [key, value] of ctx.responseHeaders) headers[`grpc-metadata-${key}`] = value;
+  for (const [key, value] of ctx.responseTrailers) headers[`grpc-metadata-${key}`] = value;
+  return headers;
+}

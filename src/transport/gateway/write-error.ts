@@ -1,0 +1,57 @@
+import type { ServerResponse } from 'node:http';
+import { AppError, Code } from '../../platform/errors/index.ts';
+import type { Logger } from '../../platform/log/index.ts';
+import { appErrorToStatus } from '../rpc/index.ts';
+import { codeToHttpStatus } from './http-status.ts';
+import type { JsonCodec } from './json-codec.ts';
+
+/**
+ * Reasons whose HTTP status is more precise than their gRPC code's: routing and body errors,
+ * which exist only on the HTTP side (grpc-gateway answers them the same way).
+ */
+const STATUS_BY_REASON: Record<string, number> = {
+  ROUTE_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  BODY_TOO_LARGE: 413,
+};
+
+// Written when even the error cannot be encoded: valid JSON, no dependency on the codec.
+const FALLBACK_BODY = '{"code":13,"message":"failed to marshal error message","details":[]}';
+
+/**
+ * Sends an error as grpc-gateway does: the HTTP status from the code (or the reason, for
+ * routing and body errors), a google.rpc.Status JSON body with typed details,
+ * `WWW-Authenticate: Bearer` on 401, and the request id.
+ */
+export function writeError(
+  response: ServerResponse,
+  error: unknown,
+  options: { codec: JsonCodec; requestId: string; logger: Logger; headers?: Record<string, string> },
+): void {
+  const appError = AppError.from(error);
+  const status = STATUS_BY_REASON[appError.reason] ?? codeToHttpStatus(appError.code);
+  let body: string;
+  try {
+    body = JSON.stringify(options.codec.statusToJson(appErrorToStatus(appError)));
+  } catch (encodingError) {
+    options.logger.error({ err: encodingError }, 'error body could not be encoded');
+    body = FALLBACK_BODY;
+  }
+  if (response.headersSent) {
+    response.destroy(appError);
+    return;
+  }
+  const headers: Record<string, string | number> = {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'x-content-type-options': 'nosniff',
+    ...options.headers,
+  };
+  if (options.requestId !== '') headers['x-request-id'] = options.requestId;
+  if (appError.code === Code.UNAUTHENTICATED) headers['www-authenticate'] = 'Bearer realm="hcs"';
+  if (appError.details.retryDelayMs !== undefined)
+    headers['retry-after'] = Math.ceil(appError.details.retryDelayMs / 1000);
+  response.writeHead(status, headers);
+  response.end(body);
+}

@@ -1,0 +1,343 @@
+import { request as httpRequest } from 'node:http';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { CallContext } from '../../../src/transport/rpc/index.ts';
+import { emptyResponse, startTestApp, type TestApp } from '../../helpers/app.ts';
+
+type Json = Record<string, unknown>;
+const seen: { cancelled: boolean; ingested: number } = { cancelled: false, ingested: 0 };
+let app: TestApp;
+
+test.before(async () => {
+  app = await startTestApp({
+    implementations: {
+      '/hcs.v1.DeviceService/GetDevice': async (request: { name: string }) => ({
+        device: {
+          ...(emptyResponse('/hcs.v1.DeviceService/GetDevice') as { device: undefined }),
+          ...deviceNamed(request.name),
+        },
+      }),
+      '/hcs.v1.DeviceService/UpdateDevice': async (request: { device: Json; updateMask: string[] }) => ({
+        device: {
+          ...deviceNamed(String(request.device.name)),
+          displayName: request.device.displayName,
+          description: request.updateMask.join(','),
+        },
+      }),
+      '/hcs.v1.DeviceService/ListDevices': async (request: Json) => ({
+        devices: [],
+        nextPageToken: JSON.stringify(request),
+      }),
+      '/hcs.v1.DeviceService/DeleteDevice': async () => {
+        throw new Error('disk on fire at /var/lib/hcs');
+      },
+      '/hcs.v1.DeviceService/StreamDeviceEvents': async function* (
+        request: { devices: string[] },
+        ctx: CallContext,
+      ) {
+        for (const device of request.devices) yield { ...emptyStreamEvent(), device };
+        if (request.devices.includes('devices/boom')) throw new Error('sensor bus failure');
+        if (request.devices.includes('devices/forever')) {
+          await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve));
+          seen.cancelled = true;
+        }
+      },
+      '/hcs.v1.AnalyticsService/IngestStream': async (requests: AsyncIterable<{ batches: unknown[] }>) => {
+        let messages = 0;
+        for await (const request of requests) {
+          messages += 1;
+          seen.ingested += request.batches.length;
+        }
+        return { messageCount: String(messages), acceptedCount: '0', rejectedCount: '0', rejections: [] };
+      },
+    } as never,
+  });
+});
+
+test.after(async () => {
+  await app?.close();
+});
+
+function deviceNamed(name: string): Json {
+  return {
+    ...(emptyResponse('/hcs.v1.DeviceService/GetDevice') as Json),
+    name,
+    displayName: '',
+    description: '',
+    profile: '',
+    adapter: '',
+    address: '',
+    protocolProperties: {},
+    labels: {},
+    adminState: 0,
+    operatingState: 0,
+    stateReason: '',
+  };
+}
+
+function emptyStreamEvent(): Json {
+  return emptyResponse('/hcs.v1.DeviceService/StreamDeviceEvents') as Json;
+}
+
+async function call(
+  method: string,
+  path: string,
+  init: { body?: string; headers?: Record<string, string> } = {},
+) {
+  const response = await fetch(`${app.httpBase}${path}`, { method, body: init.body, headers: init.headers });
+  const text = await response.text();
+  let json: Json = {};
+  try {
+    json = JSON.parse(text) as Json;
+  } catch {
+    // streams and empty bodies
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+const reasonOf = (json: Json) => (json.details as Json[] | undefined)?.[0]?.reason;
+
+test('GET with a path variable returns the bare resource (response_body)', async () => {
+  const { status, json, headers } = await call('GET', '/api/v1/devices/press-1');
+  assert.is(status, 200);
+  assert.is(json.name, 'devices/press-1');
+  assert.is(json.displayName, '', 'defaults are present');
+  assert.ok(headers.get('x-request-id'));
+});
+
+test('a percent-encoded variable is decoded, except an encoded slash', async () => {
+  const { json } = await call('GET', '/api/v1/devices/press%201');
+  assert.is(json.name, 'devices/press 1');
+});
+
+test('PATCH with a body field fills update_mask from the fields sent', async () => {
+  const { status, json } = await call('PATCH', '/api/v1/devices/press-1', {
+    body: JSON.stringify({ displayName: 'Press One', labels: { line: 'a' } }),
+    headers: { 'content-type': 'application/json' },
+  });
+  assert.is(status, 200, JSON.stringify(json));
+  assert.is(json.name, 'devices/press-1', 'the path wins over the body');
+  assert.is(json.displayName, 'Press One');
+  assert.is(json.description, 'display_name,labels');
+});
+
+test('PATCH keeps an update_mask the client sent', async () => {
+  const { json } = await call('PATCH', '/api/v1/devices/press-1?updateMask=labels', {
+    body: JSON.stringify({ displayName: 'X', labels: {} }),
+    headers: { 'content-type': 'application/json' },
+  });
+  assert.is(json.description, 'labels');
+});
+
+test('query parameters fill the request: numbers, strings, both spellings', async () => {
+  const { status, json } = await call(
+    'GET',
+    '/api/v1/devices?page_size=5&orderBy=name&filter=labels.line%3D%22a%22',
+  );
+  assert.is(status, 200);
+  assert.equal(JSON.parse(String(json.nextPageToken)), {
+    pageSize: 5,
+    pageToken: '',
+    filter: 'labels.line="a"',
+    orderBy: 'name',
+  });
+});
+
+const clientErrors: [
+  string,
+  string,
+  string,
+  { body?: string; headers?: Record<string, string> },
+  number,
+  RegExp,
+][] = [
+  ['an unknown query parameter', 'GET', '/api/v1/devices?pageSise=5', {}, 400, /pageSise/],
+  ['a query value of the wrong type', 'GET', '/api/v1/devices?page_size=many', {}, 400, /page_size|pageSize/],
+  [
+    'an unknown body field',
+    'PATCH',
+    '/api/v1/devices/a',
+    { body: '{"nmae":"x"}', headers: { 'content-type': 'application/json' } },
+    400,
+    /unknown field "nmae"/,
+  ],
+  [
+    'malformed JSON, with the position',
+    'PATCH',
+    '/api/v1/devices/a',
+    { body: '{"displayName": }', headers: { 'content-type': 'application/json' } },
+    400,
+    /not valid JSON.*position|column/,
+  ],
+  [
+    'a body that is not JSON',
+    'PATCH',
+    '/api/v1/devices/a',
+    { body: 'displayName=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+    415,
+    /unsupported content type/,
+  ],
+  ['an unknown route', 'GET', '/api/v1/nothing-here', {}, 404, /no route for GET/],
+  ['a path outside the API', 'GET', '/etc/passwd', {}, 404, /no route/],
+  // {name=devices/*} spans two segments, so %2F stays encoded (http.proto): the id stays one segment.
+  [
+    'a traversal attempt in a resource name',
+    'GET',
+    '/api/v1/devices/..%2F..%2Fetc%2Fpasswd',
+    {},
+    200,
+    /^devices\/\.\.%2F\.\.%2Fetc%2Fpasswd$/,
+  ],
+];
+
+for (const [name, method, path, init, status, message] of clientErrors) {
+  test(`${name}: HTTP ${status}`, async () => {
+    const response = await call(method, path, init);
+    assert.is(response.status, status, response.text);
+    assert.match(
+      String(response.json.message ?? response.json.name ?? response.text),
+      message,
+      response.text,
+    );
+    if (status >= 400) {
+      assert.is(response.headers.get('content-type'), 'application/json; charset=utf-8');
+      assert.type(response.json.code, 'number');
+    }
+  });
+}
+
+test('a wrong HTTP method is 405 with Allow', async () => {
+  const { status, headers, json } = await call('DELETE', '/api/v1/devices');
+  assert.is(status, 405);
+  assert.match(headers.get('allow') ?? '', 'GET');
+  assert.is(reasonOf(json), 'METHOD_NOT_ALLOWED');
+});
+
+test('a body over the limit is 413 without being read whole', async () => {
+  const { status, json } = await call('PATCH', '/api/v1/devices/a', {
+    body: JSON.stringify({ displayName: 'x'.repeat(5 * 1024 * 1024) }),
+    headers: { 'content-type': 'application/json' },
+  });
+  assert.is(status, 413);
+  assert.is(reasonOf(json), 'BODY_TOO_LARGE');
+});
+
+test('a method not built yet is 501 with its name', async () => {
+  const { status, json } = await call('GET', '/api/v1/deviceProfiles');
+  assert.is(status, 501);
+  assert.match(String(json.message), '/hcs.v1.DeviceService/ListDeviceProfiles');
+  assert.is(reasonOf(json), 'METHOD_NOT_IMPLEMENTED');
+});
+
+test('an unexpected failure is 500 with a generic message and the request id', async () => {
+  const { status, json, text, headers } = await call('DELETE', '/api/v1/devices/a', {
+    headers: { 'x-request-id': 'rest-500' },
+  });
+  assert.is(status, 500);
+  assert.is(json.message, 'internal error');
+  assert.not.match(text, 'disk on fire');
+  assert.is(headers.get('x-request-id'), 'rest-500');
+});
+
+test('server streaming is NDJSON by default, one {"result"} per line', async () => {
+  const { status, headers, text } = await call(
+    'GET',
+    '/api/v1/devices:streamEvents?devices=devices/a&devices=devices/b',
+  );
+  assert.is(status, 200);
+  assert.match(headers.get('content-type') ?? '', 'application/x-ndjson');
+  const lines = text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { result: Json });
+  assert.equal(
+    lines.map((line) => line.result.device),
+    ['devices/a', 'devices/b'],
+  );
+});
+
+test('server streaming ends with an {"error"} line when the procedure fails midway', async () => {
+  const { text } = await call('GET', '/api/v1/devices:streamEvents?devices=devices/boom');
+  const lines = text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Json);
+  assert.is((lines[0]?.result as Json).device, 'devices/boom');
+  assert.is((lines[1]?.error as Json).code as number, 13);
+  assert.not.match(text, 'sensor bus failure');
+});
+
+test('server streaming speaks Server-Sent Events when asked', async () => {
+  const { headers, text } = await call('GET', '/api/v1/devices:streamEvents?devices=devices/a', {
+    headers: { accept: 'text/event-stream' },
+  });
+  assert.match(headers.get('content-type') ?? '', 'text/event-stream');
+  assert.match(text, /^data: \{"result":\{/);
+});
+
+test('a client that disconnects from a stream cancels the procedure', async () => {
+  seen.cancelled = false;
+  await new Promise<void>((resolve, reject) => {
+    const request = httpRequest(
+      `${app.httpBase}/api/v1/devices:streamEvents?devices=devices/forever`,
+      (response) => {
+        response.once('data', () => {
+          request.destroy();
+          resolve();
+        });
+      },
+    );
+    request.on('error', () => undefined);
+    request.end();
+    setTimeout(() => reject(new Error('no first event')), 5000);
+  });
+  const started = Date.now();
+  while (!seen.cancelled && Date.now() - started < 3000)
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.ok(seen.cancelled, 'the procedure saw ctx.signal abort');
+});
+
+test('client streaming reads an NDJSON body message by message', async () => {
+  seen.ingested = 0;
+  const line = JSON.stringify({
+    batches: [{ series: 'series/t1', samples: [{ sampleTime: '2026-01-01T00:00:00Z', value: 1 }] }],
+  });
+  const { status, json } = await call('POST', '/api/v1/series:ingestStream', {
+    body: `${line}\n${line}\n\n${line}\n`,
+    headers: { 'content-type': 'application/x-ndjson' },
+  });
+  assert.is(status, 200, JSON.stringify(json));
+  assert.is(json.messageCount, '3');
+  assert.is(seen.ingested, 3);
+});
+
+test('client streaming names the bad line', async () => {
+  const { status, json } = await call('POST', '/api/v1/series:ingestStream', {
+    body: '{"batches": []}\n{oops\n',
+    headers: { 'content-type': 'application/x-ndjson' },
+  });
+  assert.is(status, 400);
+  assert.match(String(json.message), 'line 2');
+});
+
+test('CORS preflight answers with the methods of the path and the allowed headers', async () => {
+  const response = await fetch(`${app.httpBase}/api/v1/devices/a`, {
+    method: 'OPTIONS',
+    headers: {
+      origin: 'https://ui.example',
+      'access-control-request-method': 'PATCH',
+      'access-control-request-headers': 'authorization',
+    },
+  });
+  assert.is(response.status, 204);
+  assert.is(response.headers.get('access-control-allow-origin'), '*');
+  assert.match(response.headers.get('access-control-allow-methods') ?? '', 'PATCH');
+  assert.match(response.headers.get('access-control-allow-headers') ?? '', 'authorization');
+  const actual = await fetch(`${app.httpBase}/api/v1/devices/a`, {
+    headers: { origin: 'https://ui.example' },
+  });
+  assert.is(actual.headers.get('access-control-allow-origin'), '*');
+  assert.match(actual.headers.get('access-control-expose-headers') ?? '', 'x-request-id');
+});
+
+test.run();
