@@ -4155,6 +4155,8 @@ export const AuthServiceService = {
    * INVALID_GRANT (wrong username or password, disabled user, unknown, expired or already
    * used refresh token). Repeated failures for one username are throttled with
    * RESOURCE_EXHAUSTED and a google.rpc.RetryInfo delay.
+   *
+   * Over HTTP this is the OAuth2 token endpoint, POST /api/v1/auth/token.
    */
   createToken: {
     path: "/hcs.v1.AuthService/CreateToken" as const,
@@ -4382,6 +4384,8 @@ export interface AuthServiceServer extends UntypedServiceImplementation {
    * INVALID_GRANT (wrong username or password, disabled user, unknown, expired or already
    * used refresh token). Repeated failures for one username are throttled with
    * RESOURCE_EXHAUSTED and a google.rpc.RetryInfo delay.
+   *
+   * Over HTTP this is the OAuth2 token endpoint, POST /api/v1/auth/token.
    */
   createToken: handleUnaryCall<CreateTokenRequest, CreateTokenResponse>;
   /**
@@ -4471,6 +4475,8 @@ export interface AuthServiceClient extends Client {
    * INVALID_GRANT (wrong username or password, disabled user, unknown, expired or already
    * used refresh token). Repeated failures for one username are throttled with
    * RESOURCE_EXHAUSTED and a google.rpc.RetryInfo delay.
+   *
+   * Over HTTP this is the OAuth2 token endpoint, POST /api/v1/auth/token.
    */
   createToken(
     request: CreateTokenRequest,

@@ -41,9 +41,10 @@ const found: [httpMethod: string, path: string, rpc: string, bindings: Record<st
   ['GET', '/api/v1/series/s1', 'AnalyticsService/GetSeries', { name: 'series/s1' }],
   ['GET', '/api/v1/series:correlate', 'AnalyticsService/CorrelateSeries', {}],
   ['POST', '/api/v1/series:ingest', 'AnalyticsService/IngestSamples', {}],
+  ['POST', '/api/v1/auth/token', 'AuthService/CreateToken', {}],
   ['POST', '/api/v1/oauth2/token', 'AuthService/CreateToken', {}],
-  ['POST', '/api/v1/tokens', 'AuthService/CreateToken', {}],
-  ['POST', '/api/v1/tokens:revoke', 'AuthService/RevokeToken', {}],
+  ['POST', '/api/v1/auth/revoke', 'AuthService/RevokeToken', {}],
+  ['POST', '/api/v1/oauth2/revoke', 'AuthService/RevokeToken', {}],
   ['GET', '/api/v1/services/s1/instances', 'RegistryService/ListInstances', { parent: 'services/s1' }],
   ['GET', '/api/v1/instances', 'RegistryService/ListInstances', {}],
   ['GET', '/api/v1/services/s1/instances:watch', 'RegistryService/WatchInstances', { parent: 'services/s1' }],
@@ -87,8 +88,8 @@ test('a route carries its body and response_body as the rule declares them', () 
   assert.equal([cancel?.body, cancel?.responseBody], ['*', 'job']);
   const list = route('GET', '/api/v1/devices');
   assert.equal([list?.body, list?.responseBody], [undefined, undefined]);
-  const token = route('POST', '/api/v1/tokens');
-  assert.equal([token?.bindingIndex, token?.template.source], [1, '/api/v1/tokens']);
+  const token = route('POST', '/api/v1/oauth2/token');
+  assert.equal([token?.bindingIndex, token?.template.source], [1, '/api/v1/oauth2/token']);
 });
 
 const refused: [httpMethod: string, path: string, allow: string[] | undefined][] = [
