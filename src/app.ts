@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
-import type { Config } from './platform/config/index.ts';
+import { type Config, HCS_VERSION } from './platform/config/index.ts';
 import type { Logger } from './platform/log/index.ts';
 import { createSharedState, formatBackendStatus, type SharedState } from './platform/redis/index.ts';
 import { createServiceRegistrations } from './services/index.ts';
-import { createHttpServer, createTranscoder } from './transport/gateway/index.ts';
+import { createHttpServer, createOpenApiDocument, createTranscoder } from './transport/gateway/index.ts';
 import { createGrpcServer } from './transport/grpc/index.ts';
 import {
   assertEveryMethodHasPolicy,
@@ -63,9 +63,11 @@ export function createApp(options: AppOptions): App {
     reportRedis();
     shared.onStatusChange(reportRedis);
   }
+  const transcoder = createTranscoder({ contract, procedures, logger });
   const http = createHttpServer({
     logger,
-    transcoder: createTranscoder({ contract, procedures, logger }),
+    transcoder,
+    openApi: createOpenApiDocument({ contract, routes: transcoder.routes, version: HCS_VERSION }),
     corsOrigins: config.corsOrigins,
     readiness: () => [
       {

@@ -3,16 +3,16 @@
  * The `hcs` command line: parse the arguments, then hand over to the app. Exit codes:
  * 0 success, 1 a failed check or a crash, 2 a usage or configuration error.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createApp, runUntilSignal } from './app.ts';
-import { ConfigError, loadConfig } from './platform/config/index.ts';
+import { ConfigError, HCS_VERSION, loadConfig } from './platform/config/index.ts';
 import { createLogger } from './platform/log/index.ts';
+import { createOpenApiDocument } from './transport/gateway/index.ts';
+import { createRouteTable } from './transport/gateway/routing/index.ts';
 import { probeHealth } from './transport/grpc/index.ts';
+import { loadContract } from './transport/rpc/index.ts';
 
-const VERSION = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+const VERSION = HCS_VERSION;
 
 const HELP: Record<string, string> = {
   main: `hcs ${VERSION} — edge gRPC control plane
@@ -22,6 +22,7 @@ Usage: hcs <command> [options]
 Commands:
   serve     Serve gRPC (HCS_GRPC_PORT) and HTTP (HCS_HTTP_PORT) until SIGTERM/SIGINT
   health    Ask a running server's grpc.health.v1.Health; exit 0 if SERVING, 1 if not
+  openapi   Print the OpenAPI 3.1 document of the REST view (as served at /api/v1/openapi.json)
 
 Options:
   -h, --help     Show help (also: hcs <command> --help)
@@ -35,6 +36,10 @@ Starts the gRPC server (reflection and health included) and the HTTP server.
 Configuration is read from HCS_* variables; every invalid one is reported at once
 and the process exits with status 2 without opening a port. SIGTERM or SIGINT
 drains in-flight calls for up to HCS_SHUTDOWN_TIMEOUT_MS, then exits 0.`,
+  openapi: `Usage: hcs openapi
+
+Prints the OpenAPI 3.1 document of the REST gateway to standard output: the same
+document a running server serves at /api/v1/openapi.json, built from the protos.`,
   health: `Usage: hcs health [--target host:port] [--service name] [--timeout ms]
 
 Calls grpc.health.v1.Health/Check. Exit 0 when the status is SERVING, 1 otherwise
@@ -68,6 +73,8 @@ async function main(argv: string[]): Promise<number> {
       return serve(rest);
     case 'health':
       return health(rest);
+    case 'openapi':
+      return openapi(rest);
     default:
       return usageError(`unknown command "${command}"`);
   }
@@ -114,6 +121,14 @@ async function health(args: string[]): Promise<number> {
     process.stderr.write(`hcs health: ${target}: ${(error as Error).message}\n`);
     return 1;
   }
+}
+
+function openapi(args: string[]): number {
+  if (args.length > 0) return usageError(`openapi takes no arguments, got "${args.join(' ')}"`);
+  const contract = loadContract();
+  const document = createOpenApiDocument({ contract, routes: createRouteTable(contract), version: VERSION });
+  process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+  return 0;
 }
 
 function loadConfigOrExit() {

@@ -2,7 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { AppError, Code } from '../../platform/errors/index.ts';
 import type { Logger } from '../../platform/log/index.ts';
+import { maybeCompress } from './compress.ts';
 import { applyCors } from './cors.ts';
+import { createDocs, DOCS_PATH } from './docs.ts';
 import type { ReadinessProbe } from './probes.ts';
 import type { Transcoder } from './transcoder.ts';
 import { writeError } from './write-error.ts';
@@ -16,7 +18,12 @@ export interface HttpServerOptions {
   transcoder: Transcoder;
   /** `HCS_CORS_ORIGINS`. Default `["*"]`. */
   corsOrigins?: readonly string[];
+  /** The OpenAPI document served at {@link OPENAPI_PATH}. */
+  openApi: Record<string, unknown>;
 }
+
+/** Where the OpenAPI document is served. */
+export const OPENAPI_PATH = '/api/v1/openapi.json';
 
 /** Prefix of every REST route. */
 export const API_PREFIX = '/api/';
@@ -46,10 +53,33 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
 
   const { transcoder } = options;
   const corsOrigins = options.corsOrigins ?? ['*'];
+  const openApiJson = JSON.stringify(options.openApi);
+  const serveDocs = createDocs(OPENAPI_PATH);
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const path = url.pathname;
+    if (path === OPENAPI_PATH && (request.method === 'GET' || request.method === 'HEAD')) {
+      applyCors(request, response, corsOrigins, () => ['GET']);
+      const { body, encoding } = await maybeCompress(request, openApiJson);
+      response.writeHead(200, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(body),
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'no-cache',
+        vary: 'Accept-Encoding',
+        ...(encoding ? { 'content-encoding': encoding } : {}),
+      });
+      response.end(request.method === 'HEAD' ? undefined : body);
+      return;
+    }
+    if (
+      (path === DOCS_PATH || path.startsWith(`${DOCS_PATH}/`)) &&
+      request.method === 'GET' &&
+      serveDocs(path, response)
+    ) {
+      return;
+    }
     if (path.startsWith(API_PREFIX)) {
       const answered = applyCors(request, response, corsOrigins, () => allowedMethods(path));
       if (!answered) await transcoder.handle(request, response, url);

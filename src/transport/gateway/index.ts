@@ -1,3 +1,11 @@
-export { API_PREFIX, createHttpServer, type HttpServer, type HttpServerOptions } from './http-server.ts';
+export { DOCS_PATH } from './docs.ts';
+export {
+  API_PREFIX,
+  createHttpServer,
+  type HttpServer,
+  type HttpServerOptions,
+  OPENAPI_PATH,
+} from './http-server.ts';
+export { createOpenApiDocument } from './openapi/index.ts';
 export type { ReadinessCheck, ReadinessProbe } from './probes.ts';
 export { createTranscoder, type Transcoder, type TranscoderOptions } from './transcoder.ts';

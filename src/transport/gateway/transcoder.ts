@@ -15,7 +15,7 @@ import { createJsonCodec, type JsonCodec } from './json-codec.ts';
 import { assertJsonContentType, parseJsonBody, readBody } from './read-body.ts';
 import { readNdjson } from './read-ndjson.ts';
 import { assembleRequestJson } from './request-json.ts';
-import { createRouteTable, type Route, type RouteTable } from './routing/index.ts';
+import { createRouteTable, queryParamsToJson, type Route, type RouteTable } from './routing/index.ts';
 import { writeError } from './write-error.ts';
 import { contentTypeOf, framingFor, writeStreamItem } from './write-stream.ts';
 
@@ -89,13 +89,19 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
     url: URL,
     bindings: Record<string, string>,
   ) {
+    const input = options.contract.registry.getMessage(procedure.inputType);
+    if (input === undefined) throw new Error(`no descriptor for ${procedure.inputType}`);
     let body: unknown = {};
-    if (route.body !== undefined) {
+    if (route.body === '*' && isFormEncoded(request)) {
+      // HTML forms and OAuth2 clients (RFC 6749 token requests) post form fields: read them
+      // with the query-parameter rules, onto the fields the path leaves free.
+      const form = new URLSearchParams((await readBody(request, bodyLimitBytes)).toString('utf8'));
+      const pathFields = route.template.variables.map((variable) => variable.fieldPath);
+      body = queryParamsToJson(form, { message: input, boundFields: pathFields });
+    } else if (route.body !== undefined) {
       assertJsonContentType(request);
       body = parseJsonBody(await readBody(request, bodyLimitBytes));
     }
-    const input = options.contract.registry.getMessage(procedure.inputType);
-    if (input === undefined) throw new Error(`no descriptor for ${procedure.inputType}`);
     return codec.requestFromJson(
       procedure,
       assembleRequestJson({ route, input, bindings, query: url.searchParams, body }),
@@ -182,6 +188,13 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
   }
 
   return { routes, codec, handle };
+}
+
+function isFormEncoded(request: IncomingMessage): boolean {
+  return (
+    (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ===
+    'application/x-www-form-urlencoded'
+  );
 }
 
 // Response metadata and trailers reach HTTP clients as Grpc-Metadata-* headers (grpc-gateway's convention).

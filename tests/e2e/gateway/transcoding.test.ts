@@ -28,6 +28,11 @@ test.before(async () => {
         devices: [],
         nextPageToken: JSON.stringify(request),
       }),
+      '/hcs.v1.AuthService/CreateToken': async (request: Json) => ({
+        ...(emptyResponse('/hcs.v1.AuthService/CreateToken') as Json),
+        accessToken: JSON.stringify(request),
+        tokenType: 'bearer',
+      }),
       '/hcs.v1.DeviceService/DeleteDevice': async () => {
         throw new Error('disk on fire at /var/lib/hcs');
       },
@@ -205,6 +210,25 @@ for (const [name, method, path, init, status, message] of clientErrors) {
     }
   });
 }
+
+test('a body: "*" route also takes an HTML form / OAuth2 token request (form-urlencoded)', async () => {
+  const { status, json } = await call('POST', '/api/v1/auth/token', {
+    body: 'grant_type=password&username=ada&password=s%26cret&scope=devices%3Aread',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  assert.is(status, 200, JSON.stringify(json));
+  const request = JSON.parse(String(json.access_token)) as Json;
+  assert.equal(
+    [request.grantType, request.username, request.password, request.scope],
+    ['password', 'ada', 's&cret', 'devices:read'],
+  );
+  const unknown = await call('POST', '/api/v1/auth/token', {
+    body: 'grant_type=password&colour=blue',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  assert.is(unknown.status, 400);
+  assert.match(String(unknown.json.message), 'colour');
+});
 
 test('a wrong HTTP method is 405 with Allow', async () => {
   const { status, headers, json } = await call('DELETE', '/api/v1/devices');

@@ -1,0 +1,1 @@
+export { createOpenApiDocument, type OpenApiOptions, TOKEN_URL } from './document.ts';

@@ -1,0 +1,111 @@
+import { compileErrors, validate } from '@readme/openapi-parser';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { loadContract } from '../../../src/transport/rpc/index.ts';
+import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { runTs } from '../../helpers/process.ts';
+
+type Document = {
+  openapi: string;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        operationId: string;
+        security: unknown[];
+        description: string;
+        parameters: { name: string; in: string }[];
+      }
+    >
+  >;
+  components: {
+    schemas: Record<string, { description?: string; properties?: Record<string, unknown> }>;
+    securitySchemes: Record<string, { flows?: { password?: { tokenUrl: string } } }>;
+  };
+};
+
+const contract = loadContract();
+let app: TestApp;
+let document: Document;
+
+test.before(async () => {
+  app = await startTestApp();
+  const response = await fetch(`${app.httpBase}/api/v1/openapi.json`);
+  document = (await response.json()) as Document;
+});
+
+test.after(async () => {
+  await app?.close();
+});
+
+test('the served document passes a third-party OpenAPI 3.1 validator', async () => {
+  assert.is(document.openapi, '3.1.0');
+  const result = await validate(structuredClone(document) as never);
+  assert.ok(result.valid, compileErrors(result));
+});
+
+test('every annotated method is an operation, additional bindings included', () => {
+  const operations = Object.values(document.paths).flatMap((methods) => Object.values(methods));
+  const ids = new Set(operations.map((operation) => operation.operationId));
+  for (const method of contract.methods) {
+    assert.ok(ids.has(`${method.service.split('.').pop()}_${method.method}`), `${method.path} documented`);
+  }
+  assert.ok(ids.has('AuthService_CreateToken_1'), 'the additional binding of CreateToken');
+});
+
+test('security comes from the policy: public methods none, others OAuth2, bearer or API key', () => {
+  const token = document.paths['/api/v1/auth/token']?.post;
+  assert.equal(token?.security, []);
+  const devices = document.paths['/api/v1/devices']?.get;
+  assert.equal(devices?.security, [{ oauth2: ['devices:read'] }, { bearer: [] }, { apiKey: [] }]);
+  assert.is(document.components.securitySchemes.oauth2?.flows?.password?.tokenUrl, '/api/v1/auth/token');
+});
+
+test('descriptions come from the proto comments, parameters from path and query', () => {
+  const get = document.paths['/api/v1/devices/{name}']?.get;
+  assert.ok(get, 'a resource name is written out segment by segment');
+  assert.match(get.description, /device/i);
+  assert.ok(get.parameters.some((p) => p.in === 'path' && p.name === 'name'));
+  const list = document.paths['/api/v1/devices']?.get;
+  assert.ok(list?.parameters.some((p) => p.in === 'query' && p.name === 'pageSize'));
+  const device = document.components.schemas['hcs.v1.Device'];
+  assert.ok(device?.description);
+  assert.ok(device?.properties?.displayName, 'properties in lowerCamelCase');
+});
+
+test('hcs openapi prints the same document', async () => {
+  const run = runTs('src/main.ts', ['openapi']);
+  assert.is(await run.exited, 0);
+  const printed = JSON.parse(run.stdout.join('\n')) as Document;
+  assert.equal(printed, document);
+});
+
+test('the document is compressed when the client accepts it', async () => {
+  const response = await fetch(`${app.httpBase}/api/v1/openapi.json`, {
+    headers: { 'accept-encoding': 'gzip' },
+  });
+  assert.is(response.headers.get('content-encoding'), 'gzip');
+  assert.equal(await response.json(), document);
+});
+
+test('/docs is served offline with a content security policy', async () => {
+  const page = await fetch(`${app.httpBase}/docs`);
+  assert.is(page.status, 200);
+  assert.match(page.headers.get('content-security-policy') ?? '', "default-src 'self'");
+  const html = await page.text();
+  assert.not.match(html, /https?:\/\//, 'no external resources');
+  for (const asset of [
+    'swagger-ui.css',
+    'swagger-ui-bundle.js',
+    'swagger-ui-standalone-preset.js',
+    'init.js',
+  ]) {
+    const response = await fetch(`${app.httpBase}/docs/${asset}`);
+    assert.is(response.status, 200, asset);
+  }
+  const outside = await fetch(`${app.httpBase}/docs/..%2Fpackage.json`);
+  assert.is(outside.status, 404);
+});
+
+test.run();
