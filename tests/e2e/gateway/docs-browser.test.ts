@@ -73,7 +73,7 @@ if (!available && process.env.CI === 'true') {
       // Not implemented yet: the UI shows the gateway's real answer, a 501 naming the method.
       assert.is(response.status(), 501);
       await operation.locator('.live-responses-table .response-col_status').first().waitFor();
-      assert.match(await operation.locator('.live-responses-table').innerText(), '501');
+      assert.match((await operation.locator('.live-responses-table').textContent()) ?? '', '501');
       assert.equal(external, [], 'no request left the box');
     } finally {
       await browser.close();

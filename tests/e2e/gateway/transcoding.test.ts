@@ -286,8 +286,9 @@ test('server streaming ends with an {"error"} line when the procedure fails midw
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as Json);
-  assert.is((lines[0]?.result as Json).device, 'devices/boom');
-  assert.is((lines[1]?.error as Json).code as number, 13);
+  const [first, last] = lines as [{ result: Json }, { error: Json }];
+  assert.is(first.result.device, 'devices/boom');
+  assert.is(last.error.code, 13);
   assert.not.match(text, 'sensor bus failure');
 });
 

@@ -171,7 +171,7 @@ function openApiPath(route: Route, input: DescMessage): { path: string; paramete
       required: true,
       schema: { type: 'string' },
       description: [
-        variable && variable.multiSegment ? `A segment of \`${variable.fieldPath}\`.` : '',
+        variable?.multiSegment ? `A segment of \`${variable.fieldPath}\`.` : '',
         field ? commentOf(field) : '',
       ]
         .filter((text) => text !== '')
