@@ -34,6 +34,8 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# Migrations stay TypeScript: Node 24 loads them directly (type stripping).
+COPY migrations ./migrations
 COPY package.json ./
 RUN mkdir -p /var/lib/hcs && chown node:node /var/lib/hcs \
  && ln -s /app/dist/main.js /usr/local/bin/hcs

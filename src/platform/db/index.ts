@@ -1,0 +1,23 @@
+export { AUDIT_CATEGORIES, AUDIT_OUTCOMES, type AuditEntry, AuditEntrySchema } from './audit-entry.entity.ts';
+export {
+  type CreateDatabaseOptions,
+  createDatabase,
+  type Database,
+  type MigrationStatus,
+  type Migrations,
+} from './create-database.ts';
+export { fromOrmError } from './from-orm-error.ts';
+export { loadMigrations } from './load-migrations.ts';
+export {
+  createOrmOptions,
+  type Dialect,
+  dialectOf,
+  MIGRATIONS_DIR,
+  type OrmOptions,
+  type OrmOptionsInput,
+  PLATFORM_ENTITIES,
+  POSTGRES_POOL_MAX,
+  sqlitePathOf,
+} from './orm-options.ts';
+export { DbReason } from './reasons.ts';
+export { createUlid } from './ulid.ts';
