@@ -1,5 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { type Config, HCS_VERSION } from './platform/config/index.ts';
+import { createDatabase, type Database, dialectOf } from './platform/db/index.ts';
+import { AppError, Code } from './platform/errors/index.ts';
 import type { Logger } from './platform/log/index.ts';
 import { createSharedState, formatBackendStatus, type SharedState } from './platform/redis/index.ts';
 import { createServiceRegistrations } from './services/index.ts';
@@ -63,13 +65,14 @@ export function createApp(options: AppOptions): App {
     reportRedis();
     shared.onStatusChange(reportRedis);
   }
+  let database: Database | undefined;
   const transcoder = createTranscoder({ contract, procedures, logger });
   const http = createHttpServer({
     logger,
     transcoder,
     openApi: createOpenApiDocument({ contract, routes: transcoder.routes, version: HCS_VERSION }),
     corsOrigins: config.corsOrigins,
-    readiness: () => [
+    readiness: async () => [
       {
         name: 'grpc',
         ok: grpc.health.get('') === 'SERVING',
@@ -77,12 +80,14 @@ export function createApp(options: AppOptions): App {
       },
       // Ready on memory too: every primitive keeps working while Redis is away.
       { name: 'cache', ok: true, detail: formatBackendStatus(shared.status()) },
+      await databaseReadiness(database),
     ],
   });
 
   return {
     async start() {
       mkdirSync(config.dataDir, { recursive: true });
+      database = await openDatabase(config, logger);
       const grpcPort = await grpc.listen(config.host, config.grpcPort);
       const httpPort = await http.listen(config.host, config.httpPort);
       grpc.health.setAll('SERVING');
@@ -106,6 +111,7 @@ export function createApp(options: AppOptions): App {
         http.close(config.shutdownTimeoutMs),
       ]);
       await shared.close();
+      await database?.close();
       logger.info({ drained }, 'hcs stopped');
     },
   };
@@ -134,4 +140,36 @@ export async function runUntilSignal(app: App, logger: Logger): Promise<number> 
   process.once('SIGINT', forceExit);
   await app.close();
   return 0;
+}
+
+/**
+ * Connects the database and brings its schema to this build: refuses a database newer than
+ * the code, applies pending migrations when allowed (see `Config.autoMigrate`), and refuses to
+ * run on pending migrations otherwise, naming the command that applies them.
+ */
+async function openDatabase(config: Config, logger: Logger): Promise<Database> {
+  const database = await createDatabase({ config, logger });
+  try {
+    await database.checkSchemaNotNewer();
+    const { pending } = await database.migrate.status();
+    const autoMigrate = config.autoMigrate ?? dialectOf(config) === 'sqlite';
+    if (pending.length > 0 && !autoMigrate) {
+      throw new AppError(
+        Code.FAILED_PRECONDITION,
+        'DATABASE_MIGRATIONS_PENDING',
+        `the database has ${pending.length} pending migration(s): run "hcs migrate up" (or set HCS_AUTO_MIGRATE=true)`,
+      );
+    }
+    if (pending.length > 0) logger.info({ applied: await database.migrate.up() }, 'database migrated');
+    return database;
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+async function databaseReadiness(database: Database | undefined) {
+  if (database === undefined) return { name: 'database', ok: false, detail: 'not connected' };
+  const ok = await database.isReady();
+  return { name: 'database', ok, detail: ok ? database.dialect : `${database.dialect} unreachable` };
 }

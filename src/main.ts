@@ -4,8 +4,10 @@
  * 0 success, 1 a failed check or a crash, 2 a usage or configuration error.
  */
 import { parseArgs } from 'node:util';
+import { pino } from 'pino';
 import { createApp, runUntilSignal } from './app.ts';
 import { ConfigError, HCS_VERSION, loadConfig } from './platform/config/index.ts';
+import { createDatabase } from './platform/db/index.ts';
 import { createLogger } from './platform/log/index.ts';
 import { createOpenApiDocument } from './transport/gateway/index.ts';
 import { createRouteTable } from './transport/gateway/routing/index.ts';
@@ -22,6 +24,7 @@ Usage: hcs <command> [options]
 Commands:
   serve     Serve gRPC (HCS_GRPC_PORT) and HTTP (HCS_HTTP_PORT) until SIGTERM/SIGINT
   health    Ask a running server's grpc.health.v1.Health; exit 0 if SERVING, 1 if not
+  migrate   Apply, revert or list database migrations (HCS_DATABASE_URL)
   openapi   Print the OpenAPI 3.1 document of the REST view (as served at /api/v1/openapi.json)
 
 Options:
@@ -36,6 +39,14 @@ Starts the gRPC server (reflection and health included) and the HTTP server.
 Configuration is read from HCS_* variables; every invalid one is reported at once
 and the process exits with status 2 without opening a port. SIGTERM or SIGINT
 drains in-flight calls for up to HCS_SHUTDOWN_TIMEOUT_MS, then exits 0.`,
+  migrate: `Usage: hcs migrate up|down|status
+
+Works on the database HCS_DATABASE_URL names (default: the SQLite file in HCS_DATA_DIR).
+  up       apply every pending migration
+  down     revert the most recent migration
+  status   list applied and pending migrations (exit 1 when some are pending, or
+           when the database has migrations this build does not know)
+hcs serve applies pending migrations itself on SQLite (HCS_AUTO_MIGRATE).`,
   openapi: `Usage: hcs openapi
 
 Prints the OpenAPI 3.1 document of the REST gateway to standard output: the same
@@ -75,6 +86,8 @@ async function main(argv: string[]): Promise<number> {
       return health(rest);
     case 'openapi':
       return openapi(rest);
+    case 'migrate':
+      return migrate(rest);
     default:
       return usageError(`unknown command "${command}"`);
   }
@@ -120,6 +133,50 @@ async function health(args: string[]): Promise<number> {
   } catch (error) {
     process.stderr.write(`hcs health: ${target}: ${(error as Error).message}\n`);
     return 1;
+  }
+}
+
+async function migrate(args: string[]): Promise<number> {
+  const [action, ...extra] = args;
+  if (action === undefined || !['up', 'down', 'status'].includes(action) || extra.length > 0) {
+    return usageError('usage: hcs migrate up|down|status');
+  }
+  const config = loadConfigOrExit();
+  if (config === undefined) return 2;
+  // Log lines go to standard error: standard output is the command's answer.
+  const logger = createLogger({
+    level: config.logLevel === 'info' ? 'warn' : config.logLevel,
+    destination: pino.destination({ dest: 2, sync: true }),
+  });
+  const database = await createDatabase({ config, logger });
+  try {
+    if (action === 'up') {
+      await database.checkSchemaNotNewer();
+      const applied = await database.migrate.up();
+      process.stdout.write(
+        applied.length === 0 ? 'no pending migrations\n' : `applied: ${applied.join(', ')}\n`,
+      );
+      return 0;
+    }
+    if (action === 'down') {
+      const reverted = await database.migrate.down();
+      process.stdout.write(
+        reverted.length === 0 ? 'nothing to revert\n' : `reverted: ${reverted.join(', ')}\n`,
+      );
+      return 0;
+    }
+    const status = await database.migrate.status();
+    for (const name of status.executed) process.stdout.write(`applied   ${name}\n`);
+    for (const name of status.pending) process.stdout.write(`pending   ${name}\n`);
+    for (const name of status.unknown) process.stdout.write(`unknown   ${name} (newer than this build)\n`);
+    return status.pending.length > 0 || status.unknown.length > 0 ? 1 : 0;
+  } catch (error) {
+    process.stderr.write(
+      `hcs migrate ${action}: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return 1;
+  } finally {
+    await database.close();
   }
 }
 

@@ -68,8 +68,9 @@ export function watch(child: ChildProcess): RunningProcess {
   };
   child.stdout?.on('data', collect(stdout));
   child.stderr?.on('data', collect(stderr));
+  // 'close', not 'exit': it comes after the output streams end, so no line is missed.
   const exited = new Promise<number>((resolve) => {
-    child.on('exit', (code, signal) => {
+    child.on('close', (code, signal) => {
       resolve(code ?? 128 + (signal === 'SIGKILL' ? 9 : 15));
       for (const waiter of waiters.splice(0)) waiter();
     });

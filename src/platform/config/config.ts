@@ -30,4 +30,10 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** How long shutdown waits for in-flight calls before cancelling them. Default 10 000 ms. */
   shutdownTimeoutMs: number;
+  /**
+   * Whether `hcs serve` applies pending migrations at start. Default (undefined): yes on SQLite
+   * (one box, one process), no on PostgreSQL, where an operator runs `hcs migrate up` once for
+   * all replicas; hcs then refuses to start on a database with pending migrations.
+   */
+  autoMigrate: boolean | undefined;
 }

@@ -89,6 +89,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     corsOrigins: parsed.HCS_CORS_ORIGINS,
     logLevel: parsed.HCS_LOG_LEVEL,
     shutdownTimeoutMs: parsed.HCS_SHUTDOWN_TIMEOUT_MS,
+    autoMigrate: parsed.HCS_AUTO_MIGRATE,
   };
 }
 

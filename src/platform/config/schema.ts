@@ -105,6 +105,10 @@ export const envSchema = z.object({
     })
     .default('info'),
   HCS_SHUTDOWN_TIMEOUT_MS: positiveInt(10_000, 'a drain time in milliseconds'),
+  HCS_AUTO_MIGRATE: z
+    .enum(['true', 'false'], { error: (issue) => `expected true or false, got "${String(issue.input)}"` })
+    .optional()
+    .transform((raw) => (raw === undefined ? undefined : raw === 'true')),
 });
 
 /** The environment variables as validated by {@link envSchema}. */

@@ -40,6 +40,7 @@ const invalid: [string, Record<string, string>, string, RegExp][] = [
   ['redis URL of another scheme', { HCS_REDIS_URL: 'http://localhost' }, 'HCS_REDIS_URL', /redis:/],
   ['admin name with spaces', { HCS_ADMIN_USERNAME: 'bad name' }, 'HCS_ADMIN_USERNAME', /letters, digits/],
   ['zero drain time', { HCS_SHUTDOWN_TIMEOUT_MS: '0' }, 'HCS_SHUTDOWN_TIMEOUT_MS', /positive integer/],
+  ['auto-migrate that is not a boolean', { HCS_AUTO_MIGRATE: 'yes' }, 'HCS_AUTO_MIGRATE', /true or false/],
   ['production without a secret', { HCS_ENV: 'production' }, 'HCS_SECRET_KEY', /required in production/],
   [
     'production with the default secret',
@@ -71,6 +72,12 @@ test('reports every bad variable at once', () => {
     HCS_ENV: 'qa',
   });
   assert.equal(Object.keys(problems).sort(), ['HCS_ENV', 'HCS_GRPC_PORT', 'HCS_HTTP_PORT', 'HCS_LOG_LEVEL']);
+});
+
+test('auto-migrate is decided by the dialect unless set', () => {
+  assert.is(loadConfig({ env: {}, cwd }).autoMigrate, undefined);
+  assert.is(loadConfig({ env: { HCS_AUTO_MIGRATE: 'false' }, cwd }).autoMigrate, false);
+  assert.is(loadConfig({ env: { HCS_AUTO_MIGRATE: 'true' }, cwd }).autoMigrate, true);
 });
 
 test('an empty variable counts as unset', () => {
