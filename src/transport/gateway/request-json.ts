@@ -26,7 +26,8 @@ export function assembleRequestJson(options: {
     route.httpMethod === 'PATCH' && route.body !== undefined && route.body !== '*'
       ? implicitUpdateMask(input, route.body, body)
       : undefined;
-  body = structuredClone(body);
+  // Path variables are written into the body's objects below; copy them, never the caller's.
+  if (route.body !== undefined && typeof body === 'object' && body !== null) body = structuredClone(body);
   if (route.body === '*') {
     if (!isObject(body)) throw notAnObject('the request body');
     Object.assign(request, body);

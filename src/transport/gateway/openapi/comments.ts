@@ -8,14 +8,29 @@ import type { AnyDesc, DescFile } from '@bufbuild/protobuf';
 export function commentOf(desc: AnyDesc): string {
   const path = sourcePath(desc);
   if (path === undefined) return '';
-  const file = fileOf(desc);
-  const key = path.join(',');
-  const location = file.proto.sourceCodeInfo?.location.find((l) => l.path.join(',') === key);
-  return (location?.leadingComments ?? '')
+  const comment = commentsOf(fileOf(desc)).get(path.join(',')) ?? '';
+  return comment
     .split('\n')
     .map((line) => line.replace(/^ /, ''))
     .join('\n')
     .trim();
+}
+
+// One index per file, built on first use: a linear search per element made building the
+// document quadratic in the number of comments.
+const indexes = new WeakMap<DescFile, Map<string, string>>();
+
+function commentsOf(file: DescFile): Map<string, string> {
+  let index = indexes.get(file);
+  if (index === undefined) {
+    index = new Map();
+    for (const location of file.proto.sourceCodeInfo?.location ?? []) {
+      if (location.leadingComments !== undefined)
+        index.set(location.path.join(','), location.leadingComments);
+    }
+    indexes.set(file, index);
+  }
+  return index;
 }
 
 // Field numbers of FileDescriptorProto / DescriptorProto / EnumDescriptorProto /

@@ -1,0 +1,110 @@
+/**
+ * One server of the REST benchmark, as its own process, from the compiled build (dist/). Every
+ * mode answers AuthService.WhoAmI with the same principal, as JSON:
+ *   node-http — a bare node:http handler: JSON.stringify of a fixed object, nothing else;
+ *   gateway   — hcs: GET /api/v1/auth/whoami through the transcoder, the interceptor chain and
+ *               the procedure, in process (and gRPC on the same app, for the gRPC mode);
+ *   connect   — @connectrpc/connect-node serving the same method with the Connect JSON protocol
+ *               (POST /hcs.v1.AuthService/WhoAmI), schemas from hcs's own descriptor set.
+ * Prints `{"http": N, "grpc": N}` once listening.
+ *
+ * Usage: node bench/gateway-server.mjs node-http|gateway|connect   (after npm run build)
+ */
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { create, createFileRegistry, fromBinary } from '@bufbuild/protobuf';
+import { FileDescriptorSetSchema, timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { connectNodeAdapter } from '@connectrpc/connect-node';
+import { createApp } from '../dist/app.js';
+import { AuthServiceService, CredentialKind } from '../dist/gen/hcs/v1/auth.js';
+import { loadConfig } from '../dist/platform/config/index.js';
+import { createLogger } from '../dist/platform/log/index.js';
+import { createServiceRegistrations } from '../dist/services/index.js';
+
+const issued = new Date('2026-01-01T00:00:00Z');
+const expires = new Date(issued.getTime() + 15 * 60_000);
+const principal = {
+  subject: 'users/bench',
+  displayName: 'Benchmark user',
+  roles: ['operator', 'viewer'],
+  scopes: ['devices:read', 'devices:write', 'registry:read'],
+};
+const print = (ports) => process.stdout.write(`${JSON.stringify(ports)}\n`);
+const listen = (server) =>
+  new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server.address().port)));
+
+const mode = process.argv[2];
+if (mode === 'node-http') {
+  const server = createServer((request, response) => {
+    const body = JSON.stringify({
+      ...principal,
+      credentialKind: 'CREDENTIAL_KIND_ACCESS_TOKEN',
+      issueTime: issued.toISOString(),
+      expireTime: expires.toISOString(),
+    });
+    response.writeHead(200, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+    });
+    response.end(body);
+  });
+  print({ http: await listen(server) });
+} else if (mode === 'gateway') {
+  const config = loadConfig({
+    env: {
+      HCS_HOST: '127.0.0.1',
+      HCS_GRPC_PORT: '0',
+      HCS_HTTP_PORT: '0',
+      HCS_DATA_DIR: '/tmp/hcs-bench-data',
+    },
+  });
+  const services = createServiceRegistrations().map((registration) =>
+    registration.definition === AuthServiceService
+      ? {
+          definition: registration.definition,
+          implementation: {
+            ...registration.implementation,
+            whoAmI: async () => ({
+              principal: {
+                ...principal,
+                credentialKind: CredentialKind.CREDENTIAL_KIND_ACCESS_TOKEN,
+                issueTime: issued,
+                expireTime: expires,
+              },
+            }),
+          },
+        }
+      : registration,
+  );
+  const { httpPort, grpcPort } = await createApp({
+    config,
+    logger: createLogger({ level: 'error' }),
+    services,
+  }).start();
+  print({ http: httpPort, grpc: grpcPort });
+} else if (mode === 'connect') {
+  const set = fromBinary(
+    FileDescriptorSetSchema,
+    readFileSync(new URL('../dist/gen/hcs.binpb', import.meta.url)),
+  );
+  const registry = createFileRegistry(set);
+  const service = registry.getService('hcs.v1.AuthService');
+  const response = registry.getMessage('hcs.v1.WhoAmIResponse');
+  const routes = (router) =>
+    router.service(service, {
+      whoAmI: () =>
+        create(response, {
+          principal: {
+            ...principal,
+            credentialKind: CredentialKind.CREDENTIAL_KIND_ACCESS_TOKEN,
+            issueTime: timestampFromDate(issued),
+            expireTime: timestampFromDate(expires),
+          },
+        }),
+    });
+  const server = createServer(connectNodeAdapter({ routes }));
+  print({ http: await listen(server) });
+} else {
+  process.stderr.write('usage: node bench/gateway-server.mjs node-http|gateway|connect\n');
+  process.exit(2);
+}

@@ -1,0 +1,70 @@
+/**
+ * Runs h2load (Debian's nghttp2-client), a C load generator in its own process, and reads its
+ * throughput and per-request latencies (from its --log-file) and its failure count. Shared by
+ * the benchmarks so every figure in bench/README.md comes from the same generator.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** One load run's figures. */
+export interface LoadResult {
+  rps: number;
+  p50us: number;
+  p99us: number;
+  failed: number;
+  done: number;
+}
+
+/** Options of {@link runH2load}. */
+export interface H2loadOptions {
+  url: string;
+  logFile: string;
+  durationSeconds: number;
+  warmupSeconds: number;
+  clients: number;
+  /** Concurrent streams per HTTP/2 connection; 1 for HTTP/1.1 (no pipelining). */
+  streams: number;
+  http1?: boolean;
+  method?: string;
+  headers?: string[];
+  /** A file whose bytes are each request's body. */
+  dataFile?: string;
+}
+
+export function runH2load(options: H2loadOptions): LoadResult {
+  const args = [
+    `--duration=${options.durationSeconds}`,
+    `--warm-up-time=${options.warmupSeconds}`,
+    `--clients=${options.clients}`,
+    `--max-concurrent-streams=${options.streams}`,
+    `--log-file=${options.logFile}`,
+    ...(options.http1 ? ['--h1'] : []),
+    ...(options.method ? [`--method=${options.method}`] : []),
+    ...(options.dataFile ? [`--data=${options.dataFile}`] : []),
+    ...(options.headers ?? []).map((header) => `--header=${header}`),
+    options.url,
+  ];
+  const output = execFileSync('h2load', args, { encoding: 'utf8' });
+  const rps = Number(/finished in [\d.]+s, ([\d.]+) req\/s/.exec(output)?.[1] ?? Number.NaN);
+  const failed = Number(/(\d+) failed/.exec(output)?.[1] ?? Number.NaN);
+  const done = Number(/(\d+) done/.exec(output)?.[1] ?? Number.NaN);
+  const latencies = readFileSync(options.logFile, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => Number(line.split('\t')[2]))
+    .sort((a, b) => a - b);
+  const at = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))] ?? Number.NaN;
+  return { rps: Math.round(rps), p50us: at(50), p99us: at(99), failed, done };
+}
+
+/** utime + stime of a process from /proc, in microseconds (clock ticks are 1/100 s on Linux). */
+export function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+/** The median of a list (the upper one for an even count). */
+export function median(items: number[]): number {
+  return [...items].sort((a, b) => a - b)[Math.floor(items.length / 2)] ?? 0;
+}
