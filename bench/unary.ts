@@ -9,15 +9,16 @@
  * Usage: npm run bench -- [--rounds 9] [--duration 3] [--clients 4] [--streams 16]
  * (npm run bench builds dist/ first; h2load comes from Debian's nghttp2-client package.)
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { credentials } from '@grpc/grpc-js';
 import { AuthServiceClient } from '../src/gen/hcs/v1/auth.ts';
+import { cpuMicros, median, runH2load } from './h2load.ts';
 
 const { values } = parseArgs({
   options: {
@@ -63,48 +64,26 @@ function checkAnswersOk(port: number): Promise<void> {
   );
 }
 
-// utime + stime of a process from /proc, in microseconds (clock ticks are 1/100 s on Linux).
-function cpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-}
-
 function load(port: number, pid: number, round: string): Result {
-  const log = join(work, `${round}.log`);
   const cpuBefore = cpuMicros(pid);
-  const output = execFileSync(
-    'h2load',
-    [
-      `--duration=${values.duration}`,
-      '--warm-up-time=1',
-      `--clients=${values.clients}`,
-      `--max-concurrent-streams=${values.streams}`,
-      `--data=${requestFile}`,
-      '--header=content-type: application/grpc',
-      '--header=te: trailers',
-      `--log-file=${log}`,
-      `http://127.0.0.1:${port}${WHO_AM_I_PATH}`,
-    ],
-    { encoding: 'utf8' },
-  );
-  const cpu = cpuMicros(pid) - cpuBefore;
-  const rps = Number(/finished in [\d.]+s, ([\d.]+) req\/s/.exec(output)?.[1] ?? Number.NaN);
-  const done = Number(/(\d+) done/.exec(output)?.[1] ?? Number.NaN);
-  const failed = Number(/(\d+) failed/.exec(output)?.[1] ?? Number.NaN);
-  const latencies = readFileSync(log, 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => Number(line.split('\t')[2]))
-    .sort((a, b) => a - b);
-  const at = (p: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))] ?? Number.NaN;
+  const result = runH2load({
+    url: `http://127.0.0.1:${port}${WHO_AM_I_PATH}`,
+    logFile: join(work, `${round}.log`),
+    durationSeconds: Number(values.duration),
+    warmupSeconds: 1,
+    clients: Number(values.clients),
+    streams: Number(values.streams),
+    dataFile: requestFile,
+    headers: ['content-type: application/grpc', 'te: trailers'],
+  });
   // The CPU span includes the 1 s warm-up, which h2load does not count in `done`.
-  const warmup = Math.round(rps * 1);
+  const calls = result.done + result.rps;
+  const { rps, p50us, p99us, failed } = result;
   return {
-    rps: Math.round(rps),
-    cpuUsPerCall: Math.round((cpu / (done + warmup)) * 10) / 10,
-    p50us: at(50),
-    p99us: at(99),
+    rps,
+    cpuUsPerCall: Math.round(((cpuMicros(pid) - cpuBefore) / calls) * 10) / 10,
+    p50us,
+    p99us,
     failed,
   };
 }
@@ -130,7 +109,6 @@ try {
   for (const { child } of Object.values(servers)) child.kill('SIGKILL');
 }
 
-const median = (items: number[]) => [...items].sort((a, b) => a - b)[Math.floor(items.length / 2)] ?? 0;
 const summary = (mode: 'bare' | 'hcs') => ({
   rps: median(results[mode].map((r) => r.rps)),
   cpuUsPerCall: median(results[mode].map((r) => r.cpuUsPerCall)),
