@@ -5,7 +5,11 @@ import type { CallContext } from '../../../src/transport/rpc/index.ts';
 import { emptyResponse, startTestApp, type TestApp } from '../../helpers/app.ts';
 
 type Json = Record<string, unknown>;
-const seen: { cancelled: boolean; ingested: number } = { cancelled: false, ingested: 0 };
+const seen: { cancelled: boolean; ingested: number; produced: number } = {
+  cancelled: false,
+  ingested: 0,
+  produced: 0,
+};
 let app: TestApp;
 
 test.before(async () => {
@@ -42,6 +46,12 @@ test.before(async () => {
       ) {
         for (const device of request.devices) yield { ...emptyStreamEvent(), device };
         if (request.devices.includes('devices/boom')) throw new Error('sensor bus failure');
+        if (request.devices.includes('devices/flood')) {
+          const big = `devices/${'x'.repeat(16 * 1024)}`;
+          for (seen.produced = 0; seen.produced < 20_000 && !ctx.signal.aborted; seen.produced += 1) {
+            yield { ...emptyStreamEvent(), device: big };
+          }
+        }
         if (request.devices.includes('devices/forever')) {
           await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve));
           seen.cancelled = true;
@@ -320,6 +330,28 @@ test('a client that disconnects from a stream cancels the procedure', async () =
   while (!seen.cancelled && Date.now() - started < 3000)
     await new Promise((resolve) => setTimeout(resolve, 20));
   assert.ok(seen.cancelled, 'the procedure saw ctx.signal abort');
+});
+
+test('a slow reader slows the producer instead of growing memory', async () => {
+  await new Promise<void>((resolve, reject) => {
+    const request = httpRequest(
+      `${app.httpBase}/api/v1/devices:streamEvents?devices=devices/flood`,
+      (response) => {
+        response.once('data', () => {
+          response.pause();
+          // 20 000 messages of 16 KiB would be 320 MiB; a paused reader must hold the producer back.
+          setTimeout(() => {
+            request.destroy();
+            resolve();
+          }, 700);
+        });
+      },
+    );
+    request.on('error', () => undefined);
+    request.end();
+    setTimeout(() => reject(new Error('no first event')), 5000);
+  });
+  assert.ok(seen.produced < 2_000, `the producer ran ahead by ${seen.produced} messages`);
 });
 
 test('client streaming reads an NDJSON body message by message', async () => {
