@@ -35,7 +35,7 @@ const listen = (server) =>
 
 const mode = process.argv[2];
 if (mode === 'node-http') {
-  const server = createServer((request, response) => {
+  const server = createServer((_request, response) => {
     const body = JSON.stringify({
       ...principal,
       credentialKind: 'CREDENTIAL_KIND_ACCESS_TOKEN',

@@ -10,6 +10,7 @@ import {
 import { Status } from '../../gen/google/rpc/status.ts';
 import { AppError, Code, PlatformReason } from '../../platform/errors/index.ts';
 import type { Procedure } from '../rpc/index.ts';
+import { createJsonWriters } from './json-writer.ts';
 
 /**
  * Proto3 canonical JSON for the gateway, both ways, driven by the descriptors: input accepts
@@ -18,8 +19,9 @@ import type { Procedure } from '../rpc/index.ts';
  * Output uses lowerCamelCase and emits fields at their default value, so a browser sees every
  * field (grpc-gateway v2's default).
  *
- * Messages cross between this descriptor-driven form and the ts-proto form procedures use
- * through the binary encoding, which both implement exactly.
+ * Requests cross from this descriptor-driven form to the ts-proto form procedures use through
+ * the binary encoding, which both implement exactly; responses are written by compiled
+ * per-type writers (`json-writer.ts`), with the binary round trip for types holding an Any.
  */
 export interface JsonCodec {
   /** Decodes a request body (merged with path and query fields) into the procedure's request message. */
@@ -39,6 +41,7 @@ export function createJsonCodec(registry: FileRegistry): JsonCodec {
   };
   const statusDesc = message('google.rpc.Status');
   const writeOptions = { alwaysEmitImplicit: true, registry };
+  const writerFor = createJsonWriters();
   return {
     requestFromJson(procedure, json) {
       const desc = message(procedure.inputType);
@@ -52,7 +55,8 @@ export function createJsonCodec(registry: FileRegistry): JsonCodec {
     },
     responseToJson(procedure, output) {
       const desc = message(procedure.outputType);
-      return toJson(desc, fromBinary(desc, procedure.encode(output)), writeOptions);
+      const write = writerFor(desc);
+      return write ? write(output) : toJson(desc, fromBinary(desc, procedure.encode(output)), writeOptions);
     },
     statusToJson(status) {
       return toJson(statusDesc, fromBinary(statusDesc, Status.encode(status).finish()), writeOptions);
