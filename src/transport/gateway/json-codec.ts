@@ -44,6 +44,8 @@ export function createJsonCodec(registry: FileRegistry): JsonCodec {
   const writerFor = createJsonWriters();
   return {
     requestFromJson(procedure, json) {
+      // An empty request (a plain GET) is the message with every field at its default.
+      if (isEmptyObject(json)) return procedure.decode(EMPTY);
       const desc = message(procedure.inputType);
       let decoded: ReturnType<typeof fromJson>;
       try {
@@ -62,6 +64,12 @@ export function createJsonCodec(registry: FileRegistry): JsonCodec {
       return toJson(statusDesc, fromBinary(statusDesc, Status.encode(status).finish()), writeOptions);
     },
   };
+}
+
+const EMPTY = new Uint8Array(0);
+
+function isEmptyObject(json: JsonValue): boolean {
+  return typeof json === 'object' && json !== null && !Array.isArray(json) && Object.keys(json).length === 0;
 }
 
 // protobuf-es's message does not always name the field (a bad enum or timestamp names only its
