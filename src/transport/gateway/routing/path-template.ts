@@ -166,19 +166,21 @@ function createPathTemplate(
     verb,
     match(path) {
       if (!path.startsWith('/')) return undefined;
-      const parts = path.slice(1).split('/');
+      let parts = splitPath(path);
       if (verb !== undefined) {
         const last = parts.length - 1;
         const lastPart = parts[last] ?? '';
         if (!lastPart.endsWith(`:${verb}`)) return undefined;
-        parts[last] = lastPart.slice(0, -verb.length - 1);
+        parts = [...parts.slice(0, last), lastPart.slice(0, -verb.length - 1)];
       }
       if (deep ? parts.length < fixed : parts.length !== fixed) return undefined;
       for (let i = 0; i < parts.length; i++) {
         const part = parts[i] as string;
         if (part === '') return undefined;
         const segment = segments[Math.min(i, segments.length - 1)];
-        if (segment?.kind === 'literal' && safeDecode(part) !== segment.value) return undefined;
+        if (segment?.kind === 'literal' && (part.includes('%') ? safeDecode(part) : part) !== segment.value) {
+          return undefined;
+        }
       }
       const bindings: PathBindings = {};
       for (const variable of variables) {
@@ -188,6 +190,19 @@ function createPathTemplate(
       return bindings;
     },
   };
+}
+
+// A lookup tries one template after another on the same path: split it once, not per template.
+// (One entry is enough: a lookup runs to completion before the next request's.)
+let splitSource: string | undefined;
+let splitParts: readonly string[] = [];
+
+function splitPath(path: string): readonly string[] {
+  if (path !== splitSource) {
+    splitSource = path;
+    splitParts = path.slice(1).split('/');
+  }
+  return splitParts;
 }
 
 function safeDecode(text: string): string | undefined {
