@@ -4,17 +4,18 @@
  * `<HCS_DATA_DIR>/hcs.sqlite` (WAL, foreign keys on), `postgres://…` is PostgreSQL with a bounded
  * pool. hcs itself does not read this file: it calls `createDatabase` from src/platform/db.
  *
- * `entities` is the one list of every entity hcs maps; migrations/create.ts and the
- * migration-drift tests use it, and the composition root must pass the same list.
+ * `entities` is the one list of every entity hcs maps (`ENTITIES` of src/services, which the
+ * app and the CLI use too); migrations/create.ts and the migration-drift tests read it here.
  */
 import type { EntitySchema } from '@mikro-orm/core';
 import { migrations as postgresqlMigrations } from './migrations/postgresql/index.ts';
 import { migrations as sqliteMigrations } from './migrations/sqlite/index.ts';
 import { loadConfig } from './src/platform/config/index.ts';
-import { createOrmOptions, dialectOf, PLATFORM_ENTITIES } from './src/platform/db/index.ts';
+import { createOrmOptions, dialectOf } from './src/platform/db/index.ts';
+import { ENTITIES } from './src/services/index.ts';
 
 /** Every entity hcs maps. */
-export const entities: readonly EntitySchema[] = [...PLATFORM_ENTITIES];
+export const entities: readonly EntitySchema[] = ENTITIES;
 
 const config = loadConfig();
 

@@ -4,7 +4,8 @@ import { createDatabase, type Database, dialectOf } from './platform/db/index.ts
 import { AppError, Code } from './platform/errors/index.ts';
 import type { Logger } from './platform/log/index.ts';
 import { createSharedState, formatBackendStatus, type SharedState } from './platform/redis/index.ts';
-import { createServiceRegistrations } from './services/index.ts';
+import { createPasswordHasher, createUsers } from './services/auth/index.ts';
+import { createServiceRegistrations, ENTITIES } from './services/index.ts';
 import { createHttpServer, createOpenApiDocument, createTranscoder } from './transport/gateway/index.ts';
 import { createGrpcServer } from './transport/grpc/index.ts';
 import {
@@ -51,9 +52,17 @@ export function createApp(options: AppOptions): App {
   const contract = loadContract();
   assertEveryMethodHasPolicy(contract);
 
+  // Services get the database through a getter: the procedures exist before start() opens it.
+  let database: Database | undefined;
+  const em = () => {
+    if (database === undefined)
+      throw new AppError(Code.UNAVAILABLE, 'DATABASE_NOT_OPEN', 'the database is not open');
+    return database.em();
+  };
+  const users = createUsers({ em, hasher: createPasswordHasher() });
   const procedures = createProcedureTable({
     contract,
-    services: options.services ?? createServiceRegistrations(),
+    services: options.services ?? createServiceRegistrations({ users }),
     interceptors: createChain({ logger }),
   });
   logger.warn('authentication is not configured yet: every caller is treated as anonymous');
@@ -65,7 +74,6 @@ export function createApp(options: AppOptions): App {
     reportRedis();
     shared.onStatusChange(reportRedis);
   }
-  let database: Database | undefined;
   const transcoder = createTranscoder({ contract, procedures, logger });
   const http = createHttpServer({
     logger,
@@ -148,7 +156,7 @@ export async function runUntilSignal(app: App, logger: Logger): Promise<number> 
  * run on pending migrations otherwise, naming the command that applies them.
  */
 async function openDatabase(config: Config, logger: Logger): Promise<Database> {
-  const database = await createDatabase({ config, logger });
+  const database = await createDatabase({ config, logger, entities: ENTITIES });
   try {
     await database.checkSchemaNotNewer();
     const { pending } = await database.migrate.status();

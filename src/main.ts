@@ -9,6 +9,7 @@ import { createApp, runUntilSignal } from './app.ts';
 import { ConfigError, HCS_VERSION, loadConfig } from './platform/config/index.ts';
 import { createDatabase } from './platform/db/index.ts';
 import { createLogger } from './platform/log/index.ts';
+import { ENTITIES } from './services/index.ts';
 import { createOpenApiDocument } from './transport/gateway/index.ts';
 import { createRouteTable } from './transport/gateway/routing/index.ts';
 import { probeHealth } from './transport/grpc/index.ts';
@@ -148,7 +149,7 @@ async function migrate(args: string[]): Promise<number> {
     level: config.logLevel === 'info' ? 'warn' : config.logLevel,
     destination: pino.destination({ dest: 2, sync: true }),
   });
-  const database = await createDatabase({ config, logger });
+  const database = await createDatabase({ config, logger, entities: ENTITIES });
   try {
     if (action === 'up') {
       await database.checkSchemaNotNewer();

@@ -1,17 +1,31 @@
+import type { EntitySchema } from '@mikro-orm/core';
 import { AnalyticsServiceService } from '../gen/hcs/v1/analytics.ts';
 import { AuthServiceService } from '../gen/hcs/v1/auth.ts';
 import { DeviceServiceService } from '../gen/hcs/v1/devices.ts';
 import { RegistryServiceService } from '../gen/hcs/v1/registry.ts';
 import { SystemServiceService } from '../gen/hcs/v1/system.ts';
+import { PLATFORM_ENTITIES } from '../platform/db/index.ts';
 import { defineService, type ServiceRegistration } from '../transport/rpc/index.ts';
+import { UserSchema, type Users, userProcedures } from './auth/index.ts';
+
+/**
+ * Every entity hcs maps: the platform's and the services'. The one list the app, the CLI,
+ * `mikro-orm.config.ts` and the migration generator use, so none of them can drift.
+ */
+export const ENTITIES: readonly EntitySchema[] = [...PLATFORM_ENTITIES, UserSchema];
+
+/** What the services need from the composition root. Each absent part leaves its methods unimplemented. */
+export interface ServiceDependencies {
+  users?: Users;
+}
 
 /**
  * Every hcs service with the methods implemented so far. A method left out here is still
  * served: it passes the policy guard, then answers UNIMPLEMENTED naming itself.
  */
-export function createServiceRegistrations(): ServiceRegistration[] {
+export function createServiceRegistrations(dependencies: ServiceDependencies = {}): ServiceRegistration[] {
   return [
-    defineService(AuthServiceService, {}),
+    defineService(AuthServiceService, dependencies.users ? userProcedures(dependencies.users) : {}),
     defineService(RegistryServiceService, {}),
     defineService(DeviceServiceService, {}),
     defineService(AnalyticsServiceService, {}),

@@ -16,6 +16,24 @@ export const AuthReason = {
   CREDENTIAL_MALFORMED: 'CREDENTIAL_MALFORMED',
   /** Too many failed logins for this user or address; retry after `retryDelayMs`. */
   LOGIN_THROTTLED: 'LOGIN_THROTTLED',
+  /** No user has the requested username. */
+  USER_NOT_FOUND: 'USER_NOT_FOUND',
+  /** A user with the requested username already exists. */
+  USER_ALREADY_EXISTS: 'USER_ALREADY_EXISTS',
+  /** A username or a `users/{username}` resource name does not match `^[a-zA-Z0-9_.-]{1,64}$`. */
+  INVALID_USERNAME: 'INVALID_USERNAME',
+  /** A display name is longer than 128 characters. */
+  INVALID_DISPLAY_NAME: 'INVALID_DISPLAY_NAME',
+  /** A user's roles are empty or name a role that does not exist. */
+  INVALID_ROLES: 'INVALID_ROLES',
+  /** A `page_size` is negative. */
+  INVALID_PAGE_SIZE: 'INVALID_PAGE_SIZE',
+  /** A `page_token` is not one this server issued. */
+  INVALID_PAGE_TOKEN: 'INVALID_PAGE_TOKEN',
+  /** The change would leave no enabled user with the admin role, locking everyone out. */
+  LAST_ADMIN: 'LAST_ADMIN',
+  /** An `update_mask` names a field that does not exist or cannot be updated. */
+  INVALID_UPDATE_MASK: 'INVALID_UPDATE_MASK',
 } as const;
 
 /** One of the auth service's reasons. */

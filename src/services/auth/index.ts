@@ -41,3 +41,27 @@ export {
   type ValidLoginThrottleOptions,
   validateLoginThrottleOptions,
 } from './rate-limit-policy.ts';
+export { USER_ROLES, type User, type UserRole, UserSchema } from './user.entity.ts';
+export {
+  type UserProcedures,
+  userNameOf,
+  usernameFromUserName,
+  userProcedures,
+  userToMessage,
+} from './user-handlers.ts';
+export {
+  assertUsername,
+  createUsers,
+  DEFAULT_USER_PAGE_SIZE,
+  MAX_DISPLAY_NAME_LENGTH,
+  MAX_USER_PAGE_SIZE,
+  type NewUser,
+  UPDATABLE_USER_FIELDS,
+  USERNAME_PATTERN,
+  type UserChanges,
+  type UserPage,
+  type Users,
+  type UsersOptions,
+  type UserView,
+  userToView,
+} from './users.ts';
