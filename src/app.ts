@@ -38,9 +38,8 @@ export interface App {
 }
 
 /**
- * The composition root: config → platform (shared cache, bus and lock) → services →
- * transports. Nothing else wires
- * components together, so this file is the map of the process.
+ * The composition root: config → platform (database, shared cache, bus and lock) → services →
+ * transports. Nothing else wires components together, so this file is the map of the process.
  */
 export function createApp(options: AppOptions): App {
   const { config, logger } = options;
