@@ -9,6 +9,7 @@ import {
   isAsyncIterable,
   type Procedure,
   type ProcedureTable,
+  requestIdFrom,
 } from '../rpc/index.ts';
 import { httpCallContext } from './http-context.ts';
 import { createJsonCodec, type JsonCodec } from './json-codec.ts';
@@ -78,7 +79,10 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
       if (isAsyncIterable(output)) await sendStream(request, response, procedure, ctx, output);
       else sendMessage(response, route, procedure, ctx, output);
     } catch (error) {
-      writeError(response, error, { codec, requestId: ctx?.requestId ?? '', logger });
+      // A request refused before the chain ran (route, body) still gets an id to quote.
+      const header = request.headers['x-request-id'];
+      const requestId = ctx?.requestId || requestIdFrom(Array.isArray(header) ? header[0] : header);
+      writeError(response, error, { codec, requestId, logger });
     }
   }
 

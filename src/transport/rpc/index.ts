@@ -22,6 +22,7 @@ export {
   type Credentials,
   REQUEST_ID_HEADER,
   readCredentials,
+  requestIdFrom,
 } from './interceptors/index.ts';
 export {
   ANONYMOUS,

@@ -240,6 +240,17 @@ test('a body: "*" route also takes an HTML form / OAuth2 token request (form-url
   assert.match(String(unknown.json.message), 'colour');
 });
 
+test('a request refused before it reaches the procedure still gets a request id', async () => {
+  const refused = await call('PATCH', '/api/v1/devices/a', {
+    body: '{',
+    headers: { 'content-type': 'application/json', 'x-request-id': 'bad-body-1' },
+  });
+  assert.is(refused.status, 400);
+  assert.is(refused.headers.get('x-request-id'), 'bad-body-1');
+  const unrouted = await call('GET', '/api/v1/nowhere');
+  assert.match(unrouted.headers.get('x-request-id') ?? '', /^[0-9a-f]{12}-[0-9a-z]+$/);
+});
+
 test('a wrong HTTP method is 405 with Allow', async () => {
   const { status, headers, json } = await call('DELETE', '/api/v1/devices');
   assert.is(status, 405);

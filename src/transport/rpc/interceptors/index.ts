@@ -8,4 +8,4 @@ export {
 export { deadlineInterceptor } from './deadline.ts';
 export { errorInterceptor } from './errors.ts';
 export { loggingInterceptor } from './logging.ts';
-export { REQUEST_ID_HEADER, requestIdInterceptor } from './request-id.ts';
+export { REQUEST_ID_HEADER, requestIdFrom, requestIdInterceptor } from './request-id.ts';

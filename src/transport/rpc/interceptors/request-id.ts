@@ -18,17 +18,20 @@ export function newRequestId(): string {
   return `${processPrefix}-${counter.toString(36)}`;
 }
 
+/** The client's request id when it is acceptable (short and plain), else a new one. */
+export function requestIdFrom(offered: string | undefined): string {
+  return offered !== undefined && ACCEPTABLE_REQUEST_ID.test(offered) ? offered : newRequestId();
+}
+
 /**
- * First in the chain: adopts the client's `x-request-id` or makes a UUID; the call's logger
+ * First in the chain: adopts the client's `x-request-id` or makes a new id; the call's logger
  * carries it on every line from here on. Each transport echoes `ctx.requestId` to the client
  * its own way (gRPC: a trailer; HTTP: a response header).
  */
 export function requestIdInterceptor(): Interceptor {
   return (next) =>
     function assignRequestId(input, ctx) {
-      const offered = ctx.requestHeaders.get(REQUEST_ID_HEADER);
-      const requestId =
-        offered !== undefined && ACCEPTABLE_REQUEST_ID.test(offered) ? offered : newRequestId();
+      const requestId = requestIdFrom(ctx.requestHeaders.get(REQUEST_ID_HEADER));
       ctx.requestId = requestId;
       return next(input, ctx);
     };
