@@ -15,20 +15,9 @@ import { createServer } from 'node:http';
 import { create, createFileRegistry, fromBinary } from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema, timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
-import { createApp } from '../dist/app.js';
-import { AuthServiceService, CredentialKind } from '../dist/gen/hcs/v1/auth.js';
-import { loadConfig } from '../dist/platform/config/index.js';
-import { createLogger } from '../dist/platform/log/index.js';
-import { createServiceRegistrations } from '../dist/services/index.js';
+import { CredentialKind } from '../dist/gen/hcs/v1/auth.js';
+import { EXPIRES, ISSUED, PRINCIPAL, startHcs } from './who-am-i.mjs';
 
-const issued = new Date('2026-01-01T00:00:00Z');
-const expires = new Date(issued.getTime() + 15 * 60_000);
-const principal = {
-  subject: 'users/bench',
-  displayName: 'Benchmark user',
-  roles: ['operator', 'viewer'],
-  scopes: ['devices:read', 'devices:write', 'registry:read'],
-};
 const print = (ports) => process.stdout.write(`${JSON.stringify(ports)}\n`);
 const listen = (server) =>
   new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server.address().port)));
@@ -37,10 +26,10 @@ const mode = process.argv[2];
 if (mode === 'node-http') {
   const server = createServer((_request, response) => {
     const body = JSON.stringify({
-      ...principal,
+      ...PRINCIPAL,
       credentialKind: 'CREDENTIAL_KIND_ACCESS_TOKEN',
-      issueTime: issued.toISOString(),
-      expireTime: expires.toISOString(),
+      issueTime: ISSUED.toISOString(),
+      expireTime: EXPIRES.toISOString(),
     });
     response.writeHead(200, {
       'content-type': 'application/json',
@@ -50,37 +39,7 @@ if (mode === 'node-http') {
   });
   print({ http: await listen(server) });
 } else if (mode === 'gateway') {
-  const config = loadConfig({
-    env: {
-      HCS_HOST: '127.0.0.1',
-      HCS_GRPC_PORT: '0',
-      HCS_HTTP_PORT: '0',
-      HCS_DATA_DIR: '/tmp/hcs-bench-data',
-    },
-  });
-  const services = createServiceRegistrations().map((registration) =>
-    registration.definition === AuthServiceService
-      ? {
-          definition: registration.definition,
-          implementation: {
-            ...registration.implementation,
-            whoAmI: async () => ({
-              principal: {
-                ...principal,
-                credentialKind: CredentialKind.CREDENTIAL_KIND_ACCESS_TOKEN,
-                issueTime: issued,
-                expireTime: expires,
-              },
-            }),
-          },
-        }
-      : registration,
-  );
-  const { httpPort, grpcPort } = await createApp({
-    config,
-    logger: createLogger({ level: 'error' }),
-    services,
-  }).start();
+  const { httpPort, grpcPort } = await startHcs();
   print({ http: httpPort, grpc: grpcPort });
 } else if (mode === 'connect') {
   const set = fromBinary(
@@ -95,10 +54,10 @@ if (mode === 'node-http') {
       whoAmI: () =>
         create(response, {
           principal: {
-            ...principal,
+            ...PRINCIPAL,
             credentialKind: CredentialKind.CREDENTIAL_KIND_ACCESS_TOKEN,
-            issueTime: timestampFromDate(issued),
-            expireTime: timestampFromDate(expires),
+            issueTime: timestampFromDate(ISSUED),
+            expireTime: timestampFromDate(EXPIRES),
           },
         }),
     });

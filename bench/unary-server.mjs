@@ -8,24 +8,8 @@
  * Usage: node bench/unary-server.mjs bare|hcs   (after npm run build)
  */
 import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { createApp } from '../dist/app.js';
-import { AuthServiceService, CredentialKind } from '../dist/gen/hcs/v1/auth.js';
-import { loadConfig } from '../dist/platform/config/index.js';
-import { createLogger } from '../dist/platform/log/index.js';
-import { createServiceRegistrations } from '../dist/services/index.js';
-
-const issued = new Date('2026-01-01T00:00:00Z');
-const whoAmI = () => ({
-  principal: {
-    subject: 'users/bench',
-    displayName: 'Benchmark user',
-    roles: ['operator', 'viewer'],
-    scopes: ['devices:read', 'devices:write', 'registry:read'],
-    credentialKind: CredentialKind.CREDENTIAL_KIND_ACCESS_TOKEN,
-    issueTime: issued,
-    expireTime: new Date(issued.getTime() + 15 * 60_000),
-  },
-});
+import { AuthServiceService } from '../dist/gen/hcs/v1/auth.js';
+import { startHcs, whoAmI } from './who-am-i.mjs';
 
 const mode = process.argv[2];
 if (mode === 'bare') {
@@ -36,24 +20,7 @@ if (mode === 'bare') {
     process.stdout.write(`${JSON.stringify({ port })}\n`);
   });
 } else if (mode === 'hcs') {
-  const config = loadConfig({
-    env: {
-      HCS_HOST: '127.0.0.1',
-      HCS_GRPC_PORT: '0',
-      HCS_HTTP_PORT: '0',
-      HCS_DATA_DIR: '/tmp/hcs-bench-data',
-    },
-  });
-  const logger = createLogger({ level: 'error' });
-  const services = createServiceRegistrations().map((registration) =>
-    registration.definition === AuthServiceService
-      ? {
-          definition: registration.definition,
-          implementation: { ...registration.implementation, whoAmI: async () => whoAmI() },
-        }
-      : registration,
-  );
-  const { grpcPort } = await createApp({ config, logger, services }).start();
+  const { grpcPort } = await startHcs();
   process.stdout.write(`${JSON.stringify({ port: grpcPort })}\n`);
 } else {
   process.stderr.write('usage: node bench/unary-server.mjs bare|hcs\n');
