@@ -1,10 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { type Config, HCS_VERSION } from './platform/config/index.ts';
-import { createDatabase, type Database, dialectOf } from './platform/db/index.ts';
+import { createAuditLog, createDatabase, type Database, dialectOf } from './platform/db/index.ts';
 import { AppError, Code } from './platform/errors/index.ts';
 import type { Logger } from './platform/log/index.ts';
 import { createSharedState, formatBackendStatus, type SharedState } from './platform/redis/index.ts';
-import { createPasswordHasher, createUsers } from './services/auth/index.ts';
+import {
+  type Auth,
+  type AuthOptions,
+  authSettingsOf,
+  clientAddressOf,
+  createAuth,
+} from './services/auth/index.ts';
 import { createServiceRegistrations, ENTITIES } from './services/index.ts';
 import { createHttpServer, createOpenApiDocument, createTranscoder } from './transport/gateway/index.ts';
 import { createGrpcServer } from './transport/grpc/index.ts';
@@ -20,8 +26,13 @@ import {
 export interface AppOptions {
   config: Config;
   logger: Logger;
-  /** The services to serve. Default: every hcs service as implemented so far. */
-  services?: ServiceRegistration[];
+  /**
+   * Adjusts the services served, given every hcs service as implemented so far (benchmarks and
+   * tests add methods with it). Default: serve them as they are.
+   */
+  services?: (defaults: ServiceRegistration[]) => ServiceRegistration[];
+  /** Options of the auth service that are not configuration (e.g. a cheaper password hash). */
+  auth?: Pick<AuthOptions, 'hasher' | 'throttle' | 'accessTokenTtlMs'>;
 }
 
 /** The ports the process listens on once started. */
@@ -58,13 +69,40 @@ export function createApp(options: AppOptions): App {
       throw new AppError(Code.UNAVAILABLE, 'DATABASE_NOT_OPEN', 'the database is not open');
     return database.em();
   };
-  const users = createUsers({ em, hasher: createPasswordHasher() });
+  mkdirSync(config.dataDir, { recursive: true });
+  const audit = createAuditLog({ em, logger });
+  const auth: Auth = createAuth({
+    settings: authSettingsOf(config),
+    em,
+    cache: shared.cache,
+    bus: shared.bus,
+    audit,
+    logger,
+    version: HCS_VERSION,
+    ...options.auth,
+  });
+  const defaults = createServiceRegistrations({ auth });
   const procedures = createProcedureTable({
     contract,
-    services: options.services ?? createServiceRegistrations({ users }),
-    interceptors: createChain({ logger }),
+    services: options.services ? options.services(defaults) : defaults,
+    interceptors: createChain({
+      logger,
+      authenticate: auth.authenticate,
+      onDenied: (ctx, error) =>
+        audit.record({
+          actor: ctx.principal.subject,
+          action: `${ctx.procedure.service}.${ctx.procedure.method}`,
+          category: 'security',
+          outcome: 'denied',
+          statusCode: error.code,
+          statusMessage: error.message,
+          clientAddress: clientAddressOf(ctx.peer),
+          requestId: ctx.requestId,
+          userAgent: ctx.requestHeaders.get('user-agent') ?? '',
+          details: { reason: error.reason },
+        }),
+    }),
   });
-  logger.warn('authentication is not configured yet: every caller is treated as anonymous');
 
   const grpc = createGrpcServer({ contract, procedures, logger });
   if (config.redisUrl !== undefined) {
@@ -78,6 +116,10 @@ export function createApp(options: AppOptions): App {
     logger,
     transcoder,
     openApi: createOpenApiDocument({ contract, routes: transcoder.routes, version: HCS_VERSION }),
+    wellKnown: {
+      jwks: () => auth.accessTokens.publicJwks(),
+      authorizationServer: (host) => auth.serverMetadata(host),
+    },
     corsOrigins: config.corsOrigins,
     readiness: async () => [
       {
@@ -93,8 +135,8 @@ export function createApp(options: AppOptions): App {
 
   return {
     async start() {
-      mkdirSync(config.dataDir, { recursive: true });
       database = await openDatabase(config, logger);
+      await auth.start();
       const grpcPort = await grpc.listen(config.host, config.grpcPort);
       const httpPort = await http.listen(config.host, config.httpPort);
       grpc.health.setAll('SERVING');
@@ -117,6 +159,7 @@ export function createApp(options: AppOptions): App {
         grpc.close(config.shutdownTimeoutMs),
         http.close(config.shutdownTimeoutMs),
       ]);
+      await auth.close();
       await shared.close();
       await database?.close();
       logger.info({ drained }, 'hcs stopped');
@@ -154,7 +197,7 @@ export async function runUntilSignal(app: App, logger: Logger): Promise<number> 
  * the code, applies pending migrations when allowed (see `Config.autoMigrate`), and refuses to
  * run on pending migrations otherwise, naming the command that applies them.
  */
-async function openDatabase(config: Config, logger: Logger): Promise<Database> {
+export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
   const database = await createDatabase({ config, logger, entities: ENTITIES });
   try {
     await database.checkSchemaNotNewer();

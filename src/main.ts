@@ -6,9 +6,10 @@
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { createApp, runUntilSignal } from './app.ts';
-import { ConfigError, HCS_VERSION, loadConfig } from './platform/config/index.ts';
+import { APIKEY_HELP, runApiKeyCommand, runUserCommand, USER_HELP, UsageError } from './cli/index.ts';
+import { type Config, ConfigError, HCS_VERSION, loadConfig } from './platform/config/index.ts';
 import { createDatabase } from './platform/db/index.ts';
-import { createLogger } from './platform/log/index.ts';
+import { createLogger, type Logger } from './platform/log/index.ts';
 import { ENTITIES } from './services/index.ts';
 import { createOpenApiDocument } from './transport/gateway/index.ts';
 import { createRouteTable } from './transport/gateway/routing/index.ts';
@@ -18,6 +19,8 @@ import { loadContract } from './transport/rpc/index.ts';
 const VERSION = HCS_VERSION;
 
 const HELP: Record<string, string> = {
+  user: USER_HELP,
+  apikey: APIKEY_HELP,
   main: `hcs ${VERSION} — edge gRPC control plane
 
 Usage: hcs <command> [options]
@@ -26,6 +29,8 @@ Commands:
   serve     Serve gRPC (HCS_GRPC_PORT) and HTTP (HCS_HTTP_PORT) until SIGTERM/SIGINT
   health    Ask a running server's grpc.health.v1.Health; exit 0 if SERVING, 1 if not
   migrate   Apply, revert or list database migrations (HCS_DATABASE_URL)
+  user      Add, list, disable users and set passwords in the database
+  apikey    Create, list and revoke API keys in the database
   openapi   Print the OpenAPI 3.1 document of the REST view (as served at /api/v1/openapi.json)
 
 Options:
@@ -89,6 +94,10 @@ async function main(argv: string[]): Promise<number> {
       return openapi(rest);
     case 'migrate':
       return migrate(rest);
+    case 'user':
+      return admin(command, rest, runUserCommand);
+    case 'apikey':
+      return admin(command, rest, runApiKeyCommand);
     default:
       return usageError(`unknown command "${command}"`);
   }
@@ -144,11 +153,7 @@ async function migrate(args: string[]): Promise<number> {
   }
   const config = loadConfigOrExit();
   if (config === undefined) return 2;
-  // Log lines go to standard error: standard output is the command's answer.
-  const logger = createLogger({
-    level: config.logLevel === 'info' ? 'warn' : config.logLevel,
-    destination: pino.destination({ dest: 2, sync: true }),
-  });
+  const logger = stderrLogger(config);
   const database = await createDatabase({ config, logger, entities: ENTITIES });
   try {
     if (action === 'up') {
@@ -179,6 +184,34 @@ async function migrate(args: string[]): Promise<number> {
   } finally {
     await database.close();
   }
+}
+
+/** Runs `hcs user` or `hcs apikey`: usage errors exit 2, refused operations 1 with the reason. */
+async function admin(
+  command: string,
+  args: string[],
+  run: (args: string[], config: Config, logger: Logger) => Promise<number>,
+): Promise<number> {
+  const config = loadConfigOrExit();
+  if (config === undefined) return 2;
+  try {
+    return await run(args, config, stderrLogger(config));
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
+      return usageError((error as Error).message);
+    }
+    process.stderr.write(`hcs ${command}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+/** Log lines go to standard error: standard output is the command's answer. */
+function stderrLogger(config: Config): Logger {
+  return createLogger({
+    level: config.logLevel === 'info' ? 'warn' : config.logLevel,
+    destination: pino.destination({ dest: 2, sync: true }),
+  });
 }
 
 function openapi(args: string[]): number {

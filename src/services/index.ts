@@ -6,17 +6,17 @@ import { RegistryServiceService } from '../gen/hcs/v1/registry.ts';
 import { SystemServiceService } from '../gen/hcs/v1/system.ts';
 import { PLATFORM_ENTITIES } from '../platform/db/index.ts';
 import { defineService, type ServiceRegistration } from '../transport/rpc/index.ts';
-import { UserSchema, type Users, userProcedures } from './auth/index.ts';
+import { AUTH_ENTITIES, type Auth } from './auth/index.ts';
 
 /**
  * Every entity hcs maps: the platform's and the services'. The one list the app, the CLI,
  * `mikro-orm.config.ts` and the migration generator use, so none of them can drift.
  */
-export const ENTITIES: readonly EntitySchema[] = [...PLATFORM_ENTITIES, UserSchema];
+export const ENTITIES: readonly EntitySchema[] = [...PLATFORM_ENTITIES, ...AUTH_ENTITIES];
 
 /** What the services need from the composition root. Each absent part leaves its methods unimplemented. */
 export interface ServiceDependencies {
-  users?: Users;
+  auth?: Auth;
 }
 
 /**
@@ -25,7 +25,7 @@ export interface ServiceDependencies {
  */
 export function createServiceRegistrations(dependencies: ServiceDependencies = {}): ServiceRegistration[] {
   return [
-    defineService(AuthServiceService, dependencies.users ? userProcedures(dependencies.users) : {}),
+    defineService(AuthServiceService, dependencies.auth?.procedures ?? {}),
     defineService(RegistryServiceService, {}),
     defineService(DeviceServiceService, {}),
     defineService(AnalyticsServiceService, {}),

@@ -52,7 +52,7 @@ test('production with a weak secret refuses to start with exit 2', async () => {
 test('SIGTERM during an in-flight call lets it finish, then exits 0', async () => {
   const server = await startServer({ script: 'tests/fixtures/slow-serve.ts', args: [] });
   const slowPath = String(server.logLines().find((line) => line.msg === 'slow method')?.slowPath);
-  const client = rawClient(server.grpcTarget);
+  const client = rawClient(server.grpcTarget, await server.adminToken());
   const call = callRaw(client, slowPath);
   await new Promise((resolve) => setTimeout(resolve, 300));
   server.child.kill('SIGTERM');

@@ -1,5 +1,12 @@
 import { type App, createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/platform/config/index.ts';
+import {
+  createAccessTokens,
+  createPasswordHasher,
+  DEFAULT_ISSUER,
+  resolveSigningKey,
+  TOKEN_AUDIENCE,
+} from '../../src/services/auth/index.ts';
 import { createServiceRegistrations } from '../../src/services/index.ts';
 import type { ServiceRegistration } from '../../src/transport/rpc/index.ts';
 import { captureLogs } from './log.ts';
@@ -11,7 +18,43 @@ export interface TestApp {
   readonly grpcTarget: string;
   readonly httpBase: string;
   readonly logs: Record<string, unknown>[];
+  /**
+   * An access token for `users/admin` with the admin role and every scope, signed with the
+   * app's own key (the secret it generated in its data dir), so it works even where a test
+   * replaces CreateToken. Tests about signing in use {@link passwordGrant}.
+   */
+  adminToken(): Promise<string>;
   close(): Promise<void>;
+}
+
+/** The bootstrap administrator of every test app. */
+export const TEST_ADMIN = { username: 'admin', password: 'test-admin-password' } as const;
+
+/** The cheapest scrypt cost accepted: these tests are about the server, not about hashing. */
+export const TEST_SCRYPT_COST = { cost: { N: 1024, r: 1, p: 1, keyLength: 16 } };
+
+/** Signs in over the REST token endpoint; resolves to the token response JSON. */
+export async function passwordGrant(
+  httpBase: string,
+  username: string,
+  password: string,
+  scope = '',
+): Promise<{
+  access_token: string;
+  refresh_token: string;
+  expires_in: number;
+  scope: string;
+  token_type: string;
+}> {
+  const response = await fetch(`${httpBase}/api/v1/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'password', username, password, ...(scope ? { scope } : {}) }),
+  });
+  const body = (await response.json()) as Awaited<ReturnType<typeof passwordGrant>>;
+  if (response.status !== 200)
+    throw new Error(`password grant for ${username}: ${response.status} ${JSON.stringify(body)}`);
+  return body;
 }
 
 /**
@@ -25,25 +68,48 @@ export async function startTestApp(
   } = {},
 ): Promise<TestApp> {
   const { logger, lines: logs } = captureLogs();
+  const dataDir = tempDir('hcs-data-');
   const config = loadConfig({
     cwd: tempDir(),
     env: {
       HCS_HOST: '127.0.0.1',
       HCS_GRPC_PORT: '0',
       HCS_HTTP_PORT: '0',
-      HCS_DATA_DIR: tempDir('hcs-data-'),
+      HCS_DATA_DIR: dataDir,
       HCS_SHUTDOWN_TIMEOUT_MS: '3000',
+      HCS_ADMIN_PASSWORD: TEST_ADMIN.password,
       ...options.env,
     },
   });
-  const services = withImplementations(createServiceRegistrations(), options.implementations ?? {});
-  const app = createApp({ config, logger, services });
+  const app = createApp({
+    config,
+    logger,
+    services: (defaults) => withImplementations(defaults, options.implementations ?? {}),
+    auth: { hasher: createPasswordHasher(TEST_SCRYPT_COST) },
+  });
   const { grpcPort, httpPort } = await app.start();
+  const httpBase = `http://127.0.0.1:${httpPort}`;
+  let adminToken: string | undefined;
   return {
     app,
     grpcTarget: `127.0.0.1:${grpcPort}`,
-    httpBase: `http://127.0.0.1:${httpPort}`,
+    httpBase,
     logs,
+    async adminToken() {
+      if (adminToken === undefined) {
+        const key = resolveSigningKey(
+          { secretKey: config.secretKey, privateKeyFile: config.jwtPrivateKeyFile, dataDir },
+          logger,
+        );
+        const tokens = createAccessTokens({
+          key,
+          issuer: config.publicUrl ?? DEFAULT_ISSUER,
+          audience: TOKEN_AUDIENCE,
+        });
+        adminToken = tokens.sign({ subject: 'users/admin', roles: ['admin'], scopes: ['*'] }).token;
+      }
+      return adminToken;
+    },
     close: () => app.close(),
   };
 }

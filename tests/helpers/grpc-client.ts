@@ -1,4 +1,11 @@
-import { Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import {
+  Client,
+  credentials,
+  InterceptingCall,
+  type Interceptor,
+  Metadata,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import { BadRequest, ErrorInfo, RetryInfo } from '../../src/gen/google/rpc/error_details.ts';
 import { Status } from '../../src/gen/google/rpc/status.ts';
 
@@ -12,9 +19,20 @@ export interface RawResult {
 
 const identity = (value: Buffer) => value;
 
-/** A grpc-js client that sends and receives raw bytes, for any method path. */
-export function rawClient(target: string): Client {
-  return new Client(target, credentials.createInsecure());
+/**
+ * A grpc-js client that sends and receives raw bytes, for any method path. With `bearer`, every
+ * call carries `authorization: Bearer <bearer>` (a client interceptor, as a real client does it).
+ */
+export function rawClient(target: string, bearer?: string): Client {
+  if (bearer === undefined) return new Client(target, credentials.createInsecure());
+  const withToken: Interceptor = (options, nextCall) =>
+    new InterceptingCall(nextCall(options), {
+      start(metadata, listener, next) {
+        if (metadata.get('authorization').length === 0) metadata.set('authorization', `Bearer ${bearer}`);
+        next(metadata, listener);
+      },
+    });
+  return new Client(target, credentials.createInsecure(), { interceptors: [withToken] });
 }
 
 /** Makes one unary call with raw request bytes. */

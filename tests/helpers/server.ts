@@ -1,3 +1,4 @@
+import { passwordGrant, TEST_ADMIN } from './app.ts';
 import { type RunningProcess, runTs, tempDir } from './process.ts';
 
 /** A running `hcs serve` child process on ephemeral ports. */
@@ -6,6 +7,9 @@ export interface ServerProcess extends RunningProcess {
   readonly httpPort: number;
   readonly grpcTarget: string;
   readonly dataDir: string;
+  readonly httpBase: string;
+  /** An access token of the bootstrap admin, from a real password grant over REST (made once). */
+  adminToken(): Promise<string>;
   /** Sends a signal and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number>;
 }
@@ -25,17 +29,25 @@ export async function startServer(
       HCS_HTTP_PORT: '0',
       HCS_DATA_DIR: dataDir,
       HCS_LOG_LEVEL: 'info',
+      HCS_ADMIN_PASSWORD: TEST_ADMIN.password,
       ...options.env,
     },
   });
   const serving = await running.waitForLog((line) => line.msg === 'hcs is serving');
   const grpcPort = Number(serving.grpcPort);
+  const httpBase = `http://127.0.0.1:${Number(serving.httpPort)}`;
+  let token: Promise<string> | undefined;
   return {
     ...running,
     grpcPort,
     httpPort: Number(serving.httpPort),
     grpcTarget: `127.0.0.1:${grpcPort}`,
     dataDir,
+    httpBase,
+    adminToken() {
+      token ??= passwordGrant(httpBase, TEST_ADMIN.username, TEST_ADMIN.password).then((r) => r.access_token);
+      return token;
+    },
     async stop(signal = 'SIGTERM') {
       if (running.child.exitCode === null) running.child.kill(signal);
       return running.exited;

@@ -18,6 +18,17 @@ export interface Config {
   redisPrefix: string;
   /** JWT signing secret; undefined means one is generated once and kept in the data dir. */
   secretKey: string | undefined;
+  /**
+   * PEM private key that signs access tokens instead of the secret (RSA → RS256, EC P-256 →
+   * ES256); its public key is then served at `/.well-known/jwks.json`. Default unset.
+   */
+  jwtPrivateKeyFile: string | undefined;
+  /**
+   * The externally visible base URL (`https://edge-01.example.net`): the tokens' `iss` and the
+   * base of the endpoints in the RFC 8414 metadata. Unset: `iss` is `hcs` and endpoints are
+   * built from the request's Host header.
+   */
+  publicUrl: string | undefined;
   /** Name of the administrator created when no user exists. Default `admin`. */
   adminUsername: string;
   /** Password of that administrator; undefined means one is generated and printed once. */

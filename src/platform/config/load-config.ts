@@ -58,12 +58,22 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   }
   const parsed = result.data;
   const problems: ConfigProblem[] = [];
-  if (parsed.HCS_ENV === 'production') {
+  const production = parsed.HCS_ENV === 'production';
+  // A bootstrap key is a password for machines: short ones can be guessed.
+  const minKeyLength = production ? MIN_PRODUCTION_SECRET_LENGTH : 16;
+  if (parsed.HCS_SERVICE_API_KEYS.some((key) => key.length < minKeyLength)) {
+    problems.push({
+      name: 'HCS_SERVICE_API_KEYS',
+      message: `every key must be at least ${minKeyLength} characters (use random strings)`,
+    });
+  }
+  if (production && parsed.HCS_JWT_PRIVATE_KEY_FILE === undefined) {
     const secret = parsed.HCS_SECRET_KEY;
     if (secret === undefined) {
       problems.push({
         name: 'HCS_SECRET_KEY',
-        message: 'required in production (a random string of 32+ characters)',
+        message:
+          'required in production (a random string of 32+ characters), unless HCS_JWT_PRIVATE_KEY_FILE is set',
       });
     } else if (WEAK_SECRETS.has(secret.toLowerCase()) || secret.length < MIN_PRODUCTION_SECRET_LENGTH) {
       problems.push({
@@ -83,6 +93,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     redisUrl: parsed.HCS_REDIS_URL,
     redisPrefix: parsed.HCS_REDIS_PREFIX,
     secretKey: parsed.HCS_SECRET_KEY,
+    jwtPrivateKeyFile: parsed.HCS_JWT_PRIVATE_KEY_FILE,
+    publicUrl: parsed.HCS_PUBLIC_URL,
     adminUsername: parsed.HCS_ADMIN_USERNAME,
     adminPassword: parsed.HCS_ADMIN_PASSWORD,
     serviceApiKeys: parsed.HCS_SERVICE_API_KEYS,

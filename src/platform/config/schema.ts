@@ -83,6 +83,8 @@ export const envSchema = z.object({
   HCS_REDIS_URL: url(['redis:', 'rediss:']),
   HCS_REDIS_PREFIX: z.string().default('hcs:'),
   HCS_SECRET_KEY: optionalString,
+  HCS_JWT_PRIVATE_KEY_FILE: optionalString,
+  HCS_PUBLIC_URL: url(['http:', 'https:']),
   HCS_ADMIN_USERNAME: z
     .string()
     .regex(/^[a-zA-Z0-9_.-]{1,64}$/, 'expected 1-64 letters, digits, "_", "." or "-"')

@@ -1,5 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import { createUlid } from './ulid.ts';
+import { ulidPrimaryKey } from './ulid.ts';
 
 /** The areas of the system an audit entry concerns (proto `hcs.v1.AuditCategory`, lower case). */
 export const AUDIT_CATEGORIES = ['security', 'registry', 'devices', 'analytics', 'system'] as const;
@@ -19,11 +19,7 @@ export const AuditEntrySchema = defineEntity({
   name: 'AuditEntry',
   tableName: 'audit_entry',
   properties: {
-    id: p
-      .string()
-      .length(26)
-      .primary()
-      .onCreate(() => createUlid()),
+    id: ulidPrimaryKey(),
     /** When the audited call completed or was rejected, millisecond precision. */
     time: p
       .datetime(3)

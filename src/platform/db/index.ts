@@ -1,4 +1,5 @@
 export { AUDIT_CATEGORIES, AUDIT_OUTCOMES, type AuditEntry, AuditEntrySchema } from './audit-entry.entity.ts';
+export { type AuditLog, type AuditLogOptions, type AuditRecord, createAuditLog } from './audit-log.ts';
 export {
   type CreateDatabaseOptions,
   createDatabase,
@@ -20,4 +21,4 @@ export {
   sqlitePathOf,
 } from './orm-options.ts';
 export { DbReason } from './reasons.ts';
-export { createUlid } from './ulid.ts';
+export { createUlid, ulidPrimaryKey } from './ulid.ts';

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { p } from '@mikro-orm/core';
 
 // Crockford's base32, the ULID alphabet: no I, L, O or U.
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -19,4 +20,13 @@ export function createUlid(now: number = Date.now()): string {
   let random = '';
   for (let i = 0; i < 16; i++) random += ALPHABET[(bytes[i] ?? 0) % 32];
   return time + random;
+}
+
+/** The `id` property of an entity keyed by a ULID made when the entity is created. */
+export function ulidPrimaryKey() {
+  return p
+    .string()
+    .length(26)
+    .primary()
+    .onCreate(() => createUlid());
 }

@@ -50,6 +50,8 @@ export interface AccessTokenClaims {
   readonly scope: string;
   /** Random token id, the handle for revocation. */
   readonly jti: string;
+  /** The refresh-token family the token was issued from: revoking it revokes the token too. */
+  readonly sid?: string;
   readonly iat: number;
   readonly exp: number;
   readonly iss: string;
@@ -62,6 +64,8 @@ export interface AccessTokenGrant {
   roles: readonly string[];
   /** Each an RFC 6749 scope token (printable ASCII, no space, `"` or `\`). */
   scopes: readonly string[];
+  /** The refresh-token family this token belongs to, carried as the `sid` claim. */
+  sessionId?: string;
 }
 
 /** A freshly signed token with the claims inside it. */
@@ -80,6 +84,10 @@ export interface PublicJwk extends JsonWebKey {
 /** Signs and verifies access tokens with the one key it was made with. */
 export interface AccessTokens {
   readonly algorithm: AccessTokenAlgorithm;
+  /** Lifetime of a token issued now, in seconds (the `expires_in` of a token response). */
+  readonly expiresInSeconds: number;
+  /** The longest a token issued now stays acceptable: its lifetime plus the clock skew, in ms. */
+  readonly acceptedForMs: number;
   /** Signs a token for `grant` with a random `jti`, valid from now for `ttlMs`. Throws INVALID_ARGUMENT `INVALID_SCOPE`. */
   sign(grant: AccessTokenGrant): IssuedAccessToken;
   /**
@@ -148,6 +156,8 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
 
   return {
     algorithm,
+    expiresInSeconds: Math.ceil(ttlMs / 1000),
+    acceptedForMs: Math.ceil(ttlMs / 1000) * 1000 + clockSkewMs,
     sign(grant) {
       for (const scope of grant.scopes) {
         if (!SCOPE_TOKEN.test(scope)) {
@@ -169,6 +179,7 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
         roles: Object.freeze([...grant.roles]),
         scope: grant.scopes.join(' '),
         jti: randomBytes(16).toString('base64url'),
+        ...(grant.sessionId === undefined ? {} : { sid: grant.sessionId }),
         iat,
         exp: iat + Math.ceil(ttlMs / 1000),
         iss: issuer,
@@ -254,15 +265,26 @@ function thumbprintOf(jwk: JsonWebKey): string {
 
 function claimsFromPayload(payload: unknown): AccessTokenClaims {
   if (typeof payload !== 'object' || payload === null) throw tokenInvalid();
-  const { sub, roles, scope, jti, iat, exp, iss, aud } = payload as Record<string, unknown>;
+  const { sub, roles, scope, jti, sid, iat, exp, iss, aud } = payload as Record<string, unknown>;
   const isString = (value: unknown): value is string => typeof value === 'string';
   const isTime = (value: unknown): value is number => Number.isSafeInteger(value);
   if (
     !(isString(sub) && isString(scope) && isString(jti) && isString(iss) && isString(aud)) ||
     !(isTime(iat) && isTime(exp)) ||
-    !(Array.isArray(roles) && roles.every(isString))
+    !(Array.isArray(roles) && roles.every(isString)) ||
+    !(sid === undefined || isString(sid))
   ) {
     throw tokenInvalid();
   }
-  return Object.freeze({ sub, roles: Object.freeze([...roles]), scope, jti, iat, exp, iss, aud });
+  return Object.freeze({
+    sub,
+    roles: Object.freeze([...roles]),
+    scope,
+    jti,
+    ...(sid === undefined ? {} : { sid }),
+    iat,
+    exp,
+    iss,
+    aud,
+  });
 }

@@ -34,6 +34,26 @@ export const AuthReason = {
   LAST_ADMIN: 'LAST_ADMIN',
   /** An `update_mask` names a field that does not exist or cannot be updated. */
   INVALID_UPDATE_MASK: 'INVALID_UPDATE_MASK',
+  /** The current password given to ChangePassword is wrong. */
+  INVALID_PASSWORD: 'INVALID_PASSWORD',
+  /** ChangePassword was given the current password as the new one. */
+  PASSWORD_UNCHANGED: 'PASSWORD_UNCHANGED',
+  /** ChangePassword was called with an API key, which has no password. */
+  NOT_A_USER: 'NOT_A_USER',
+  /** The presented API key is malformed, unknown, expired or revoked. */
+  API_KEY_INVALID: 'API_KEY_INVALID',
+  /** No API key has the requested id. */
+  API_KEY_NOT_FOUND: 'API_KEY_NOT_FOUND',
+  /** An API key with the requested id already exists. */
+  API_KEY_ALREADY_EXISTS: 'API_KEY_ALREADY_EXISTS',
+  /** An API key id does not match `^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$`. */
+  INVALID_API_KEY_ID: 'INVALID_API_KEY_ID',
+  /** An API key's expiry is in the past, too short, or given twice. */
+  INVALID_EXPIRY: 'INVALID_EXPIRY',
+  /** The access token was revoked (RevokeToken, a password change, or a revoked refresh token). */
+  TOKEN_REVOKED: 'TOKEN_REVOKED',
+  /** A list `filter` or `order_by` this server does not support. */
+  INVALID_LIST_OPTION: 'INVALID_LIST_OPTION',
 } as const;
 
 /** One of the auth service's reasons. */

@@ -1,3 +1,16 @@
+import type { EntitySchema } from '@mikro-orm/core';
+import { ApiKeySchema } from './api-key.entity.ts';
+import { RefreshTokenSchema } from './refresh-token.entity.ts';
+import { TokenRevocationSchema } from './token-revocation.entity.ts';
+import { UserSchema } from './user.entity.ts';
+
+/** The tables of the auth service. */
+export const AUTH_ENTITIES: readonly EntitySchema[] = [
+  UserSchema,
+  RefreshTokenSchema,
+  ApiKeySchema,
+  TokenRevocationSchema,
+];
 export {
   type AccessTokenAlgorithm,
   type AccessTokenClaims,
@@ -11,7 +24,20 @@ export {
   type ValidAccessTokenOptions,
   validateAccessTokenOptions,
 } from './access-token.ts';
+export { type ApiKey, ApiKeySchema } from './api-key.entity.ts';
+export { type ApiKeys, type ApiKeyView, createApiKeys, type NewApiKey } from './api-keys.ts';
+export { localCallFacts } from './call-facts.ts';
+export {
+  type Auth,
+  type AuthOptions,
+  type AuthSettings,
+  authSettingsOf,
+  createAuth,
+  DEFAULT_ISSUER,
+  TOKEN_AUDIENCE,
+} from './create-auth.ts';
 export { AuthReason } from './errors.ts';
+export { clientAddressOf, createLoginThrottle, type LoginThrottle } from './login-throttle.ts';
 export {
   type GeneratedOpaqueSecret,
   generateOpaqueSecret,
@@ -41,6 +67,8 @@ export {
   type ValidLoginThrottleOptions,
   validateLoginThrottleOptions,
 } from './rate-limit-policy.ts';
+export { KNOWN_SCOPES } from './scopes.ts';
+export { GENERATED_SECRET_FILE, resolveSigningKey } from './signing-key.ts';
 export { USER_ROLES, type User, type UserRole, UserSchema } from './user.entity.ts';
 export {
   type UserProcedures,
@@ -49,15 +77,13 @@ export {
   userProcedures,
   userToMessage,
 } from './user-handlers.ts';
+export { assertUsername, USERNAME_PATTERN } from './user-rules.ts';
 export {
-  assertUsername,
   createUsers,
   DEFAULT_USER_PAGE_SIZE,
-  MAX_DISPLAY_NAME_LENGTH,
   MAX_USER_PAGE_SIZE,
   type NewUser,
   UPDATABLE_USER_FIELDS,
-  USERNAME_PATTERN,
   type UserChanges,
   type UserPage,
   type Users,

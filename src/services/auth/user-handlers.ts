@@ -15,7 +15,8 @@ import type {
 } from '../../gen/hcs/v1/auth.ts';
 import { AppError, Code } from '../../platform/errors/index.ts';
 import { AuthReason } from './errors.ts';
-import { assertUsername, type Users, type UserView } from './users.ts';
+import { assertUsername } from './user-rules.ts';
+import type { Users, UserView } from './users.ts';
 
 const USER_NAME_PREFIX = 'users/';
 

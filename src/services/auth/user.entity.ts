@@ -1,5 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import { createUlid } from '../../platform/db/index.ts';
+import { ulidPrimaryKey } from '../../platform/db/index.ts';
 
 /** The roles a user may hold (proto `User.roles`). */
 export const USER_ROLES = ['admin', 'operator', 'viewer', 'service'] as const;
@@ -19,11 +19,7 @@ export const UserSchema = defineEntity({
   name: 'User',
   tableName: 'users',
   properties: {
-    id: p
-      .string()
-      .length(26)
-      .primary()
-      .onCreate(() => createUlid()),
+    id: ulidPrimaryKey(),
     username: p.string().length(64).unique('users_username_unique'),
     /** At most 128 characters; defaults to the username when created. */
     displayName: p.string().length(128),

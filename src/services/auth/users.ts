@@ -3,17 +3,22 @@ import type { EntityManager } from '@mikro-orm/core';
 import { fromOrmError } from '../../platform/db/index.ts';
 import { AppError, Code } from '../../platform/errors/index.ts';
 import { AuthReason } from './errors.ts';
+import { assertPage, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageTokenOf, valueFromPageToken } from './paging.ts';
 import { assertPasswordAcceptable, type PasswordHasher } from './password-hash.ts';
-import { USER_ROLES, type User, type UserRole, UserSchema } from './user.entity.ts';
+import { type User, type UserRole, UserSchema } from './user.entity.ts';
+import {
+  assertDisplayName,
+  assertNewPassword,
+  assertRoles,
+  assertUsername,
+  invalidField,
+  USERNAME_PATTERN,
+} from './user-rules.ts';
 
-/** The rule of a username (and of `HCS_ADMIN_USERNAME`), compared case-sensitively. */
-export const USERNAME_PATTERN = /^[a-zA-Z0-9_.-]{1,64}$/;
-/** Maximum length of a display name, in characters. */
-export const MAX_DISPLAY_NAME_LENGTH = 128;
 /** `page_size` of {@link Users.listUsers} when the request leaves it 0. */
-export const DEFAULT_USER_PAGE_SIZE = 50;
+export const DEFAULT_USER_PAGE_SIZE = DEFAULT_PAGE_SIZE;
 /** Largest `page_size`; larger requests are coerced to it, as the proto documents. */
-export const MAX_USER_PAGE_SIZE = 1000;
+export const MAX_USER_PAGE_SIZE = MAX_PAGE_SIZE;
 /** The `update_mask` paths {@link Users.updateUser} accepts (`*` means all of them). */
 export const UPDATABLE_USER_FIELDS = ['display_name', 'roles', 'disabled'] as const;
 
@@ -58,6 +63,11 @@ export interface UsersOptions {
   /** A fresh EntityManager fork; called once per method call (`Database.em`). */
   em: () => EntityManager;
   hasher: PasswordHasher;
+  /**
+   * Ends a user's sign-ins: its refresh tokens when its password changes (access tokens run
+   * out, as the proto documents), its access tokens too when it is disabled or deleted.
+   */
+  sessions?: { revokeUserSessions(userId: string, options: { accessTokensToo: boolean }): Promise<void> };
 }
 
 /**
@@ -89,11 +99,18 @@ export interface Users {
    * a 24-character one, returned once as `generatedPassword` (otherwise `''`).
    */
   resetUserPassword(username: string, newPassword: string): Promise<{ generatedPassword: string }>;
+  /**
+   * Sets the caller's own password after checking the current one (UNAUTHENTICATED
+   * `INVALID_PASSWORD` when wrong); the new one must differ. Ends the user's sign-ins.
+   */
+  changePassword(username: string, currentPassword: string, newPassword: string): Promise<void>;
 }
 
 /** Creates the {@link Users} service over the `users` table. */
 export function createUsers(options: UsersOptions): Users {
   const { em, hasher } = options;
+  const endSessions = (user: User, accessTokensToo: boolean) =>
+    options.sessions?.revokeUserSessions(user.id, { accessTokensToo }) ?? Promise.resolve();
 
   async function load(manager: EntityManager, username: string): Promise<User> {
     assertUsername(username, 'name');
@@ -107,8 +124,8 @@ export function createUsers(options: UsersOptions): Users {
   return {
     async createUser(input) {
       assertUsername(input.username, 'user.username');
-      const displayName = assertDisplayName(input.displayName ?? '') || input.username;
-      const roles = assertRoles(input.roles);
+      const displayName = assertDisplayName(input.displayName ?? '', 'user.display_name') || input.username;
+      const roles = assertRoles(input.roles, 'user.roles');
       assertPasswordAcceptable(input.password);
       const passwordHash = await hasher.hash(input.password);
       const manager = em();
@@ -140,8 +157,9 @@ export function createUsers(options: UsersOptions): Users {
     },
 
     async listUsers(request) {
-      const pageSize = pageSizeOf(request.pageSize);
-      const after = request.pageToken === '' ? undefined : usernameFromPageToken(request.pageToken);
+      const pageSize = assertPage(request.pageSize, DEFAULT_USER_PAGE_SIZE);
+      const after =
+        request.pageToken === '' ? undefined : valueFromPageToken(request.pageToken, 'u1:', USERNAME_PATTERN);
       const rows = await em()
         .find(UserSchema, after === undefined ? {} : { username: { $gt: after } }, {
           orderBy: { username: 'asc' },
@@ -151,22 +169,27 @@ export function createUsers(options: UsersOptions): Users {
       const page = rows.slice(0, pageSize);
       const last = page.at(-1);
       const more = rows.length > pageSize && last !== undefined;
-      return { users: page.map(userToView), nextPageToken: more ? pageTokenOf(last.username) : '' };
+      return { users: page.map(userToView), nextPageToken: more ? pageTokenOf('u1:', last.username) : '' };
     },
 
     async updateUser(changes, updateMask) {
       const paths = maskPaths(changes, updateMask);
-      const displayName = paths.has('display_name') ? assertDisplayName(changes.displayName) : undefined;
-      const roles = paths.has('roles') ? assertRoles(changes.roles) : undefined;
+      const displayName = paths.has('display_name')
+        ? assertDisplayName(changes.displayName, 'user.display_name')
+        : undefined;
+      const roles = paths.has('roles') ? assertRoles(changes.roles, 'user.roles') : undefined;
       const manager = em();
       const user = await load(manager, changes.username);
       const wasEnabledAdmin = isEnabledAdmin(user);
+      const wasDisabled = user.disabled;
       if (displayName !== undefined) user.displayName = displayName || user.username;
       if (roles !== undefined) user.roles = roles;
       if (paths.has('disabled')) user.disabled = changes.disabled;
       if (wasEnabledAdmin && !isEnabledAdmin(user)) await assertAnotherEnabledAdmin(manager, user);
+      const disabling = paths.has('disabled') && changes.disabled && !wasDisabled;
       user.updateTime = new Date();
       await manager.flush().catch(rethrow);
+      if (disabling) await endSessions(user, true);
       return userToView(user);
     },
 
@@ -175,6 +198,7 @@ export function createUsers(options: UsersOptions): Users {
       const user = await load(manager, username);
       if (isEnabledAdmin(user)) await assertAnotherEnabledAdmin(manager, user);
       await manager.remove(user).flush().catch(rethrow);
+      await endSessions(user, true);
     },
 
     async resetUserPassword(username, newPassword) {
@@ -190,7 +214,37 @@ export function createUsers(options: UsersOptions): Users {
       user.passwordUpdateTime = now;
       user.updateTime = now;
       await manager.flush().catch(rethrow);
+      await endSessions(user, false);
       return { generatedPassword };
+    },
+
+    async changePassword(username, currentPassword, newPassword) {
+      if (currentPassword === '') {
+        throw invalidField(AuthReason.INVALID_PASSWORD, 'current_password', 'current_password is required');
+      }
+      assertNewPassword(newPassword, 'new_password');
+      if (newPassword === currentPassword) {
+        throw invalidField(
+          AuthReason.PASSWORD_UNCHANGED,
+          'new_password',
+          'the new password must differ from the current one',
+        );
+      }
+      const manager = em();
+      const user = await load(manager, username);
+      if (!(await hasher.verify(currentPassword, user.passwordHash))) {
+        throw new AppError(
+          Code.UNAUTHENTICATED,
+          AuthReason.INVALID_PASSWORD,
+          'the current password is wrong',
+        );
+      }
+      const now = new Date();
+      user.passwordHash = await hasher.hash(newPassword);
+      user.passwordUpdateTime = now;
+      user.updateTime = now;
+      await manager.flush().catch(rethrow);
+      await endSessions(user, false);
     },
   };
 }
@@ -235,85 +289,6 @@ function rethrow(error: unknown): never {
   throw fromOrmError(error);
 }
 
-function invalid(reason: string, field: string, description: string): AppError {
-  return new AppError(Code.INVALID_ARGUMENT, reason, description, {
-    fieldViolations: [{ field, description }],
-  });
-}
-
-/** Throws INVALID_ARGUMENT `INVALID_USERNAME` on `field` unless `username` matches {@link USERNAME_PATTERN}. */
-export function assertUsername(username: string, field: string): void {
-  if (!USERNAME_PATTERN.test(username)) {
-    throw invalid(
-      AuthReason.INVALID_USERNAME,
-      field,
-      'a username is 1 to 64 ASCII letters, digits, "_", "." and "-"',
-    );
-  }
-}
-
-function assertDisplayName(displayName: string): string {
-  if ([...displayName].length > MAX_DISPLAY_NAME_LENGTH) {
-    throw invalid(
-      AuthReason.INVALID_DISPLAY_NAME,
-      'user.display_name',
-      `a display name is at most ${MAX_DISPLAY_NAME_LENGTH} characters`,
-    );
-  }
-  return displayName;
-}
-
-function isUserRole(role: string): role is UserRole {
-  return (USER_ROLES as readonly string[]).includes(role);
-}
-
-/** The roles sorted and without duplicates; INVALID_ARGUMENT `INVALID_ROLES` when empty or unknown. */
-function assertRoles(roles: readonly string[]): UserRole[] {
-  const unknown = roles.filter((role) => !isUserRole(role));
-  if (roles.length === 0 || unknown.length > 0) {
-    const problem = roles.length === 0 ? 'no role given' : `unknown role(s) ${unknown.join(', ')}`;
-    throw invalid(
-      AuthReason.INVALID_ROLES,
-      'user.roles',
-      `${problem}: a user has at least one of ${USER_ROLES.join(', ')}`,
-    );
-  }
-  return [...new Set(roles as UserRole[])].sort();
-}
-
-/** {@link assertPasswordAcceptable}, with its field violation on the request's own field. */
-function assertNewPassword(password: string, field: string): void {
-  try {
-    assertPasswordAcceptable(password);
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    throw invalid(error.reason, field, error.message);
-  }
-}
-
-function pageSizeOf(pageSize: number): number {
-  if (!Number.isInteger(pageSize) || pageSize < 0) {
-    throw invalid(AuthReason.INVALID_PAGE_SIZE, 'page_size', 'page_size must be 0 or a positive integer');
-  }
-  if (pageSize === 0) return DEFAULT_USER_PAGE_SIZE;
-  return Math.min(pageSize, MAX_USER_PAGE_SIZE);
-}
-
-const PAGE_TOKEN_PREFIX = 'u1:';
-
-function pageTokenOf(lastUsername: string): string {
-  return Buffer.from(PAGE_TOKEN_PREFIX + lastUsername, 'utf8').toString('base64url');
-}
-
-function usernameFromPageToken(token: string): string {
-  const decoded = /^[A-Za-z0-9_-]+$/.test(token) ? Buffer.from(token, 'base64url').toString('utf8') : '';
-  const username = decoded.slice(PAGE_TOKEN_PREFIX.length);
-  if (!decoded.startsWith(PAGE_TOKEN_PREFIX) || !USERNAME_PATTERN.test(username)) {
-    throw invalid(AuthReason.INVALID_PAGE_TOKEN, 'page_token', 'page_token is not one this server issued');
-  }
-  return username;
-}
-
 function maskPaths(changes: UserChanges, updateMask: readonly string[] | undefined): Set<string> {
   if (updateMask === undefined || updateMask.length === 0) {
     const implied = new Set<string>();
@@ -326,7 +301,7 @@ function maskPaths(changes: UserChanges, updateMask: readonly string[] | undefin
   const updatable: readonly string[] = UPDATABLE_USER_FIELDS;
   const bad = updateMask.filter((path) => !updatable.includes(path));
   if (bad.length > 0) {
-    throw invalid(
+    throw invalidField(
       AuthReason.INVALID_UPDATE_MASK,
       'update_mask',
       `cannot update ${bad.join(', ')}: updatable fields are ${UPDATABLE_USER_FIELDS.join(', ')}`,

@@ -20,6 +20,16 @@ export interface HttpServerOptions {
   corsOrigins?: readonly string[];
   /** The OpenAPI document served at {@link OPENAPI_PATH}. */
   openApi: Record<string, unknown>;
+  /** The documents under `/.well-known/`. Default: none served. */
+  wellKnown?: WellKnownDocuments;
+}
+
+/** The public documents other services read to verify hcs tokens without calling hcs. */
+export interface WellKnownDocuments {
+  /** `/.well-known/jwks.json` (RFC 7517): the token-verifying public keys; empty for HS256. */
+  jwks(): unknown;
+  /** `/.well-known/oauth-authorization-server` (RFC 8414) for a request to `host`. */
+  authorizationServer(host: string | undefined): unknown;
 }
 
 /** Where the OpenAPI document is served. */
@@ -80,21 +90,28 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     ) {
       return;
     }
+    if (path.startsWith('/.well-known/') && options.wellKnown !== undefined) {
+      const document =
+        path === '/.well-known/jwks.json'
+          ? options.wellKnown.jwks()
+          : path === '/.well-known/oauth-authorization-server'
+            ? options.wellKnown.authorizationServer(request.headers.host)
+            : undefined;
+      if (document !== undefined) {
+        // Public, read by other services' token verifiers, possibly from browsers.
+        if (applyCors(request, response, ['*'], () => ['GET'])) return;
+        if (refusedUnlessGet(request, response, path)) return;
+        sendJson(response, 200, document, 'public, max-age=300');
+        return;
+      }
+    }
     if (path.startsWith(API_PREFIX)) {
       const answered = applyCors(request, response, corsOrigins, () => allowedMethods(path));
       if (!answered) await transcoder.handle(request, response, url);
       return;
     }
     if (path === '/healthz' || path === '/readyz') {
-      if (request.method !== 'GET' && request.method !== 'HEAD') {
-        response.setHeader('allow', 'GET, HEAD');
-        sendJson(response, 405, {
-          code: Code.UNIMPLEMENTED,
-          message: `${request.method} is not allowed on ${path}`,
-          details: [],
-        });
-        return;
-      }
+      if (refusedUnlessGet(request, response, path)) return;
       if (path === '/healthz') {
         sendJson(response, 200, { status: 'ok' });
         return;
@@ -157,13 +174,25 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   };
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
+/** Answers 405 with `Allow: GET, HEAD` to any other method; true when it did. */
+function refusedUnlessGet(request: IncomingMessage, response: ServerResponse, path: string): boolean {
+  if (request.method === 'GET' || request.method === 'HEAD') return false;
+  response.setHeader('allow', 'GET, HEAD');
+  sendJson(response, 405, {
+    code: Code.UNIMPLEMENTED,
+    message: `${request.method} is not allowed on ${path}`,
+    details: [],
+  });
+  return true;
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown, cacheControl = 'no-store'): void {
   const text = JSON.stringify(body);
   response.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
     'x-content-type-options': 'nosniff',
-    'cache-control': 'no-store',
+    'cache-control': cacheControl,
   });
   response.end(response.req.method === 'HEAD' ? undefined : text);
 }

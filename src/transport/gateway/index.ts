@@ -5,6 +5,7 @@ export {
   type HttpServer,
   type HttpServerOptions,
   OPENAPI_PATH,
+  type WellKnownDocuments,
 } from './http-server.ts';
 export { createOpenApiDocument } from './openapi/index.ts';
 export type { ReadinessCheck, ReadinessProbe } from './probes.ts';

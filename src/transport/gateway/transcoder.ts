@@ -144,6 +144,9 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
       ...metadataHeaders(ctx),
       'content-type': 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(body),
+      // API answers carry credentials and live state: no shared or browser cache keeps them
+      // (RFC 6749 §5.1 requires it of token responses).
+      'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
       'x-request-id': ctx.requestId,
     });

@@ -30,6 +30,11 @@ export function writeError(
   options: { codec: JsonCodec; requestId: string; logger: Logger; headers?: Record<string, string> },
 ): void {
   const appError = AppError.from(error);
+  const oauthError = appError.details.metadata?.oauth_error;
+  if (oauthError !== undefined && !response.headersSent) {
+    writeOAuthError(response, oauthError, appError.message, options);
+    return;
+  }
   const status = STATUS_BY_REASON[appError.reason] ?? codeToHttpStatus(appError.code);
   let body: string;
   try {
@@ -53,5 +58,30 @@ export function writeError(
   if (appError.details.retryDelayMs !== undefined)
     headers['retry-after'] = Math.ceil(appError.details.retryDelayMs / 1000);
   response.writeHead(status, headers);
+  response.end(body);
+}
+
+/**
+ * RFC 6749 §5.2: an OAuth2 client reads `{error, error_description}` with status 400 (401 for
+ * `invalid_client`), whatever the gRPC code; token responses are never cached (§5.1).
+ */
+function writeOAuthError(
+  response: ServerResponse,
+  error: string,
+  description: string,
+  options: { requestId: string; headers?: Record<string, string> },
+): void {
+  const body = JSON.stringify({ error, error_description: description });
+  const headers: Record<string, string | number> = {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+    pragma: 'no-cache',
+    'x-content-type-options': 'nosniff',
+    ...options.headers,
+  };
+  if (options.requestId !== '') headers['x-request-id'] = options.requestId;
+  if (error === 'invalid_client') headers['www-authenticate'] = 'Basic realm="hcs"';
+  response.writeHead(error === 'invalid_client' ? 401 : 400, headers);
   response.end(body);
 }

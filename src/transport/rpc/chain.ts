@@ -22,7 +22,7 @@ export function createChain(options: ChainOptions): Interceptor[] {
     requestIdInterceptor(),
     loggingInterceptor(options.logger),
     deadlineInterceptor(),
-    authInterceptor({ authenticate: options.authenticate }),
+    authInterceptor({ authenticate: options.authenticate, onDenied: options.onDenied }),
     errorInterceptor(),
   ];
 }

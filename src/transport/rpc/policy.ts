@@ -22,6 +22,12 @@ export interface Principal {
   /** Granted scopes; `*` grants every scope. */
   readonly scopes: readonly string[];
   readonly credential: CredentialKind;
+  /** The user's or key's display name, when known. */
+  readonly displayName?: string;
+  /** When the presented token was issued, or the API key created. */
+  readonly issueTime?: Date;
+  /** When the presented credential expires; undefined for a key without expiry. */
+  readonly expireTime?: Date;
 }
 
 /** The caller of a public method, or of any method while authentication is not configured. */

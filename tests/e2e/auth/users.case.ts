@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Config } from '../../../src/platform/config/index.ts';
-import { createDatabase, type Database, PLATFORM_ENTITIES } from '../../../src/platform/db/index.ts';
+import { createDatabase, type Database } from '../../../src/platform/db/index.ts';
 import { type Code, Code as Codes, isAppError } from '../../../src/platform/errors/index.ts';
 import { createLogger } from '../../../src/platform/log/index.ts';
 import {
@@ -12,6 +12,7 @@ import {
   UserSchema,
   userProcedures,
 } from '../../../src/services/auth/index.ts';
+import { ENTITIES } from '../../../src/services/index.ts';
 
 type DbConfig = Pick<Config, 'databaseUrl' | 'dataDir'>;
 
@@ -23,7 +24,7 @@ export interface UsersTarget {
 }
 
 const logger = createLogger({ level: 'silent' });
-const entities = [...PLATFORM_ENTITIES, UserSchema];
+const entities = ENTITIES;
 // The cheapest cost scrypt accepts here: the tests are about users, not hashing.
 const hasher = createPasswordHasher({ cost: { N: 1024, r: 1, p: 1, keyLength: 16 } });
 const PASSWORD = 'correct horse battery';
@@ -108,7 +109,7 @@ export function runUserCases(target: UsersTarget): void {
     await cleanup?.();
   });
 
-  test('all migrations on an empty database give exactly the schema of the entities, users included', async () => {
+  test('all migrations on an empty database give exactly the schema of the entities, auth tables included', async () => {
     const db = open();
     await db.migrate.up();
     assert.is(await db.orm.schema.getUpdateSchemaSQL({ wrap: false }), '');

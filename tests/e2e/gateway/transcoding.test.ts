@@ -99,7 +99,8 @@ async function call(
   path: string,
   init: { body?: string; headers?: Record<string, string> } = {},
 ) {
-  const response = await fetch(`${app.httpBase}${path}`, { method, body: init.body, headers: init.headers });
+  const headers = { authorization: `Bearer ${await app.adminToken()}`, ...init.headers };
+  const response = await fetch(`${app.httpBase}${path}`, { method, body: init.body, headers });
   const text = await response.text();
   let json: Json = {};
   try {
@@ -323,9 +324,11 @@ test('server streaming speaks Server-Sent Events when asked', async () => {
 
 test('a client that disconnects from a stream cancels the procedure', async () => {
   seen.cancelled = false;
+  const token = await app.adminToken();
   await new Promise<void>((resolve, reject) => {
     const request = httpRequest(
       `${app.httpBase}/api/v1/devices:streamEvents?devices=devices/forever`,
+      { headers: { authorization: `Bearer ${token}` } },
       (response) => {
         response.once('data', () => {
           request.destroy();
@@ -344,9 +347,12 @@ test('a client that disconnects from a stream cancels the procedure', async () =
 });
 
 test('a slow reader slows the producer instead of growing memory', async () => {
+  const token = await app.adminToken();
+  seen.produced = 0;
   await new Promise<void>((resolve, reject) => {
     const request = httpRequest(
       `${app.httpBase}/api/v1/devices:streamEvents?devices=devices/flood`,
+      { headers: { authorization: `Bearer ${token}` } },
       (response) => {
         response.once('data', () => {
           response.pause();
@@ -362,6 +368,7 @@ test('a slow reader slows the producer instead of growing memory', async () => {
     request.end();
     setTimeout(() => reject(new Error('no first event')), 5000);
   });
+  assert.ok(seen.produced > 0, 'the stream started');
   assert.ok(seen.produced < 2_000, `the producer ran ahead by ${seen.produced} messages`);
 });
 

@@ -8,7 +8,10 @@ import { createOwnRedis, type OwnRedis } from '../../helpers/redis.ts';
 import { type ServerProcess, startServer } from '../../helpers/server.ts';
 
 const test = suite('hcs through a Redis outage');
-const anyUnary = loadContract().methods.find((method) => method.kind === 'unary')?.path ?? '';
+// A method of a service not built yet: it answers UNIMPLEMENTED without touching anything.
+const anyUnary =
+  loadContract().methods.find((method) => method.kind === 'unary' && method.service !== 'hcs.v1.AuthService')
+    ?.path ?? '';
 
 let redis: OwnRedis;
 let server: ServerProcess | undefined;
@@ -59,7 +62,7 @@ test('hcs starts while its Redis is down, serves on memory, and moves to Redis w
 test('while Redis is killed, calls keep being answered at once and /readyz says so within 1 s', async () => {
   assert.ok(server);
   const base = `http://127.0.0.1:${server.httpPort}`;
-  const client = rawClient(server.grpcTarget);
+  const client = rawClient(server.grpcTarget, await server.adminToken());
   const fallbackLines = () =>
     server?.logLines().filter((line) => line.msg === 'shared state falling back to memory: redis unreachable')
       .length ?? 0;

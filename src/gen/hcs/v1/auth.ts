@@ -168,8 +168,9 @@ export interface ApiKey {
   /** Human-readable label, at most 128 characters, e.g. "Line 3 telemetry gateway". */
   displayName: string;
   /**
-   * First 12 characters of the secret (e.g. "hcs_k3F9aZ2q"), stored in clear so that a key
-   * found in a log or config file can be identified. Not sufficient to authenticate.
+   * The non-secret start of the secret, "hcs_ak_" and 16 hex digits (e.g.
+   * "hcs_ak_3f9a2b7c41d0e5f6"), stored in clear so that a key found in a log or config file
+   * can be identified. Not sufficient to authenticate.
    */
   prefix: string;
   /**
@@ -270,6 +271,17 @@ export interface CreateTokenRequest {
    * fail with INVALID_SCOPE.
    */
   scope: string;
+  /**
+   * Client identifier (RFC 6749 §2.3.1), accepted because OAuth2 clients such as Swagger UI
+   * send it. hcs serves public clients only: the value is recorded in the audit entry and
+   * does not change the outcome.
+   */
+  clientId: string;
+  /**
+   * Client secret (RFC 6749 §2.3.1). Accepted and ignored for the same reason as
+   * `client_id`; never logged or audited.
+   */
+  clientSecret: string;
 }
 
 /** Response of AuthService.CreateToken: the RFC 6749 §5.1 access token response. */
@@ -307,6 +319,13 @@ export interface RevokeTokenRequest {
    * speed up the lookup; a wrong hint does not make the call fail.
    */
   tokenTypeHint: string;
+  /**
+   * Client identifier (RFC 7009 §2.1 with RFC 6749 §2.3.1); accepted and ignored, as for
+   * CreateToken.
+   */
+  clientId: string;
+  /** Client secret; accepted and ignored, never logged. */
+  clientSecret: string;
 }
 
 /** Response of AuthService.RevokeToken. Empty: revocation always reports success. */
@@ -507,7 +526,8 @@ export interface CreateApiKeyResponse {
     | ApiKey
     | undefined;
   /**
-   * The full secret, e.g. "hcs_k3F9aZ2q..." (starts with `api_key.prefix`). Returned only
+   * The full secret, "hcs_ak_<16 hex digits>_<43 base64url characters>" (starts with
+   * `api_key.prefix`). Returned only
    * here: store it now, it cannot be read again.
    */
   secret: string;
@@ -1297,7 +1317,7 @@ export const Principal: MessageFns<Principal> = {
 };
 
 function createBaseCreateTokenRequest(): CreateTokenRequest {
-  return { grantType: "", username: "", password: "", refreshToken: "", scope: "" };
+  return { grantType: "", username: "", password: "", refreshToken: "", scope: "", clientId: "", clientSecret: "" };
 }
 
 export const CreateTokenRequest: MessageFns<CreateTokenRequest> = {
@@ -1316,6 +1336,12 @@ export const CreateTokenRequest: MessageFns<CreateTokenRequest> = {
     }
     if (message.scope !== "") {
       writer.uint32(42).string(message.scope);
+    }
+    if (message.clientId !== "") {
+      writer.uint32(50).string(message.clientId);
+    }
+    if (message.clientSecret !== "") {
+      writer.uint32(58).string(message.clientSecret);
     }
     return writer;
   },
@@ -1373,6 +1399,22 @@ export const CreateTokenRequest: MessageFns<CreateTokenRequest> = {
             message.scope = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.clientId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.clientSecret = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1392,6 +1434,8 @@ export const CreateTokenRequest: MessageFns<CreateTokenRequest> = {
       password: isSet(object.password) ? globalThis.String(object.password) : "",
       refreshToken: isSet(object.refresh_token) ? globalThis.String(object.refresh_token) : "",
       scope: isSet(object.scope) ? globalThis.String(object.scope) : "",
+      clientId: isSet(object.client_id) ? globalThis.String(object.client_id) : "",
+      clientSecret: isSet(object.client_secret) ? globalThis.String(object.client_secret) : "",
     };
   },
 
@@ -1412,6 +1456,12 @@ export const CreateTokenRequest: MessageFns<CreateTokenRequest> = {
     if (message.scope !== "") {
       obj.scope = message.scope;
     }
+    if (message.clientId !== "") {
+      obj.client_id = message.clientId;
+    }
+    if (message.clientSecret !== "") {
+      obj.client_secret = message.clientSecret;
+    }
     return obj;
   },
 
@@ -1425,6 +1475,8 @@ export const CreateTokenRequest: MessageFns<CreateTokenRequest> = {
     message.password = object.password ?? "";
     message.refreshToken = object.refreshToken ?? "";
     message.scope = object.scope ?? "";
+    message.clientId = object.clientId ?? "";
+    message.clientSecret = object.clientSecret ?? "";
     return message;
   },
 };
@@ -1563,7 +1615,7 @@ export const CreateTokenResponse: MessageFns<CreateTokenResponse> = {
 };
 
 function createBaseRevokeTokenRequest(): RevokeTokenRequest {
-  return { token: "", tokenTypeHint: "" };
+  return { token: "", tokenTypeHint: "", clientId: "", clientSecret: "" };
 }
 
 export const RevokeTokenRequest: MessageFns<RevokeTokenRequest> = {
@@ -1573,6 +1625,12 @@ export const RevokeTokenRequest: MessageFns<RevokeTokenRequest> = {
     }
     if (message.tokenTypeHint !== "") {
       writer.uint32(18).string(message.tokenTypeHint);
+    }
+    if (message.clientId !== "") {
+      writer.uint32(26).string(message.clientId);
+    }
+    if (message.clientSecret !== "") {
+      writer.uint32(34).string(message.clientSecret);
     }
     return writer;
   },
@@ -1606,6 +1664,22 @@ export const RevokeTokenRequest: MessageFns<RevokeTokenRequest> = {
             message.tokenTypeHint = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.clientId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.clientSecret = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1622,6 +1696,8 @@ export const RevokeTokenRequest: MessageFns<RevokeTokenRequest> = {
     return {
       token: isSet(object.token) ? globalThis.String(object.token) : "",
       tokenTypeHint: isSet(object.token_type_hint) ? globalThis.String(object.token_type_hint) : "",
+      clientId: isSet(object.client_id) ? globalThis.String(object.client_id) : "",
+      clientSecret: isSet(object.client_secret) ? globalThis.String(object.client_secret) : "",
     };
   },
 
@@ -1633,6 +1709,12 @@ export const RevokeTokenRequest: MessageFns<RevokeTokenRequest> = {
     if (message.tokenTypeHint !== "") {
       obj.token_type_hint = message.tokenTypeHint;
     }
+    if (message.clientId !== "") {
+      obj.client_id = message.clientId;
+    }
+    if (message.clientSecret !== "") {
+      obj.client_secret = message.clientSecret;
+    }
     return obj;
   },
 
@@ -1643,6 +1725,8 @@ export const RevokeTokenRequest: MessageFns<RevokeTokenRequest> = {
     const message = createBaseRevokeTokenRequest();
     message.token = object.token ?? "";
     message.tokenTypeHint = object.tokenTypeHint ?? "";
+    message.clientId = object.clientId ?? "";
+    message.clientSecret = object.clientSecret ?? "";
     return message;
   },
 };

@@ -23,6 +23,12 @@ export interface AuthInterceptorOptions {
    * and a method without one is refused at start).
    */
   authenticate?: Authenticator;
+  /**
+   * Told about every PERMISSION_DENIED refusal (an authenticated caller the policy does not
+   * admit), for the audit log; awaited, so the record exists before the caller hears the
+   * answer. It must not reject; the refusal is thrown after it.
+   */
+  onDenied?: (ctx: CallContext, error: AppError) => void | Promise<void>;
 }
 
 /** Reads the credentials of a call: `authorization: Bearer …` first, then `x-api-key`. */
@@ -49,7 +55,7 @@ export function readCredentials(ctx: CallContext): Credentials {
  * verify (UNAUTHENTICATED otherwise) and a principal the policy admits (PERMISSION_DENIED).
  */
 export function authInterceptor(options: AuthInterceptorOptions = {}): Interceptor {
-  const { authenticate } = options;
+  const { authenticate, onDenied } = options;
   if (authenticate === undefined) {
     return (next) =>
       function admitEveryone(input, ctx) {
@@ -86,9 +92,12 @@ export function authInterceptor(options: AuthInterceptorOptions = {}): Intercept
           refusal.kind === 'role'
             ? `${ctx.procedure.path} needs one of the roles ${refusal.needed.join(', ')}`
             : `${ctx.procedure.path} needs the scopes ${refusal.missing.join(', ')}`;
-        throw new AppError(Code.PERMISSION_DENIED, PlatformReason.PERMISSION_DENIED, message, {
+        const denied = new AppError(Code.PERMISSION_DENIED, PlatformReason.PERMISSION_DENIED, message, {
           metadata: { method: ctx.procedure.path },
         });
+        ctx.principal = principal;
+        await onDenied?.(ctx, denied);
+        throw denied;
       }
       ctx.principal = principal;
       return next(input, ctx);

@@ -1,0 +1,328 @@
+import { randomBytes } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/core';
+import { type Bus, defineTopic, type Subscription } from '../../platform/bus/index.ts';
+import type { AuditLog } from '../../platform/db/index.ts';
+import { fromOrmError } from '../../platform/db/index.ts';
+import { AppError, Code } from '../../platform/errors/index.ts';
+import { type ApiKey, ApiKeySchema } from './api-key.entity.ts';
+import { auditSecurity, type CallFacts } from './call-facts.ts';
+import { AuthReason } from './errors.ts';
+import { generateOpaqueSecret, hashSecret, parseOpaqueSecret, verifySecret } from './opaque-secret.ts';
+import { assertPage, pageTokenOf, valueFromPageToken } from './paging.ts';
+import { assertScopeList } from './scopes.ts';
+import { assertRoles } from './user-rules.ts';
+
+/** The rule of an API key id, the `{api_key}` of `apiKeys/{api_key}` (AIP-122). */
+export const API_KEY_ID_PATTERN = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** Shortest lifetime a key may be created with. */
+export const MIN_API_KEY_TTL_MS = 60_000;
+
+/** An API key as the service returns it: never its secret or hash. */
+export interface ApiKeyView {
+  keyId: string;
+  displayName: string;
+  prefix: string;
+  roles: string[];
+  scopes: string[];
+  state: 'active' | 'expired' | 'revoked';
+  creator: string;
+  createTime: Date;
+  expireTime: Date | undefined;
+  lastUsedTime: Date | undefined;
+  revokeTime: Date | undefined;
+}
+
+/** What {@link ApiKeys.createApiKey} needs; at most one of `expireTime` and `ttlMs`. */
+export interface NewApiKey {
+  /** Empty: the server picks `key-<random>`. */
+  keyId: string;
+  displayName: string;
+  roles: readonly string[];
+  scopes: readonly string[];
+  expireTime?: Date;
+  ttlMs?: number;
+}
+
+/** The caller an API key stands for. */
+export interface ApiKeyPrincipal {
+  subject: string;
+  displayName: string;
+  roles: readonly string[];
+  scopes: readonly string[];
+  issueTime: Date;
+  expireTime: Date | undefined;
+}
+
+/** Options of {@link createApiKeys}. */
+export interface ApiKeysOptions {
+  em: () => EntityManager;
+  audit: AuditLog;
+  /** Carries revocations to the other replicas' caches. */
+  bus: Bus;
+  /** `HCS_SERVICE_API_KEYS`: configured secrets granted the `service` role and every scope. */
+  bootstrapKeys?: readonly string[];
+  /** How long a verified key is trusted without reading its row again. Default 30 s. */
+  cacheTtlMs?: number;
+  now?: () => number;
+}
+
+/** API keys: management (one method per RPC) and the check of a presented key. */
+export interface ApiKeys {
+  createApiKey(key: NewApiKey, facts: CallFacts): Promise<{ apiKey: ApiKeyView; secret: string }>;
+  getApiKey(keyId: string): Promise<ApiKeyView>;
+  /** Newest first; `pageToken` is an opaque cursor. */
+  listApiKeys(request: {
+    pageSize: number;
+    pageToken: string;
+  }): Promise<{ apiKeys: ApiKeyView[]; nextPageToken: string }>;
+  /** Revokes a key at once on every replica; revoking it again keeps the first `revokeTime`. */
+  revokeApiKey(keyId: string, facts: CallFacts): Promise<ApiKeyView>;
+  /** The principal of a presented key; UNAUTHENTICATED `API_KEY_INVALID` when it does not authenticate. */
+  authenticate(value: string): Promise<ApiKeyPrincipal>;
+  /** Starts listening for revocations made by other replicas. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const REVOKED_TOPIC = defineTopic<string>('auth.api-key-revoked');
+const LAST_USED_EVERY_MS = 60_000;
+
+/** Creates the API key service. */
+export function createApiKeys(options: ApiKeysOptions): ApiKeys {
+  const { em, audit, bus } = options;
+  const now = options.now ?? Date.now;
+  const cacheTtlMs = options.cacheTtlMs ?? 30_000;
+  const bootstrap = new Map<string, ApiKeyPrincipal>(
+    (options.bootstrapKeys ?? []).map((secret) => {
+      const hash = hashSecret(secret);
+      const id = `bootstrap-${Buffer.from(hash, 'base64url').toString('hex').slice(0, 12)}`;
+      return [
+        hash,
+        {
+          subject: `apiKeys/${id}`,
+          displayName: 'bootstrap service key (HCS_SERVICE_API_KEYS)',
+          roles: ['service'],
+          scopes: ['*'],
+          issueTime: new Date(0),
+          expireTime: undefined,
+        },
+      ];
+    }),
+  );
+  // Verified rows by lookup id, so a hot key costs a hash and a map lookup, not a query.
+  const verified = new Map<string, { row: ApiKey; until: number }>();
+  let subscription: Subscription | undefined;
+
+  async function load(manager: EntityManager, keyId: string): Promise<ApiKey> {
+    assertKeyId(keyId, 'name');
+    const row = await manager.findOne(ApiKeySchema, { keyId }).catch(rethrow);
+    if (row === null)
+      throw new AppError(Code.NOT_FOUND, AuthReason.API_KEY_NOT_FOUND, `API key "${keyId}" does not exist`);
+    return row;
+  }
+
+  const view = (row: ApiKey) => apiKeyToView(row, now());
+
+  return {
+    async createApiKey(input, facts) {
+      const keyId = input.keyId === '' ? `key-${randomBytes(6).toString('hex')}` : input.keyId;
+      assertKeyId(keyId, 'api_key_id');
+      if ([...input.displayName].length > 128) {
+        throw invalid(
+          AuthReason.INVALID_DISPLAY_NAME,
+          'api_key.display_name',
+          'a display name is at most 128 characters',
+        );
+      }
+      const roles = assertRoles(input.roles, 'api_key.roles');
+      const scopes = assertScopeList(input.scopes, 'api_key.scopes');
+      const expireTime = expiryOf(input, now());
+      const secret = generateOpaqueSecret('api_key');
+      const manager = em();
+      const row = manager.create(ApiKeySchema, {
+        keyId,
+        displayName: input.displayName || keyId,
+        lookupId: secret.id,
+        prefix: `hcs_ak_${secret.id}`,
+        secretHash: secret.hash,
+        roles,
+        scopes,
+        creator: facts.actor,
+        expireTime: expireTime ?? null,
+        lastUsedTime: null,
+        revokeTime: null,
+      });
+      try {
+        await manager.persist(row).flush();
+      } catch (error) {
+        const translated = fromOrmError(error);
+        if (translated.code !== Code.ALREADY_EXISTS) throw translated;
+        throw new AppError(
+          Code.ALREADY_EXISTS,
+          AuthReason.API_KEY_ALREADY_EXISTS,
+          `API key "${keyId}" already exists`,
+          {
+            cause: error,
+          },
+        );
+      }
+      await auditSecurity(audit, facts, {
+        outcome: 'success',
+        target: `apiKeys/${keyId}`,
+        details: { roles: roles.join(' '), scopes: scopes.join(' '), prefix: row.prefix },
+      });
+      return { apiKey: view(row), secret: secret.value };
+    },
+
+    async getApiKey(keyId) {
+      return view(await load(em(), keyId));
+    },
+
+    async listApiKeys(request) {
+      const pageSize = assertPage(request.pageSize);
+      const before =
+        request.pageToken === '' ? undefined : valueFromPageToken(request.pageToken, 'k1:', /^[0-9A-Z]{26}$/);
+      const rows = await em()
+        .find(ApiKeySchema, before === undefined ? {} : { id: { $lt: before } }, {
+          orderBy: { id: 'desc' },
+          limit: pageSize + 1,
+        })
+        .catch(rethrow);
+      const page = rows.slice(0, pageSize);
+      const last = page.at(-1);
+      const more = rows.length > pageSize && last !== undefined;
+      return { apiKeys: page.map(view), nextPageToken: more ? pageTokenOf('k1:', last.id) : '' };
+    },
+
+    async revokeApiKey(keyId, facts) {
+      const manager = em();
+      const row = await load(manager, keyId);
+      if (row.revokeTime == null) {
+        row.revokeTime = new Date(now());
+        await manager.flush().catch(rethrow);
+        verified.delete(row.lookupId);
+        await bus.publish(REVOKED_TOPIC, row.lookupId);
+        await auditSecurity(audit, facts, {
+          outcome: 'success',
+          target: `apiKeys/${keyId}`,
+          details: { prefix: row.prefix },
+        });
+      }
+      return view(row);
+    },
+
+    async authenticate(value) {
+      const configured = bootstrap.get(hashSecret(value));
+      if (configured !== undefined) return configured;
+      let lookupId: string;
+      try {
+        lookupId = parseOpaqueSecret(value, 'api_key').id;
+      } catch {
+        throw keyInvalid();
+      }
+      const at = now();
+      let cached = verified.get(lookupId);
+      if (cached === undefined || cached.until <= at) {
+        const row = await em().findOne(ApiKeySchema, { lookupId }).catch(rethrow);
+        if (row === null) throw keyInvalid();
+        cached = { row, until: at + cacheTtlMs };
+        verified.set(lookupId, cached);
+      }
+      const { row } = cached;
+      if (!verifySecret(value, row.secretHash) || apiKeyStateOf(row, at) !== 'active') throw keyInvalid();
+      if (row.lastUsedTime == null || row.lastUsedTime.getTime() + LAST_USED_EVERY_MS <= at) {
+        row.lastUsedTime = new Date(at);
+        // Best effort: a failed bookkeeping write must not fail the caller's call.
+        em()
+          .nativeUpdate(ApiKeySchema, { id: row.id }, { lastUsedTime: row.lastUsedTime })
+          .catch(() => undefined);
+      }
+      return {
+        subject: `apiKeys/${row.keyId}`,
+        displayName: row.displayName,
+        roles: row.roles,
+        scopes: row.scopes,
+        issueTime: row.createTime,
+        expireTime: row.expireTime ?? undefined,
+      };
+    },
+
+    async start() {
+      subscription = await bus.subscribe(REVOKED_TOPIC, (lookupId) => {
+        verified.delete(lookupId);
+      });
+    },
+
+    async close() {
+      await subscription?.unsubscribe();
+    },
+  };
+}
+
+/** Whether a key authenticates at `at`. */
+export function apiKeyStateOf(row: ApiKey, at: number): ApiKeyView['state'] {
+  if (row.revokeTime != null) return 'revoked';
+  if (row.expireTime != null && row.expireTime.getTime() <= at) return 'expired';
+  return 'active';
+}
+
+function apiKeyToView(row: ApiKey, at: number): ApiKeyView {
+  return {
+    keyId: row.keyId,
+    displayName: row.displayName,
+    prefix: row.prefix,
+    roles: [...row.roles],
+    scopes: [...row.scopes],
+    state: apiKeyStateOf(row, at),
+    creator: row.creator,
+    createTime: row.createTime,
+    expireTime: row.expireTime ?? undefined,
+    lastUsedTime: row.lastUsedTime ?? undefined,
+    revokeTime: row.revokeTime ?? undefined,
+  };
+}
+
+function expiryOf(input: NewApiKey, at: number): Date | undefined {
+  if (input.expireTime !== undefined && input.ttlMs !== undefined) {
+    throw invalid(AuthReason.INVALID_EXPIRY, 'api_key.ttl', 'give expire_time or ttl, not both');
+  }
+  if (input.ttlMs !== undefined) {
+    if (!(input.ttlMs >= MIN_API_KEY_TTL_MS)) {
+      throw invalid(AuthReason.INVALID_EXPIRY, 'api_key.ttl', 'ttl must be at least 60s');
+    }
+    return new Date(at + input.ttlMs);
+  }
+  if (input.expireTime !== undefined && !(input.expireTime.getTime() > at)) {
+    throw invalid(AuthReason.INVALID_EXPIRY, 'api_key.expire_time', 'expire_time must be in the future');
+  }
+  return input.expireTime;
+}
+
+/** Throws INVALID_ARGUMENT `INVALID_API_KEY_ID` on `field` unless `keyId` matches {@link API_KEY_ID_PATTERN}. */
+export function assertKeyId(keyId: string, field: string): void {
+  if (!API_KEY_ID_PATTERN.test(keyId)) {
+    throw invalid(
+      AuthReason.INVALID_API_KEY_ID,
+      field,
+      'an API key id is 1 to 63 lowercase letters, digits and "-", starting with a letter and not ending with "-"',
+    );
+  }
+}
+
+function keyInvalid(): AppError {
+  return new AppError(
+    Code.UNAUTHENTICATED,
+    AuthReason.API_KEY_INVALID,
+    'the API key is invalid, expired or revoked',
+  );
+}
+
+function invalid(reason: string, field: string, description: string): AppError {
+  return new AppError(Code.INVALID_ARGUMENT, reason, description, {
+    fieldViolations: [{ field, description }],
+  });
+}
+
+function rethrow(error: unknown): never {
+  throw fromOrmError(error);
+}

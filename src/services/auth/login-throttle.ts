@@ -1,0 +1,80 @@
+import type { Cache } from '../../platform/cache/index.ts';
+import {
+  assertLoginAllowed,
+  type LoginFailures,
+  type LoginThrottleOptions,
+  validateLoginThrottleOptions,
+} from './rate-limit-policy.ts';
+
+/** Options of {@link createLoginThrottle}. */
+export interface LoginThrottleStoreOptions extends LoginThrottleOptions {
+  /** Where the counters live: the shared state's cache, so replicas on Redis share them. */
+  cache: Cache;
+  /** Wall clock in milliseconds. Default `Date.now`. */
+  now?: () => number;
+}
+
+/**
+ * Failed-login counters per username and per client address, and the check made before a
+ * password is verified. The policy (free failures, doubling delay) is `rate-limit-policy.ts`.
+ */
+export interface LoginThrottle {
+  /** Throws RESOURCE_EXHAUSTED `LOGIN_THROTTLED` with a retry delay while either key must wait. */
+  assertAllowed(username: string, address: string): Promise<void>;
+  recordFailure(username: string, address: string): Promise<void>;
+  /** Forgets the username's failures; the address keeps its count (one good login must not clear a spray). */
+  recordSuccess(username: string): Promise<void>;
+}
+
+/**
+ * Creates the store. Each key has a count (an atomic cache increment) and the time of its last
+ * failure; both expire twice the longest delay after the first failure of their window, so
+ * an idle key is forgotten.
+ */
+export function createLoginThrottle(options: LoginThrottleStoreOptions): LoginThrottle {
+  const { cache } = options;
+  const now = options.now ?? Date.now;
+  const policy = validateLoginThrottleOptions(options);
+  const ttlMs = Math.max(2 * policy.maxDelayMs, 60_000);
+  const userKey = (username: string) => `login-failures:user:${username}`;
+  const addressKey = (address: string) => `login-failures:address:${address}`;
+
+  async function read(key: string): Promise<LoginFailures | undefined> {
+    const [count, last] = await Promise.all([cache.get(`${key}:count`), cache.get(`${key}:last`)]);
+    if (count === undefined || last === undefined) return undefined;
+    return {
+      count: Number(Buffer.from(count).toString()) || 0,
+      lastFailureAt: Number(Buffer.from(last).toString()) || 0,
+    };
+  }
+
+  async function record(key: string, at: number): Promise<void> {
+    await cache.increment(`${key}:count`, { ttlMs });
+    await cache.set(`${key}:last`, String(at), { ttlMs });
+  }
+
+  return {
+    async assertAllowed(username, address) {
+      const [user, client] = await Promise.all([read(userKey(username)), read(addressKey(address))]);
+      assertLoginAllowed({ username: user, address: client, now: now() }, policy);
+    },
+    async recordFailure(username, address) {
+      const at = now();
+      await Promise.all([record(userKey(username), at), record(addressKey(address), at)]);
+    },
+    async recordSuccess(username) {
+      await Promise.all([
+        cache.delete(`${userKey(username)}:count`),
+        cache.delete(`${userKey(username)}:last`),
+      ]);
+    },
+  };
+}
+
+/** The address part of a peer (`1.2.3.4:5678`, `[::1]:5678`, `::1:5678` → without the port). */
+export function clientAddressOf(peer: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(peer);
+  if (bracketed?.[1] !== undefined) return bracketed[1];
+  const withPort = /^(.*):\d+$/.exec(peer);
+  return withPort?.[1] ?? peer;
+}

@@ -1,0 +1,95 @@
+import {
+  type ChangePasswordRequest,
+  type ChangePasswordResponse,
+  type CreateTokenRequest,
+  type CreateTokenResponse,
+  CredentialKind,
+  type GetServerMetadataRequest,
+  type GetServerMetadataResponse,
+  type RevokeTokenRequest,
+  type RevokeTokenResponse,
+  type WhoAmIRequest,
+  type WhoAmIResponse,
+} from '../../gen/hcs/v1/auth.ts';
+import type { CallContext } from '../../transport/rpc/index.ts';
+import type { Grants } from './grants.ts';
+import { callerUsername, callFactsOf } from './handler-context.ts';
+import type { Revocation } from './revocation.ts';
+import { type ServerMetadataOptions, serverMetadataOf } from './server-metadata.ts';
+import type { Users } from './users.ts';
+
+type Unary<Req, Res> = (request: Req, ctx: CallContext) => Promise<Res>;
+
+/** The credential RPCs of AuthService, keyed like ts-proto's `AuthServiceService`. */
+export interface TokenProcedures {
+  createToken: Unary<CreateTokenRequest, CreateTokenResponse>;
+  revokeToken: Unary<RevokeTokenRequest, RevokeTokenResponse>;
+  getServerMetadata: Unary<GetServerMetadataRequest, GetServerMetadataResponse>;
+  whoAmI: Unary<WhoAmIRequest, WhoAmIResponse>;
+  changePassword: Unary<ChangePasswordRequest, ChangePasswordResponse>;
+}
+
+/** What the credential RPCs are built on. */
+export interface TokenProcedureDependencies {
+  grants: Grants;
+  revocation: Revocation;
+  users: Users;
+  metadata: ServerMetadataOptions;
+}
+
+/** Maps the credential RPCs onto the grants, revocation and users services. */
+export function tokenProcedures(dependencies: TokenProcedureDependencies): TokenProcedures {
+  const { grants, revocation, users, metadata } = dependencies;
+  return {
+    async createToken(request, ctx) {
+      return grants.createToken(
+        {
+          grantType: request.grantType,
+          username: request.username,
+          password: request.password,
+          refreshToken: request.refreshToken,
+          scope: request.scope,
+          clientId: request.clientId,
+        },
+        callFactsOf(ctx),
+      );
+    },
+    async revokeToken(request, ctx) {
+      if (request.token !== '') await revocation.revokeToken(request.token, callFactsOf(ctx));
+      return {};
+    },
+    async getServerMetadata(_request, ctx) {
+      const document = serverMetadataOf(metadata, ctx.requestHeaders.get('host'));
+      return {
+        issuer: document.issuer,
+        tokenEndpoint: document.token_endpoint,
+        revocationEndpoint: document.revocation_endpoint,
+        grantTypesSupported: document.grant_types_supported,
+        scopesSupported: document.scopes_supported,
+        tokenEndpointAuthMethodsSupported: document.token_endpoint_auth_methods_supported,
+        serverVersion: document.server_version,
+      };
+    },
+    async whoAmI(_request, ctx) {
+      const { principal } = ctx;
+      return {
+        principal: {
+          subject: principal.subject,
+          displayName: principal.displayName ?? principal.subject,
+          roles: [...principal.roles].sort(),
+          scopes: [...principal.scopes].sort(),
+          credentialKind:
+            principal.credential === 'api_key'
+              ? CredentialKind.CREDENTIAL_KIND_API_KEY
+              : CredentialKind.CREDENTIAL_KIND_ACCESS_TOKEN,
+          issueTime: principal.issueTime,
+          expireTime: principal.expireTime,
+        },
+      };
+    },
+    async changePassword(request, ctx) {
+      await users.changePassword(callerUsername(ctx), request.currentPassword, request.newPassword);
+      return {};
+    },
+  };
+}

@@ -1,0 +1,395 @@
+import { status as GrpcStatus, Metadata } from '@grpc/grpc-js';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  ChangePasswordRequest,
+  CreateTokenRequest,
+  CreateTokenResponse,
+  CredentialKind,
+  WhoAmIResponse,
+} from '../../../src/gen/hcs/v1/auth.ts';
+import { passwordGrant, startTestApp, TEST_ADMIN, type TestApp } from '../../helpers/app.ts';
+import { callRaw, rawClient, statusDetails } from '../../helpers/grpc-client.ts';
+
+/** Where a credentials suite runs: extra environment (a database) and how to clean it up. */
+export interface CredentialsTarget {
+  label: string;
+  open(): Promise<{ env: Record<string, string>; cleanup(): Promise<void> }>;
+}
+
+type Json = Record<string, unknown>;
+
+/**
+ * Signing in, refreshing, revoking, API keys and throttling, end to end over REST and gRPC on a
+ * real hcs with a real database: what a client of the token endpoint relies on.
+ */
+export function runCredentialCases(target: CredentialsTarget): void {
+  const test = suite(`credentials on ${target.label}`);
+  let app: TestApp;
+  let cleanup: () => Promise<void> = async () => undefined;
+
+  test.before(async () => {
+    const opened = await target.open();
+    cleanup = opened.cleanup;
+    app = await startTestApp({
+      env: { ...opened.env, HCS_SERVICE_API_KEYS: 'bootstrap-key-for-tests-0123456789' },
+    });
+  });
+
+  test.after(async () => {
+    await app?.close();
+    await cleanup();
+  });
+
+  async function rest(
+    method: string,
+    path: string,
+    init: { token?: string; apiKey?: string; json?: unknown; form?: Record<string, string> } = {},
+  ) {
+    const headers: Record<string, string> = {};
+    if (init.token !== undefined) headers.authorization = `Bearer ${init.token}`;
+    if (init.apiKey !== undefined) headers['x-api-key'] = init.apiKey;
+    let body: string | undefined;
+    if (init.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(init.json);
+    } else if (init.form !== undefined) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams(init.form).toString();
+    }
+    const response = await fetch(`${app.httpBase}${path}`, { method, headers, body });
+    const text = await response.text();
+    let json: Json = {};
+    try {
+      json = JSON.parse(text) as Json;
+    } catch {
+      // not JSON
+    }
+    return { status: response.status, headers: response.headers, text, json };
+  }
+
+  async function createUser(username: string, roles: string[], password = 'a long enough password') {
+    const created = await rest('POST', '/api/v1/users', {
+      token: await app.adminToken(),
+      json: { user: { username, roles }, password },
+    });
+    assert.is(created.status, 200, created.text);
+  }
+
+  test('the password grant answers RFC 6749 §5.1 JSON to a form post, never cached', async () => {
+    const response = await rest('POST', '/api/v1/auth/token', {
+      form: { grant_type: 'password', username: TEST_ADMIN.username, password: TEST_ADMIN.password },
+    });
+    assert.is(response.status, 200, response.text);
+    assert.is(response.json.token_type, 'Bearer');
+    assert.is(response.json.expires_in, 900);
+    assert.is(response.json.scope, '*');
+    assert.match(String(response.json.access_token), /^[\w-]+\.[\w-]+\.[\w-]+$/);
+    assert.match(String(response.json.refresh_token), /^hcs_rt_[0-9a-f]{16}_/);
+    assert.is(response.headers.get('cache-control'), 'no-store');
+    const me = await rest('GET', '/api/v1/auth/whoami', { token: String(response.json.access_token) });
+    assert.is(me.status, 200, me.text);
+    assert.is(me.json.subject, 'users/admin');
+    assert.equal(me.json.roles, ['admin']);
+    assert.is(me.json.credentialKind, 'CREDENTIAL_KIND_ACCESS_TOKEN');
+  });
+
+  test('the token endpoint answers RFC error JSON with status 400 and one message for unknown user and wrong password', async () => {
+    const cases: [Record<string, string>, string][] = [
+      [{ grant_type: 'password', username: 'admin', password: 'wrong password!' }, 'invalid_grant'],
+      [{ grant_type: 'password', username: 'nobody-here', password: 'wrong password!' }, 'invalid_grant'],
+      [{ grant_type: 'password', username: 'admin' }, 'invalid_request'],
+      [{ grant_type: 'client_credentials' }, 'unsupported_grant_type'],
+      [{ grant_type: 'password', username: 'admin', password: 'x', scope: 'devices:fly' }, 'invalid_scope'],
+      [{ grant_type: 'refresh_token', refresh_token: 'hcs_rt_0000000000000000_nope' }, 'invalid_grant'],
+      [{ username: 'admin' }, 'invalid_request'],
+    ];
+    const messages = new Set<string>();
+    for (const [form, error] of cases) {
+      const response = await rest('POST', '/api/v1/auth/token', { form });
+      assert.is(response.status, 400, `${JSON.stringify(form)}: ${response.text}`);
+      assert.is(response.json.error, error, JSON.stringify(form));
+      assert.type(response.json.error_description, 'string');
+      assert.is(response.headers.get('cache-control'), 'no-store');
+      if (form.username !== undefined && error === 'invalid_grant')
+        messages.add(String(response.json.error_description));
+    }
+    assert.equal([...messages], ['the username or password is wrong']);
+  });
+
+  test('the password grant over gRPC gives the same tokens; a wrong password is UNAUTHENTICATED INVALID_GRANT', async () => {
+    const client = rawClient(app.grpcTarget);
+    const ok = await callRaw(
+      client,
+      '/hcs.v1.AuthService/CreateToken',
+      Buffer.from(
+        CreateTokenRequest.encode(
+          CreateTokenRequest.fromPartial({
+            grantType: 'password',
+            username: TEST_ADMIN.username,
+            password: TEST_ADMIN.password,
+            scope: 'devices:read auth:read',
+          }),
+        ).finish(),
+      ),
+    );
+    assert.is(ok.error, undefined, ok.error?.message);
+    const tokens = CreateTokenResponse.decode(ok.response ?? Buffer.alloc(0));
+    assert.is(tokens.scope, 'auth:read devices:read');
+    const metadata = new Metadata();
+    metadata.set('authorization', `Bearer ${tokens.accessToken}`);
+    const me = await callRaw(client, '/hcs.v1.AuthService/WhoAmI', Buffer.alloc(0), metadata);
+    assert.is(me.error, undefined, me.error?.message);
+    const principal = WhoAmIResponse.decode(me.response ?? Buffer.alloc(0)).principal;
+    assert.equal(principal?.scopes, ['auth:read', 'devices:read']);
+    assert.is(principal?.credentialKind, CredentialKind.CREDENTIAL_KIND_ACCESS_TOKEN);
+
+    const wrong = await callRaw(
+      client,
+      '/hcs.v1.AuthService/CreateToken',
+      Buffer.from(
+        CreateTokenRequest.encode(
+          CreateTokenRequest.fromPartial({
+            grantType: 'password',
+            username: 'admin',
+            password: 'not it at all',
+          }),
+        ).finish(),
+      ),
+    );
+    assert.is(wrong.error?.code, GrpcStatus.UNAUTHENTICATED);
+    const details = statusDetails(wrong.error);
+    assert.is(details?.errorInfo?.reason, 'INVALID_GRANT');
+    assert.is(details?.errorInfo?.metadata.oauth_error, 'invalid_grant');
+    client.close();
+  });
+
+  test('a refresh rotates the refresh token; replaying a used one revokes the whole family', async () => {
+    await createUser('rotor', ['operator']);
+    const first = await passwordGrant(
+      app.httpBase,
+      'rotor',
+      'a long enough password',
+      'devices:read devices:write',
+    );
+    const refresh = () => (token: string, scope?: string) =>
+      rest('POST', '/api/v1/auth/token', {
+        json: { grant_type: 'refresh_token', refresh_token: token, ...(scope ? { scope } : {}) },
+      });
+    const second = await refresh()(first.refresh_token);
+    assert.is(second.status, 200, second.text);
+    assert.is.not(second.json.refresh_token, first.refresh_token);
+    assert.is(second.json.scope, 'devices:read devices:write');
+    const narrowed = await refresh()(String(second.json.refresh_token), 'devices:read');
+    assert.is(narrowed.status, 200, narrowed.text);
+    assert.is(narrowed.json.scope, 'devices:read');
+    const widened = await refresh()(String(narrowed.json.refresh_token), 'system:write');
+    assert.is(widened.status, 400);
+    assert.is(widened.json.error, 'invalid_scope');
+    const current = String(narrowed.json.refresh_token);
+    const currentAccess = String(narrowed.json.access_token);
+    assert.is((await rest('GET', '/api/v1/auth/whoami', { token: currentAccess })).status, 200);
+
+    // A thief replays the first token: refused, and the family dies with it.
+    const replay = await refresh()(first.refresh_token);
+    assert.is(replay.status, 400);
+    assert.is(replay.json.error, 'invalid_grant');
+    const afterReplay = await refresh()(current);
+    assert.is(afterReplay.status, 400, 'the legitimate holder must sign in again');
+    const revokedAccess = await rest('GET', '/api/v1/auth/whoami', { token: currentAccess });
+    assert.is(revokedAccess.status, 401);
+    assert.match(revokedAccess.text, 'TOKEN_REVOKED');
+  });
+
+  test('RevokeToken (RFC 7009) ends an access token at once and answers 200 even for junk', async () => {
+    const { access_token, refresh_token } = await passwordGrant(
+      app.httpBase,
+      TEST_ADMIN.username,
+      TEST_ADMIN.password,
+    );
+    assert.is((await rest('GET', '/api/v1/auth/whoami', { token: access_token })).status, 200);
+    const revoked = await rest('POST', '/api/v1/auth/revoke', {
+      form: { token: access_token, token_type_hint: 'access_token' },
+    });
+    assert.is(revoked.status, 200, revoked.text);
+    const after = await rest('GET', '/api/v1/auth/whoami', { token: access_token });
+    assert.is(after.status, 401);
+    assert.match(after.headers.get('www-authenticate') ?? '', /^Bearer/);
+    assert.match(after.text, 'TOKEN_REVOKED');
+    for (const token of ['junk', refresh_token, refresh_token]) {
+      assert.is((await rest('POST', '/api/v1/oauth2/revoke', { json: { token } })).status, 200);
+    }
+    const refreshed = await rest('POST', '/api/v1/auth/token', {
+      form: { grant_type: 'refresh_token', refresh_token },
+    });
+    assert.is(refreshed.json.error, 'invalid_grant', 'a revoked refresh token no longer refreshes');
+  });
+
+  test('ChangePassword checks the current password and revokes the refresh tokens', async () => {
+    await createUser('changer', ['viewer'], 'the first password');
+    const session = await passwordGrant(app.httpBase, 'changer', 'the first password');
+    const wrong = await rest('POST', '/api/v1/auth/password:change', {
+      token: session.access_token,
+      json: { currentPassword: 'not the password', newPassword: 'the second password' },
+    });
+    assert.is(wrong.status, 401, wrong.text);
+    assert.match(wrong.text, 'INVALID_PASSWORD');
+    const changed = await rest('POST', '/api/v1/auth/password:change', {
+      token: session.access_token,
+      json: { currentPassword: 'the first password', newPassword: 'the second password' },
+    });
+    assert.is(changed.status, 200, changed.text);
+    const refreshed = await rest('POST', '/api/v1/auth/token', {
+      form: { grant_type: 'refresh_token', refresh_token: session.refresh_token },
+    });
+    assert.is(refreshed.json.error, 'invalid_grant');
+    assert.is(
+      (
+        await rest('POST', '/api/v1/auth/token', {
+          form: { grant_type: 'password', username: 'changer', password: 'the first password' },
+        })
+      ).status,
+      400,
+    );
+    await passwordGrant(app.httpBase, 'changer', 'the second password');
+    const client = rawClient(app.grpcTarget);
+    const metadata = new Metadata();
+    metadata.set('x-api-key', 'bootstrap-key-for-tests-0123456789');
+    const byKey = await callRaw(
+      client,
+      '/hcs.v1.AuthService/ChangePassword',
+      Buffer.from(ChangePasswordRequest.encode({ currentPassword: 'a', newPassword: 'b' }).finish()),
+      metadata,
+    );
+    assert.is(byKey.error?.code, GrpcStatus.FAILED_PRECONDITION, 'an API key has no password');
+    client.close();
+  });
+
+  test('an API key is shown once, authenticates as x-api-key on both transports, and dies when revoked', async () => {
+    const admin = await app.adminToken();
+    const created = await rest('POST', '/api/v1/apiKeys', {
+      token: admin,
+      json: {
+        apiKeyId: 'line-3-gateway',
+        apiKey: { displayName: 'Line 3', roles: ['service'], scopes: ['registry:read'] },
+      },
+    });
+    assert.is(created.status, 200, created.text);
+    const secret = String(created.json.secret);
+    const key = created.json.apiKey as Json;
+    assert.match(secret, /^hcs_ak_[0-9a-f]{16}_[\w-]{43}$/);
+    assert.ok(secret.startsWith(String(key.prefix)));
+    assert.is(key.state, 'API_KEY_STATE_ACTIVE');
+    assert.is(key.creator, 'users/admin');
+    const read = await rest('GET', '/api/v1/apiKeys/line-3-gateway', { token: admin });
+    assert.not.match(read.text, secret.slice(24), 'the secret is never shown again');
+    const list = await rest('GET', '/api/v1/apiKeys', { token: admin });
+    assert.ok((list.json.apiKeys as Json[]).some((item) => item.name === 'apiKeys/line-3-gateway'));
+
+    const me = await rest('GET', '/api/v1/auth/whoami', { apiKey: secret });
+    assert.is(me.status, 200, me.text);
+    assert.is(me.json.subject, 'apiKeys/line-3-gateway');
+    assert.is(me.json.credentialKind, 'CREDENTIAL_KIND_API_KEY');
+    const client = rawClient(app.grpcTarget);
+    const metadata = new Metadata();
+    metadata.set('x-api-key', secret);
+    assert.is(
+      (await callRaw(client, '/hcs.v1.AuthService/WhoAmI', Buffer.alloc(0), metadata)).error,
+      undefined,
+    );
+    const denied = await rest('GET', '/api/v1/users', { apiKey: secret });
+    assert.is(denied.status, 403, 'a service key is not an admin');
+
+    const revoked = await rest('POST', '/api/v1/apiKeys/line-3-gateway:revoke', { token: admin, json: {} });
+    assert.is(revoked.status, 200, revoked.text);
+    assert.is(revoked.json.state, 'API_KEY_STATE_REVOKED');
+    const after = await callRaw(client, '/hcs.v1.AuthService/WhoAmI', Buffer.alloc(0), metadata);
+    assert.is(after.error?.code, GrpcStatus.UNAUTHENTICATED);
+    assert.is(statusDetails(after.error)?.errorInfo?.reason, 'API_KEY_INVALID');
+    assert.is((await rest('GET', '/api/v1/auth/whoami', { apiKey: secret })).status, 401);
+    const again = await rest('POST', '/api/v1/apiKeys/line-3-gateway:revoke', { token: admin, json: {} });
+    assert.is(again.json.revokeTime, revoked.json.revokeTime, 'revoking twice keeps the first time');
+    client.close();
+  });
+
+  test('a bootstrap key from HCS_SERVICE_API_KEYS is a service principal', async () => {
+    const me = await rest('GET', '/api/v1/auth/whoami', { apiKey: 'bootstrap-key-for-tests-0123456789' });
+    assert.is(me.status, 200, me.text);
+    assert.match(String(me.json.subject), /^apiKeys\/bootstrap-[0-9a-f]{12}$/);
+    assert.equal(me.json.roles, ['service']);
+    assert.is(
+      (await rest('GET', '/api/v1/auth/whoami', { apiKey: 'bootstrap-key-for-tests-012345678' })).status,
+      401,
+    );
+  });
+
+  test('failed logins are throttled per username with 429 and Retry-After, and audited', async () => {
+    await createUser('target', ['viewer'], 'the real password');
+    const attempt = (password: string) =>
+      rest('POST', '/api/v1/auth/token', { form: { grant_type: 'password', username: 'target', password } });
+    for (let i = 0; i < 5; i += 1) assert.is((await attempt(`guess number ${i}`)).status, 400);
+    const sixth = await attempt('guess number 5');
+    assert.is(sixth.status, 400, 'the sixth failure is counted');
+    const throttled = await attempt('the real password');
+    assert.is(throttled.status, 429, throttled.text);
+    assert.ok(Number(throttled.headers.get('retry-after')) >= 1);
+    assert.match(throttled.text, 'LOGIN_THROTTLED');
+    const events = await rest(
+      'GET',
+      '/api/v1/auth/securityEvents?target=users/target&outcome=AUDIT_OUTCOME_DENIED',
+      {
+        token: await app.adminToken(),
+      },
+    );
+    assert.is(events.status, 200, events.text);
+    const entries = events.json.auditEntries as Json[];
+    assert.is(entries.length, 6, 'every failed attempt, newest first');
+    assert.is(entries[0]?.action, 'hcs.v1.AuthService.CreateToken');
+    assert.is(entries[0]?.actor, 'anonymous');
+    assert.not.match(events.text, 'guess number', 'passwords are never audited');
+  });
+
+  test('a permission denial is audited with the caller and the method', async () => {
+    await createUser('peeker', ['viewer']);
+    const { access_token } = await passwordGrant(app.httpBase, 'peeker', 'a long enough password');
+    assert.is((await rest('GET', '/api/v1/users', { token: access_token })).status, 403);
+    const events = await rest('GET', '/api/v1/auth/securityEvents?actor=users/peeker', {
+      token: await app.adminToken(),
+    });
+    const entries = events.json.auditEntries as Json[];
+    assert.ok(
+      entries.some(
+        (entry) =>
+          entry.action === 'hcs.v1.AuthService.ListUsers' && entry.outcome === 'AUDIT_OUTCOME_DENIED',
+      ),
+      events.text,
+    );
+    assert.ok(
+      entries.some(
+        (entry) =>
+          entry.action === 'hcs.v1.AuthService.CreateToken' && entry.outcome === 'AUDIT_OUTCOME_SUCCESS',
+      ),
+    );
+  });
+
+  test('a disabled user cannot sign in, and its refresh tokens stop working', async () => {
+    await createUser('leaver', ['operator']);
+    const session = await passwordGrant(app.httpBase, 'leaver', 'a long enough password');
+    const disabled = await rest('PATCH', '/api/v1/users/leaver', {
+      token: await app.adminToken(),
+      json: { disabled: true },
+    });
+    assert.is(disabled.status, 200, disabled.text);
+    const login = await rest('POST', '/api/v1/auth/token', {
+      form: { grant_type: 'password', username: 'leaver', password: 'a long enough password' },
+    });
+    assert.is(login.json.error, 'invalid_grant');
+    const refreshed = await rest('POST', '/api/v1/auth/token', {
+      form: { grant_type: 'refresh_token', refresh_token: session.refresh_token },
+    });
+    assert.is(refreshed.json.error, 'invalid_grant');
+    assert.is((await rest('GET', '/api/v1/auth/whoami', { token: session.access_token })).status, 401);
+  });
+
+  test.run();
+}
