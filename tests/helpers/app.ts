@@ -1,6 +1,7 @@
 import { type App, createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/platform/config/index.ts';
 import {
+  type AccessTokenGrant,
   createAccessTokens,
   createPasswordHasher,
   DEFAULT_ISSUER,
@@ -24,6 +25,9 @@ export interface TestApp {
    * replaces CreateToken. Tests about signing in use {@link passwordGrant}.
    */
   adminToken(): Promise<string>;
+  /** Signs a token with the app's own key, for any grant, issued at `now` (default the present). */
+  mintToken(grant: AccessTokenGrant, options?: { now?: number; ttlMs?: number }): string;
+  readonly dataDir: string;
   close(): Promise<void>;
 }
 
@@ -90,24 +94,28 @@ export async function startTestApp(
   const { grpcPort, httpPort } = await app.start();
   const httpBase = `http://127.0.0.1:${httpPort}`;
   let adminToken: string | undefined;
+  const key = resolveSigningKey(
+    { secretKey: config.secretKey, privateKeyFile: config.jwtPrivateKeyFile, dataDir },
+    logger,
+  );
+  const mintToken = (grant: AccessTokenGrant, options: { now?: number; ttlMs?: number } = {}) =>
+    createAccessTokens({
+      key,
+      issuer: config.publicUrl ?? DEFAULT_ISSUER,
+      audience: TOKEN_AUDIENCE,
+      cacheEntries: 0,
+      ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
+      ...(options.now === undefined ? {} : { now: () => options.now as number }),
+    }).sign(grant).token;
   return {
     app,
     grpcTarget: `127.0.0.1:${grpcPort}`,
     httpBase,
     logs,
+    dataDir,
+    mintToken,
     async adminToken() {
-      if (adminToken === undefined) {
-        const key = resolveSigningKey(
-          { secretKey: config.secretKey, privateKeyFile: config.jwtPrivateKeyFile, dataDir },
-          logger,
-        );
-        const tokens = createAccessTokens({
-          key,
-          issuer: config.publicUrl ?? DEFAULT_ISSUER,
-          audience: TOKEN_AUDIENCE,
-        });
-        adminToken = tokens.sign({ subject: 'users/admin', roles: ['admin'], scopes: ['*'] }).token;
-      }
+      adminToken ??= mintToken({ subject: 'users/admin', roles: ['admin'], scopes: ['*'] });
       return adminToken;
     },
     close: () => app.close(),

@@ -74,10 +74,15 @@ export function callRaw(
 }
 
 /** Opens a server-streaming call with raw bytes and collects its messages and final status. */
-export function streamRaw(client: Client, path: string, request: Buffer = Buffer.alloc(0)) {
+export function streamRaw(
+  client: Client,
+  path: string,
+  request: Buffer = Buffer.alloc(0),
+  metadata: Metadata = new Metadata(),
+) {
   return new Promise<{ messages: Buffer[]; error: ServiceError | undefined }>((resolve) => {
     const messages: Buffer[] = [];
-    const call = client.makeServerStreamRequest(path, identity, identity, request, new Metadata(), {
+    const call = client.makeServerStreamRequest(path, identity, identity, request, metadata, {
       deadline: Date.now() + 10_000,
     });
     call.on('data', (message: Buffer) => messages.push(message));
@@ -87,13 +92,18 @@ export function streamRaw(client: Client, path: string, request: Buffer = Buffer
 }
 
 /** Opens a client-streaming call, sends the given raw messages, and resolves with the outcome. */
-export function clientStreamRaw(client: Client, path: string, messages: Buffer[]) {
+export function clientStreamRaw(
+  client: Client,
+  path: string,
+  messages: Buffer[],
+  metadata: Metadata = new Metadata(),
+) {
   return new Promise<{ error: ServiceError | undefined; response: Buffer | undefined }>((resolve) => {
     const call = client.makeClientStreamRequest(
       path,
       identity,
       identity,
-      new Metadata(),
+      metadata,
       { deadline: Date.now() + 10_000 },
       (error, response) => resolve({ error: error ?? undefined, response }),
     );
