@@ -2,13 +2,14 @@
  * One server of the REST benchmark, as its own process, from the compiled build (dist/). Every
  * mode answers AuthService.WhoAmI with the same principal, as JSON:
  *   node-http — a bare node:http handler: JSON.stringify of a fixed object, nothing else;
- *   gateway   — hcs: GET /api/v1/auth/whoami through the transcoder, the interceptor chain and
- *               the procedure, in process (and gRPC on the same app, for the gRPC mode);
+ *   gateway   — hcs: GET /api/v1/auth/whoami through the transcoder, the interceptor chain (the
+ *               bearer JWT verified) and the procedure, in process (and gRPC on the same app);
+ *   gateway-open — the same transports with no authenticator, to separate the guard's cost;
  *   connect   — @connectrpc/connect-node serving the same method with the Connect JSON protocol
  *               (POST /hcs.v1.AuthService/WhoAmI), schemas from hcs's own descriptor set.
  * Prints `{"http": N, "grpc": N}` once listening.
  *
- * Usage: node bench/gateway-server.mjs node-http|gateway|connect   (after npm run build)
+ * Usage: node bench/gateway-server.mjs node-http|gateway|gateway-open|connect   (after npm run build)
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -38,8 +39,8 @@ if (mode === 'node-http') {
     response.end(body);
   });
   print({ http: await listen(server) });
-} else if (mode === 'gateway') {
-  const { httpPort, grpcPort } = await startHcs();
+} else if (mode === 'gateway' || mode === 'gateway-open') {
+  const { httpPort, grpcPort } = await startHcs({ auth: mode === 'gateway' });
   print({ http: httpPort, grpc: grpcPort });
 } else if (mode === 'connect') {
   const set = fromBinary(

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { BENCH_SECRET, benchToken } from './bench-token.ts';
 import { cpuMicros, type LoadResult, median, runH2load } from './h2load.ts';
 
 const { values } = parseArgs({
@@ -30,11 +31,21 @@ writeFileSync(emptyJson, '{}');
 const emptyGrpc = join(work, 'empty.grpc');
 writeFileSync(emptyGrpc, Buffer.from([0, 0, 0, 0, 0]));
 
-type Mode = 'node:http' | 'hcs REST' | 'hcs gRPC' | 'connect-node JSON';
-const MODES: Mode[] = ['node:http', 'hcs REST', 'hcs gRPC', 'connect-node JSON'];
+type Mode = 'node:http' | 'hcs REST' | 'hcs REST, no authenticator' | 'hcs gRPC' | 'connect-node JSON';
+const MODES: Mode[] = [
+  'node:http',
+  'hcs REST',
+  'hcs REST, no authenticator',
+  'hcs gRPC',
+  'connect-node JSON',
+];
+const AUTHORIZATION = `authorization: Bearer ${benchToken()}`;
 
 async function start(mode: string): Promise<{ child: ChildProcess; ports: { http: number; grpc?: number } }> {
-  const child = spawn(process.execPath, [serverScript, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [serverScript, mode], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, HCS_SECRET_KEY: BENCH_SECRET },
+  });
   const [chunk] = (await once(child.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
   return {
     child,
@@ -45,6 +56,7 @@ async function start(mode: string): Promise<{ child: ChildProcess; ports: { http
 const servers = {
   plain: await start('node-http'),
   hcs: await start('gateway'),
+  open: await start('gateway-open'),
   connect: await start('connect'),
 };
 const clients = Number(values.clients);
@@ -53,7 +65,13 @@ const common = { durationSeconds: Number(values.duration), warmupSeconds: 1 };
 function measure(mode: Mode, round: number): LoadResult & { cpuUsPerCall: number } {
   const logFile = join(work, `${round}-${mode.replace(/\W/g, '')}.log`);
   const server =
-    mode === 'node:http' ? servers.plain : mode === 'connect-node JSON' ? servers.connect : servers.hcs;
+    mode === 'node:http'
+      ? servers.plain
+      : mode === 'connect-node JSON'
+        ? servers.connect
+        : mode === 'hcs REST, no authenticator'
+          ? servers.open
+          : servers.hcs;
   const pid = server.child.pid ?? 0;
   const before = cpuMicros(pid);
   const result =
@@ -66,7 +84,7 @@ function measure(mode: Mode, round: number): LoadResult & { cpuUsPerCall: number
           streams: 1,
           http1: true,
         })
-      : mode === 'hcs REST'
+      : mode === 'hcs REST' || mode === 'hcs REST, no authenticator'
         ? runH2load({
             ...common,
             url: `http://127.0.0.1:${server.ports.http}/api/v1/auth/whoami`,
@@ -74,6 +92,7 @@ function measure(mode: Mode, round: number): LoadResult & { cpuUsPerCall: number
             clients,
             streams: 1,
             http1: true,
+            headers: mode === 'hcs REST' ? [AUTHORIZATION] : [],
           })
         : mode === 'hcs gRPC'
           ? runH2load({
@@ -83,7 +102,7 @@ function measure(mode: Mode, round: number): LoadResult & { cpuUsPerCall: number
               clients: 4,
               streams: clients / 4,
               dataFile: emptyGrpc,
-              headers: ['content-type: application/grpc', 'te: trailers'],
+              headers: ['content-type: application/grpc', 'te: trailers', AUTHORIZATION],
             })
           : runH2load({
               ...common,

@@ -48,6 +48,9 @@ export function runH2load(options: H2loadOptions): LoadResult {
   const rps = Number(/finished in [\d.]+s, ([\d.]+) req\/s/.exec(output)?.[1] ?? Number.NaN);
   const failed = Number(/(\d+) failed/.exec(output)?.[1] ?? Number.NaN);
   const done = Number(/(\d+) done/.exec(output)?.[1] ?? Number.NaN);
+  // A request answered 401 or 500 is "done" for h2load: count what was not 2xx as failed too.
+  const codes = /status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx/.exec(output);
+  const not2xx = codes === null ? Number.NaN : Number(codes[2]) + Number(codes[3]) + Number(codes[4]);
   const latencies = readFileSync(options.logFile, 'utf8')
     .trim()
     .split('\n')
@@ -55,7 +58,7 @@ export function runH2load(options: H2loadOptions): LoadResult {
     .sort((a, b) => a - b);
   const at = (p: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))] ?? Number.NaN;
-  return { rps: Math.round(rps), p50us: at(50), p99us: at(99), failed, done };
+  return { rps: Math.round(rps), p50us: at(50), p99us: at(99), failed: failed + not2xx, done };
 }
 
 /** utime + stime of a process from /proc, in microseconds (clock ticks are 1/100 s on Linux). */

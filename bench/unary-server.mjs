@@ -1,11 +1,14 @@
 /**
  * One side of the unary benchmark, as its own process, run from the compiled build (dist/),
- * as production runs: `bare` is a plain grpc-js server with the generated definition and
- * nothing else; `hcs` is hcs's whole gRPC stack (procedure table, interceptor chain, status
- * mapping, health, reflection) built by createApp. Both answer AuthService.WhoAmI with the
- * same small, realistic message. Prints `{"port": N}` once listening.
+ * as production runs:
+ *   bare      — a plain grpc-js server with the generated definition and nothing else;
+ *   hcs-open  — hcs's gRPC stack (procedure table, interceptor chain, status mapping, health,
+ *               reflection) with no authenticator;
+ *   hcs-auth  — the real app from createApp: every call's bearer JWT verified and checked
+ *               against the method's policy.
+ * All answer AuthService.WhoAmI with the same small, realistic message. Prints `{"port": N}`.
  *
- * Usage: node bench/unary-server.mjs bare|hcs   (after npm run build)
+ * Usage: node bench/unary-server.mjs bare|hcs-open|hcs-auth   (after npm run build)
  */
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { AuthServiceService } from '../dist/gen/hcs/v1/auth.js';
@@ -19,10 +22,10 @@ if (mode === 'bare') {
     if (error) throw error;
     process.stdout.write(`${JSON.stringify({ port })}\n`);
   });
-} else if (mode === 'hcs') {
-  const { grpcPort } = await startHcs();
+} else if (mode === 'hcs-open' || mode === 'hcs-auth') {
+  const { grpcPort } = await startHcs({ auth: mode === 'hcs-auth' });
   process.stdout.write(`${JSON.stringify({ port: grpcPort })}\n`);
 } else {
-  process.stderr.write('usage: node bench/unary-server.mjs bare|hcs\n');
+  process.stderr.write('usage: node bench/unary-server.mjs bare|hcs-open|hcs-auth\n');
   process.exit(2);
 }

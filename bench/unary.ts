@@ -1,8 +1,9 @@
 /**
- * Unary gRPC benchmark: a bare grpc-js server against hcs's gRPC stack, in one run. Each
+ * Unary gRPC benchmark: a bare grpc-js server, hcs's gRPC stack without an authenticator, and
+ * the real app verifying a bearer JWT on every call, in one run. Each
  * server runs in its own process and the load comes from h2load (Debian's nghttp2-client), a
  * C load generator in a third process, so nothing measured shares a process with the load.
- * Rounds alternate bare/hcs so machine drift spreads evenly. Latency percentiles come from
+ * Rounds alternate the servers so machine drift spreads evenly. Latency percentiles come from
  * h2load's per-request log; a real gRPC client checks each server answers OK first (h2load
  * sees only the HTTP status, not grpc-status).
  *
@@ -16,8 +17,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { credentials } from '@grpc/grpc-js';
+import { credentials, Metadata } from '@grpc/grpc-js';
 import { AuthServiceClient } from '../src/gen/hcs/v1/auth.ts';
+import { BENCH_SECRET, benchToken } from './bench-token.ts';
 import { cpuMicros, median, runH2load } from './h2load.ts';
 
 const { values } = parseArgs({
@@ -44,18 +46,27 @@ interface Result {
   failed: number;
 }
 
-async function startServer(mode: 'bare' | 'hcs'): Promise<{ child: ChildProcess; port: number }> {
+const MODES = ['bare', 'hcs-open', 'hcs-auth'] as const;
+type Mode = (typeof MODES)[number];
+const TOKEN: string = benchToken();
+
+async function startServer(mode: Mode): Promise<{ child: ChildProcess; port: number }> {
   // The servers run the compiled build, as production does: tsx and Node's type stripping both
   // change the per-call cost (tsx wraps every closure in a naming helper).
-  const child = spawn(process.execPath, [server, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [server, mode], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, HCS_SECRET_KEY: BENCH_SECRET },
+  });
   const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
   return { child, port: (JSON.parse(chunk.toString().split('\n')[0] ?? '{}') as { port: number }).port };
 }
 
 function checkAnswersOk(port: number): Promise<void> {
   const client = new AuthServiceClient(`127.0.0.1:${port}`, credentials.createInsecure());
+  const metadata = new Metadata();
+  metadata.set('authorization', `Bearer ${TOKEN}`);
   return new Promise((resolve, reject) =>
-    client.whoAmI({}, (error, response) => {
+    client.whoAmI({}, metadata, (error, response) => {
       client.close();
       if (error || response?.principal?.subject !== 'users/bench')
         reject(error ?? new Error('unexpected response'));
@@ -64,7 +75,7 @@ function checkAnswersOk(port: number): Promise<void> {
   );
 }
 
-function load(port: number, pid: number, round: string): Result {
+function load(port: number, pid: number, round: string, withToken: boolean): Result {
   const cpuBefore = cpuMicros(pid);
   const result = runH2load({
     url: `http://127.0.0.1:${port}${WHO_AM_I_PATH}`,
@@ -74,7 +85,11 @@ function load(port: number, pid: number, round: string): Result {
     clients: Number(values.clients),
     streams: Number(values.streams),
     dataFile: requestFile,
-    headers: ['content-type: application/grpc', 'te: trailers'],
+    headers: [
+      'content-type: application/grpc',
+      'te: trailers',
+      ...(withToken ? [`authorization: Bearer ${TOKEN}`] : []),
+    ],
   });
   // The CPU span includes the 1 s warm-up, which h2load does not count in `done`.
   const calls = result.done + result.rps;
@@ -88,50 +103,63 @@ function load(port: number, pid: number, round: string): Result {
   };
 }
 
-// Both servers stay up for the whole run and the rounds alternate between them, so a change in
-// the machine's speed (shared, noisy hosts) hits both sides of each pair alike; the ratio is
-// taken pair by pair and its median reported.
-const servers = { bare: await startServer('bare'), hcs: await startServer('hcs') };
-const results: Record<'bare' | 'hcs', Result[]> = { bare: [], hcs: [] };
-const ratios: { rps: number; cpu: number }[] = [];
+// The servers stay up for the whole run and the rounds alternate between them, so a change in
+// the machine's speed (shared, noisy hosts) hits every side of a round alike; ratios are taken
+// round by round and their median reported.
+const servers = {
+  bare: await startServer('bare'),
+  'hcs-open': await startServer('hcs-open'),
+  'hcs-auth': await startServer('hcs-auth'),
+};
+const results: Record<Mode, Result[]> = { bare: [], 'hcs-open': [], 'hcs-auth': [] };
+const ratios: { open: number; auth: number; authCpu: number }[] = [];
 try {
-  for (const mode of ['bare', 'hcs'] as const) await checkAnswersOk(servers[mode].port);
+  for (const mode of MODES) await checkAnswersOk(servers[mode].port);
   for (let round = 1; round <= Number(values.rounds); round += 1) {
-    for (const mode of ['bare', 'hcs'] as const) {
-      const result = load(servers[mode].port, servers[mode].child.pid ?? 0, `${mode}-${round}`);
+    for (const mode of MODES) {
+      const { port, child } = servers[mode];
+      const result = load(port, child.pid ?? 0, `${mode}-${round}`, mode !== 'bare');
       results[mode].push(result);
-      console.log(`round ${round} ${mode.padEnd(4)} ${JSON.stringify(result)}`);
+      console.log(`round ${round} ${mode.padEnd(8)} ${JSON.stringify(result)}`);
     }
-    const [bare, hcs] = [results.bare.at(-1), results.hcs.at(-1)];
-    if (bare && hcs) ratios.push({ rps: hcs.rps / bare.rps, cpu: bare.cpuUsPerCall / hcs.cpuUsPerCall });
+    const [bare, open, auth] = MODES.map((mode) => results[mode].at(-1));
+    if (bare && open && auth) {
+      ratios.push({
+        open: open.rps / bare.rps,
+        auth: auth.rps / open.rps,
+        authCpu: open.cpuUsPerCall / auth.cpuUsPerCall,
+      });
+    }
   }
 } finally {
   for (const { child } of Object.values(servers)) child.kill('SIGKILL');
 }
 
-const summary = (mode: 'bare' | 'hcs') => ({
+const summary = (mode: Mode) => ({
   rps: median(results[mode].map((r) => r.rps)),
   cpuUsPerCall: median(results[mode].map((r) => r.cpuUsPerCall)),
   p50us: median(results[mode].map((r) => r.p50us)),
   p99us: median(results[mode].map((r) => r.p99us)),
   failed: results[mode].reduce((sum, r) => sum + r.failed, 0),
 });
-const bare = summary('bare');
-const hcs = summary('hcs');
 console.log(
   `\nmedian of ${values.rounds} rounds, ${values.duration} s each, ${values.clients} connections × ${values.streams} streams`,
 );
 console.log('| server | requests/s | server CPU µs/call | p50 µs | p99 µs | failed |');
 console.log('| --- | --- | --- | --- | --- | --- |');
-for (const [name, r] of [
-  ['bare grpc-js', bare],
-  ['hcs gRPC stack', hcs],
+for (const [name, mode] of [
+  ['bare grpc-js', 'bare'],
+  ['hcs, no authenticator', 'hcs-open'],
+  ['hcs, JWT verified per call', 'hcs-auth'],
 ] as const) {
+  const r = summary(mode);
   console.log(`| ${name} | ${r.rps} | ${r.cpuUsPerCall} | ${r.p50us} | ${r.p99us} | ${r.failed} |`);
 }
-const rpsRatio = median(ratios.map((r) => r.rps));
-const cpuRatio = median(ratios.map((r) => r.cpu));
+const at = (pick: (r: (typeof ratios)[number]) => number) => median(ratios.map(pick)).toFixed(3);
 console.log(
-  `\nhcs / bare throughput, median of the per-round ratios: ${rpsRatio.toFixed(3)} (target >= 0.90)`,
+  `\nhcs (no authenticator) / bare throughput, median of per-round ratios: ${at((r) => r.open)} (target >= 0.90)`,
 );
-console.log(`bare / hcs server CPU per call, median of the per-round ratios: ${cpuRatio.toFixed(3)}`);
+console.log(
+  `authenticated / unauthenticated throughput, median of per-round ratios: ${at((r) => r.auth)} (target >= 0.90)`,
+);
+console.log(`unauthenticated / authenticated server CPU per call, median: ${at((r) => r.authCpu)}`);

@@ -8,6 +8,7 @@ import { AuthServiceService, CredentialKind } from '../dist/gen/hcs/v1/auth.js';
 import { loadConfig } from '../dist/platform/config/index.js';
 import { createLogger } from '../dist/platform/log/index.js';
 import { createServiceRegistrations } from '../dist/services/index.js';
+import { createTransport } from './hcs-without-auth.mjs';
 
 export const ISSUED = new Date('2026-01-01T00:00:00Z');
 export const EXPIRES = new Date(ISSUED.getTime() + 15 * 60_000);
@@ -32,17 +33,9 @@ export function whoAmI() {
   };
 }
 
-/** Starts hcs on free loopback ports with WhoAmI implemented; resolves to its ports. */
-export async function startHcs() {
-  const config = loadConfig({
-    env: {
-      HCS_HOST: '127.0.0.1',
-      HCS_GRPC_PORT: '0',
-      HCS_HTTP_PORT: '0',
-      HCS_DATA_DIR: '/tmp/hcs-bench-data',
-    },
-  });
-  const services = createServiceRegistrations().map((registration) =>
+/** The services with WhoAmI answering the fixed principal, so every server does the same work. */
+export function withFixedWhoAmI(registrations) {
+  return registrations.map((registration) =>
     registration.definition === AuthServiceService
       ? {
           definition: registration.definition,
@@ -50,5 +43,26 @@ export async function startHcs() {
         }
       : registration,
   );
-  return createApp({ config, logger: createLogger({ level: 'error' }), services }).start();
+}
+
+/**
+ * Starts hcs on free loopback ports with WhoAmI answering the fixed principal; resolves to its
+ * ports. `auth: true` is the real app (createApp: the JWT guard on every call); `auth: false`
+ * is the same procedure table, chain and transports with no authenticator, the cost baseline.
+ */
+export async function startHcs({ auth = true } = {}) {
+  const config = loadConfig({
+    env: {
+      HCS_HOST: '127.0.0.1',
+      HCS_GRPC_PORT: '0',
+      HCS_HTTP_PORT: '0',
+      HCS_DATA_DIR: `/tmp/hcs-bench-data-${process.pid}`,
+      // The driver signs the tokens it sends with the same secret (bench/bench-token.ts).
+      HCS_SECRET_KEY: process.env.HCS_SECRET_KEY ?? '',
+      HCS_ADMIN_PASSWORD: 'bench-admin-password',
+    },
+  });
+  const logger = createLogger({ level: 'error' });
+  if (!auth) return createTransport({ logger, services: withFixedWhoAmI(createServiceRegistrations()) });
+  return createApp({ config, logger, services: withFixedWhoAmI }).start();
 }
