@@ -54,6 +54,23 @@ const invalid: [string, Record<string, string>, string, RegExp][] = [
     'HCS_SECRET_KEY',
     /at least 32/,
   ],
+  [
+    'a short bootstrap API key',
+    { HCS_SERVICE_API_KEYS: 'long-enough-key-0123,short' },
+    'HCS_SERVICE_API_KEYS',
+    /16/,
+  ],
+  [
+    'production with a bootstrap API key under 32 characters',
+    {
+      HCS_ENV: 'production',
+      HCS_SECRET_KEY: 'q7Vb2mXk9LpR4tWz8NcY3hJd6FsG1aEu0',
+      HCS_SERVICE_API_KEYS: 'only-twenty-chars-ok',
+    },
+    'HCS_SERVICE_API_KEYS',
+    /32/,
+  ],
+  ['a public URL that is not http(s)', { HCS_PUBLIC_URL: 'ftp://edge' }, 'HCS_PUBLIC_URL', /http/],
 ];
 
 for (const [name, env, variable, message] of invalid) {
@@ -103,6 +120,15 @@ test('reads a .env file, and the real environment wins over it', async () => {
   assert.is(config.httpPort, 7001);
 });
 
+test('production signing with a private key file needs no HCS_SECRET_KEY', () => {
+  const config = loadConfig({
+    cwd: tempDir(),
+    env: { HCS_ENV: 'production', HCS_JWT_PRIVATE_KEY_FILE: '/etc/hcs/jwt.pem' },
+  });
+  assert.is(config.jwtPrivateKeyFile, '/etc/hcs/jwt.pem');
+  assert.is(config.secretKey, undefined);
+});
+
 test('lists every documented variable', () => {
   for (const name of [
     'HCS_GRPC_PORT',
@@ -118,6 +144,8 @@ test('lists every documented variable', () => {
     'HCS_CORS_ORIGINS',
     'HCS_LOG_LEVEL',
     'HCS_ENV',
+    'HCS_JWT_PRIVATE_KEY_FILE',
+    'HCS_PUBLIC_URL',
   ]) {
     assert.ok((ENV_NAMES as string[]).includes(name), name);
   }
