@@ -161,8 +161,9 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
     output: AsyncIterable<unknown>,
   ) {
     const framing = framingFor(request.headers.accept);
+    // Headers go out before the first message: only response headers set so far are in them.
     response.writeHead(200, {
-      ...metadataHeaders(ctx),
+      ...metadataHeaders(ctx, false),
       'content-type': contentTypeOf(framing),
       'cache-control': 'no-cache',
       'x-content-type-options': 'nosniff',
@@ -184,6 +185,13 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
       const status = codec.statusToJson(appErrorToStatus(AppError.from(error)));
       if (!signal.aborted) await writeStreamItem(response, framing, { error: status }, signal);
     }
+    // Trailers set while streaming follow the body as HTTP trailers (the response is chunked),
+    // named Grpc-Trailer-* as grpc-gateway names them.
+    if (ctx.responseTrailers.size > 0 && !response.destroyed) {
+      response.addTrailers(
+        Object.fromEntries([...ctx.responseTrailers].map(([key, value]) => [`grpc-trailer-${key}`, value])),
+      );
+    }
     response.end();
   }
 
@@ -204,10 +212,11 @@ function isFormEncoded(request: IncomingMessage): boolean {
   );
 }
 
-// Response metadata and trailers reach HTTP clients as Grpc-Metadata-* headers (grpc-gateway's convention).
-function metadataHeaders(ctx: CallContext): Record<string, string> {
+// Response metadata reaches HTTP clients as Grpc-Metadata-* headers (grpc-gateway's convention);
+// a unary call's trailers too, since its whole answer is known before the headers go out.
+function metadataHeaders(ctx: CallContext, withTrailers = true): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [key, value] of ctx.responseHeaders) headers[`grpc-metadata-${key}`] = value;
-  for (const [key, value] of ctx.responseTrailers) headers[`grpc-metadata-${key}`] = value;
+  if (withTrailers) for (const [key, value] of ctx.responseTrailers) headers[`grpc-metadata-${key}`] = value;
   return headers;
 }

@@ -45,6 +45,8 @@ test.before(async () => {
         ctx: CallContext,
       ) {
         for (const device of request.devices) yield { ...emptyStreamEvent(), device };
+        if (request.devices.includes('devices/trailed'))
+          ctx.responseTrailers.set('x-events-sent', String(request.devices.length));
         if (request.devices.includes('devices/boom')) throw new Error('sensor bus failure');
         if (request.devices.includes('devices/flood')) {
           const big = `devices/${'x'.repeat(16 * 1024)}`;
@@ -320,6 +322,30 @@ test('server streaming speaks Server-Sent Events when asked', async () => {
   });
   assert.match(headers.get('content-type') ?? '', 'text/event-stream');
   assert.match(text, /^data: \{"result":\{/);
+});
+
+test('trailers set while streaming arrive as Grpc-Trailer-* HTTP trailers after the body', async () => {
+  const token = await app.adminToken();
+  const { trailers, body } = await new Promise<{ trailers: NodeJS.Dict<string>; body: string }>(
+    (resolve, reject) => {
+      const request = httpRequest(
+        `${app.httpBase}/api/v1/devices:streamEvents?devices=devices/a&devices=devices/trailed`,
+        { headers: { authorization: `Bearer ${token}`, te: 'trailers' } },
+        (response) => {
+          let text = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => {
+            text += chunk;
+          });
+          response.on('end', () => resolve({ trailers: response.trailers, body: text }));
+        },
+      );
+      request.on('error', reject);
+      request.end();
+    },
+  );
+  assert.is(body.trim().split('\n').length, 2);
+  assert.is(trailers['grpc-trailer-x-events-sent'], '2');
 });
 
 test('a client that disconnects from a stream cancels the procedure', async () => {
