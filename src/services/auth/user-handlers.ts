@@ -15,7 +15,7 @@ import type {
 } from '../../gen/hcs/v1/auth.ts';
 import { AppError, Code } from '../../platform/errors/index.ts';
 import { AuthReason } from './errors.ts';
-import { assertUsername } from './user-rules.ts';
+import { assertUsername, invalidField } from './user-rules.ts';
 import type { Users, UserView } from './users.ts';
 
 const USER_NAME_PREFIX = 'users/';
@@ -98,6 +98,14 @@ export function userProcedures(users: Users): UserProcedures {
       return { user: userToMessage(user) };
     },
     async listUsers(request) {
+      // Refused rather than ignored: a client that filters must not get everyone back.
+      if (request.filter !== '' || !['', 'username'].includes(request.orderBy.trim())) {
+        throw invalidField(
+          AuthReason.INVALID_LIST_OPTION,
+          request.filter !== '' ? 'filter' : 'order_by',
+          'this server lists users by username without filtering; leave filter empty and order_by empty or "username"',
+        );
+      }
       const page = await users.listUsers({ pageSize: request.pageSize, pageToken: request.pageToken });
       return { users: page.users.map(userToMessage), nextPageToken: page.nextPageToken };
     },

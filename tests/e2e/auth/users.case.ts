@@ -220,6 +220,18 @@ export function runUserCases(target: UsersTarget): void {
       field: 'page_size',
     },
     {
+      name: 'a filter, which this server does not evaluate',
+      call: () => rpc.listUsers({ pageSize: 0, pageToken: '', filter: 'disabled = true', orderBy: '' }, CTX),
+      reason: AuthReason.INVALID_LIST_OPTION,
+      field: 'filter',
+    },
+    {
+      name: 'an order other than by username',
+      call: () => rpc.listUsers({ pageSize: 0, pageToken: '', filter: '', orderBy: 'create_time desc' }, CTX),
+      reason: AuthReason.INVALID_LIST_OPTION,
+      field: 'order_by',
+    },
+    {
       name: 'a page token the server did not issue',
       call: () => rpc.listUsers({ pageSize: 0, pageToken: 'not-a-token', filter: '', orderBy: '' }, CTX),
       reason: AuthReason.INVALID_PAGE_TOKEN,

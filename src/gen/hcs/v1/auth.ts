@@ -433,12 +433,15 @@ export interface ListUsersRequest {
   pageToken: string;
   /**
    * AIP-160 filter over `username`, `display_name`, `roles`, `disabled`, e.g.
-   * `roles:"admin" AND disabled = false`. Empty means all users.
+   * `roles:"admin" AND disabled = false`. Empty means all users. Reserved: this server
+   * does not evaluate filters yet and answers INVALID_ARGUMENT (reason INVALID_LIST_OPTION)
+   * to a non-empty one rather than ignore it.
    */
   filter: string;
   /**
    * Comma-separated sort fields, each optionally followed by " desc": `username`,
-   * `create_time`, `last_login_time`. Default "username".
+   * `create_time`, `last_login_time`. Default "username", the only order this server
+   * accepts so far (INVALID_ARGUMENT, reason INVALID_LIST_OPTION, for any other).
    */
   orderBy: string;
 }
@@ -553,12 +556,15 @@ export interface ListApiKeysRequest {
   pageToken: string;
   /**
    * AIP-160 filter over `state`, `roles`, `scopes`, `creator`, `display_name`, e.g.
-   * `state = API_KEY_STATE_ACTIVE AND roles:"service"`. Empty means all keys.
+   * `state = API_KEY_STATE_ACTIVE AND roles:"service"`. Empty means all keys. Reserved:
+   * this server does not evaluate filters yet and answers INVALID_ARGUMENT (reason
+   * INVALID_LIST_OPTION) to a non-empty one rather than ignore it.
    */
   filter: string;
   /**
    * Comma-separated sort fields, each optionally followed by " desc": `create_time`,
-   * `last_used_time`, `expire_time`, `name`. Default "create_time desc".
+   * `last_used_time`, `expire_time`, `name`. Default "create_time desc", the only order
+   * this server accepts so far.
    */
   orderBy: string;
 }
