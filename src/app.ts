@@ -76,6 +76,7 @@ export function createApp(options: AppOptions): App {
     em,
     cache: shared.cache,
     bus: shared.bus,
+    lock: shared.lock,
     audit,
     logger,
     version: HCS_VERSION,

@@ -27,6 +27,7 @@ export async function withAuth<T>(
         em,
         cache: shared.cache,
         bus: shared.bus,
+        lock: shared.lock,
         audit: createAuditLog({ em, logger }),
         logger,
         version: HCS_VERSION,

@@ -4,6 +4,7 @@ import type { Bus } from '../../platform/bus/index.ts';
 import type { Cache } from '../../platform/cache/index.ts';
 import type { Config } from '../../platform/config/index.ts';
 import type { AuditLog } from '../../platform/db/index.ts';
+import type { Lock } from '../../platform/lock/index.ts';
 import type { Logger } from '../../platform/log/index.ts';
 import type { Authenticator, ServiceImplementation } from '../../transport/rpc/index.ts';
 import { type AccessTokens, createAccessTokens } from './access-token.ts';
@@ -56,6 +57,8 @@ export interface AuthOptions {
   /** The shared state's cache (login counters) and bus (revocations to other replicas). */
   cache: Cache;
   bus: Bus;
+  /** The shared state's lock; default a lock of this process only. */
+  lock?: Lock;
   audit: AuditLog;
   logger: Logger;
   version: string;
@@ -100,7 +103,12 @@ export function createAuth(options: AuthOptions): Auth {
   });
   const revocations = createTokenRevocations({ em, bus });
   const revocation = createRevocation({ em, accessTokens, revocations, audit });
-  const users = createUsers({ em, hasher, sessions: revocation });
+  const users = createUsers({
+    em,
+    hasher,
+    sessions: revocation,
+    ...(options.lock ? { lock: options.lock } : {}),
+  });
   const apiKeys = createApiKeys({ em, audit, bus, bootstrapKeys: settings.serviceApiKeys });
   const grants = createGrants({
     em,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { fromOrmError } from '../../platform/db/index.ts';
 import { AppError, Code } from '../../platform/errors/index.ts';
+import { createMemoryLock, type Lock } from '../../platform/lock/index.ts';
 import { AuthReason } from './errors.ts';
 import { assertPage, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageTokenOf, valueFromPageToken } from './paging.ts';
 import { assertPasswordAcceptable, type PasswordHasher } from './password-hash.ts';
@@ -19,6 +20,8 @@ import {
 export const DEFAULT_USER_PAGE_SIZE = DEFAULT_PAGE_SIZE;
 /** Largest `page_size`; larger requests are coerced to it, as the proto documents. */
 export const MAX_USER_PAGE_SIZE = MAX_PAGE_SIZE;
+const ADMINS_LOCK = 'auth:admins';
+
 /** The `update_mask` paths {@link Users.updateUser} accepts (`*` means all of them). */
 export const UPDATABLE_USER_FIELDS = ['display_name', 'roles', 'disabled'] as const;
 
@@ -68,6 +71,12 @@ export interface UsersOptions {
    * out, as the proto documents), its access tokens too when it is disabled or deleted.
    */
   sessions?: { revokeUserSessions(userId: string, options: { accessTokensToo: boolean }): Promise<void> };
+  /**
+   * Serialises changes that can remove an enabled admin, so two concurrent demotions of the last
+   * two admins cannot both pass the check (the shared state's lock, across replicas on Redis).
+   * Default: a lock of this process only.
+   */
+  lock?: Lock;
 }
 
 /**
@@ -109,6 +118,24 @@ export interface Users {
 /** Creates the {@link Users} service over the `users` table. */
 export function createUsers(options: UsersOptions): Users {
   const { em, hasher } = options;
+  const lock = options.lock ?? createMemoryLock();
+
+  /** Runs `work` holding the admins lease; UNAVAILABLE when another change holds it too long. */
+  async function withAdminsLease<T>(work: () => Promise<T>): Promise<T> {
+    const lease = await lock.acquire(ADMINS_LOCK, { ttlMs: 10_000, waitMs: 5_000 });
+    if (lease === undefined) {
+      throw new AppError(
+        Code.UNAVAILABLE,
+        AuthReason.USERS_BUSY,
+        'another change to the admins is in progress; retry',
+      );
+    }
+    try {
+      return await work();
+    } finally {
+      await lock.release(lease).catch(() => undefined);
+    }
+  }
   const endSessions = (user: User, accessTokensToo: boolean) =>
     options.sessions?.revokeUserSessions(user.id, { accessTokensToo }) ?? Promise.resolve();
 
@@ -119,6 +146,27 @@ export function createUsers(options: UsersOptions): Users {
       throw new AppError(Code.NOT_FOUND, AuthReason.USER_NOT_FOUND, `user "${username}" does not exist`);
     }
     return user;
+  }
+
+  async function applyUpdate(
+    changes: UserChanges,
+    paths: Set<string>,
+    displayName: string | undefined,
+    roles: UserRole[] | undefined,
+  ): Promise<UserView> {
+    const manager = em();
+    const user = await load(manager, changes.username);
+    const wasEnabledAdmin = isEnabledAdmin(user);
+    const wasDisabled = user.disabled;
+    if (displayName !== undefined) user.displayName = displayName || user.username;
+    if (roles !== undefined) user.roles = roles;
+    if (paths.has('disabled')) user.disabled = changes.disabled;
+    if (wasEnabledAdmin && !isEnabledAdmin(user)) await assertAnotherEnabledAdmin(manager, user);
+    const disabling = paths.has('disabled') && changes.disabled && !wasDisabled;
+    user.updateTime = new Date();
+    await manager.flush().catch(rethrow);
+    if (disabling) await endSessions(user, true);
+    return userToView(user);
   }
 
   return {
@@ -178,27 +226,19 @@ export function createUsers(options: UsersOptions): Users {
         ? assertDisplayName(changes.displayName, 'user.display_name')
         : undefined;
       const roles = paths.has('roles') ? assertRoles(changes.roles, 'user.roles') : undefined;
-      const manager = em();
-      const user = await load(manager, changes.username);
-      const wasEnabledAdmin = isEnabledAdmin(user);
-      const wasDisabled = user.disabled;
-      if (displayName !== undefined) user.displayName = displayName || user.username;
-      if (roles !== undefined) user.roles = roles;
-      if (paths.has('disabled')) user.disabled = changes.disabled;
-      if (wasEnabledAdmin && !isEnabledAdmin(user)) await assertAnotherEnabledAdmin(manager, user);
-      const disabling = paths.has('disabled') && changes.disabled && !wasDisabled;
-      user.updateTime = new Date();
-      await manager.flush().catch(rethrow);
-      if (disabling) await endSessions(user, true);
-      return userToView(user);
+      const mayDemote = paths.has('roles') || paths.has('disabled');
+      const update = () => applyUpdate(changes, paths, displayName, roles);
+      return mayDemote ? withAdminsLease(update) : update();
     },
 
     async deleteUser(username) {
-      const manager = em();
-      const user = await load(manager, username);
-      if (isEnabledAdmin(user)) await assertAnotherEnabledAdmin(manager, user);
-      await manager.remove(user).flush().catch(rethrow);
-      await endSessions(user, true);
+      await withAdminsLease(async () => {
+        const manager = em();
+        const user = await load(manager, username);
+        if (isEnabledAdmin(user)) await assertAnotherEnabledAdmin(manager, user);
+        await manager.remove(user).flush().catch(rethrow);
+        await endSessions(user, true);
+      });
     },
 
     async resetUserPassword(username, newPassword) {
@@ -269,8 +309,8 @@ function isEnabledAdmin(user: User): boolean {
 
 /**
  * FAILED_PRECONDITION `LAST_ADMIN` unless an enabled admin other than `user` exists, so the
- * server cannot be locked out. Reads the enabled users (a handful on an edge box); two
- * concurrent demotions of the last two admins can still both pass.
+ * server cannot be locked out. Reads the enabled users (a handful on an edge box); callers hold
+ * the admins lease, so two concurrent demotions cannot both pass.
  */
 async function assertAnotherEnabledAdmin(manager: EntityManager, user: User): Promise<void> {
   const enabled = await manager

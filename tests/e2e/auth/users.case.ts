@@ -361,6 +361,39 @@ export function runUserCases(target: UsersTarget): void {
     assert.is(disabled.user?.disabled, true);
   });
 
+  test('two admins demoting each other at once: exactly one change wins, one admin is left', async () => {
+    await rpc.createUser(newUser('race-a', ['admin']), CTX);
+    await rpc.createUser(newUser('race-b', ['admin']), CTX);
+    // Leave the two racers as the only enabled admins.
+    const others = (
+      await rpc.listUsers({ pageSize: 1000, pageToken: '', filter: '', orderBy: '' }, CTX)
+    ).users.filter(
+      (user) => user.roles.includes('admin') && !user.disabled && !user.username.startsWith('race-'),
+    );
+    for (const other of others) {
+      await rpc.updateUser({ user: { ...other, disabled: true }, updateMask: ['disabled'] }, CTX);
+    }
+    const demote = (username: string) =>
+      rpc.updateUser(
+        {
+          user: { ...newUser(username).user, name: `users/${username}`, roles: ['viewer'] },
+          updateMask: ['roles'],
+        },
+        CTX,
+      );
+    const outcomes = await Promise.allSettled([demote('race-a'), demote('race-b')]);
+    assert.equal(outcomes.map((outcome) => outcome.status).sort(), ['fulfilled', 'rejected']);
+    const refused = outcomes.find((outcome) => outcome.status === 'rejected');
+    assert.is((refused as PromiseRejectedResult).reason.reason, AuthReason.LAST_ADMIN);
+    const admins = (
+      await rpc.listUsers({ pageSize: 1000, pageToken: '', filter: '', orderBy: '' }, CTX)
+    ).users.filter((user) => user.roles.includes('admin') && !user.disabled);
+    assert.is(admins.length, 1);
+    for (const other of others) {
+      await rpc.updateUser({ user: { ...other, disabled: false }, updateMask: ['disabled'] }, CTX);
+    }
+  });
+
   test('a deleted user is gone, and its username can be taken again', async () => {
     assert.equal(await rpc.deleteUser({ name: 'users/u03' }, CTX), {});
     await assertRejects(rpc.getUser({ name: 'users/u03' }, CTX), Codes.NOT_FOUND, AuthReason.USER_NOT_FOUND);

@@ -377,7 +377,10 @@ export interface WhoAmIResponse {
 export interface ChangePasswordRequest {
   /** The caller's current password. */
   currentPassword: string;
-  /** The new password: 8 to 128 characters, different from the current one. */
+  /**
+   * The new password: 12 characters or more (at most 1024 bytes), different from the
+   * current one.
+   */
   newPassword: string;
 }
 
@@ -394,7 +397,7 @@ export interface CreateUserRequest {
   user:
     | User
     | undefined;
-  /** Initial password: 8 to 128 characters. Never returned or logged. */
+  /** Initial password: 12 characters or more (at most 1024 bytes). Never returned or logged. */
   password: string;
 }
 
@@ -489,8 +492,8 @@ export interface ResetUserPasswordRequest {
   /** Resource name of the user whose password is reset, "users/{username}". */
   name: string;
   /**
-   * New password, 8 to 128 characters. When empty the server generates a random
-   * 24-character password and returns it in `generated_password`.
+   * New password, 12 characters or more (at most 1024 bytes). When empty the server
+   * generates a random 24-character password and returns it in `generated_password`.
    */
   newPassword: string;
 }
