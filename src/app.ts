@@ -59,6 +59,17 @@ export function createApp(options: AppOptions): App {
     prefix: config.redisPrefix,
     logger,
   });
+  try {
+    return assembleApp(options, shared);
+  } catch (error) {
+    // Redis may already be connecting: let the process exit instead of hanging on it.
+    void shared.close();
+    throw error;
+  }
+}
+
+function assembleApp(options: AppOptions, shared: SharedState): App {
+  const { config, logger } = options;
   const contract = loadContract();
   assertEveryMethodHasPolicy(contract);
 
@@ -82,6 +93,11 @@ export function createApp(options: AppOptions): App {
     version: HCS_VERSION,
     ...options.auth,
   });
+  if (config.env === 'production' && config.publicUrl === undefined) {
+    logger.warn(
+      'HCS_PUBLIC_URL is unset: token endpoints in /.well-known/oauth-authorization-server follow the Host header and the issuer is "hcs"; set it to the external https URL',
+    );
+  }
   const defaults = createServiceRegistrations({ auth });
   const procedures = createProcedureTable({
     contract,

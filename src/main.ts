@@ -108,7 +108,15 @@ async function serve(args: string[]): Promise<number> {
   const config = loadConfigOrExit();
   if (config === undefined) return 2;
   const logger = createLogger({ level: config.logLevel });
-  const code = await runUntilSignal(createApp({ config, logger }), logger);
+  let app: ReturnType<typeof createApp>;
+  try {
+    app = createApp({ config, logger });
+  } catch (error) {
+    logger.fatal({ err: error }, 'hcs could not start');
+    await new Promise<void>((resolve) => logger.flush(() => resolve()));
+    return 1;
+  }
+  const code = await runUntilSignal(app, logger);
   await new Promise<void>((resolve) => logger.flush(() => resolve()));
   // Everything is closed; should a library still hold a handle, exit anyway rather than hang.
   setTimeout(() => process.exit(code), 1000).unref();

@@ -5,6 +5,7 @@ import {
   createAccessTokens,
   createPasswordHasher,
   DEFAULT_ISSUER,
+  type LoginThrottleOptions,
   resolveSigningKey,
   TOKEN_AUDIENCE,
 } from '../../src/services/auth/index.ts';
@@ -69,6 +70,8 @@ export async function startTestApp(
   options: {
     implementations?: Record<string, (input: never, ctx: never) => unknown>;
     env?: Record<string, string>;
+    /** Login throttling; e.g. a high per-address allowance when every test client is 127.0.0.1. */
+    throttle?: LoginThrottleOptions;
   } = {},
 ): Promise<TestApp> {
   const { logger, lines: logs } = captureLogs();
@@ -89,7 +92,10 @@ export async function startTestApp(
     config,
     logger,
     services: (defaults) => withImplementations(defaults, options.implementations ?? {}),
-    auth: { hasher: createPasswordHasher(TEST_SCRYPT_COST) },
+    auth: {
+      hasher: createPasswordHasher(TEST_SCRYPT_COST),
+      ...(options.throttle === undefined ? {} : { throttle: options.throttle }),
+    },
   });
   const { grpcPort, httpPort } = await app.start();
   const httpBase = `http://127.0.0.1:${httpPort}`;

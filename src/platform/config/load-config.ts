@@ -67,6 +67,15 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       message: `every key must be at least ${minKeyLength} characters (use random strings)`,
     });
   }
+  const secretBytes =
+    parsed.HCS_SECRET_KEY === undefined ? undefined : Buffer.byteLength(parsed.HCS_SECRET_KEY);
+  if (!production && secretBytes !== undefined && secretBytes < MIN_PRODUCTION_SECRET_LENGTH) {
+    // HS256 needs a key as long as its hash (RFC 7518 §3.2), in every environment.
+    problems.push({
+      name: 'HCS_SECRET_KEY',
+      message: `must be at least ${MIN_PRODUCTION_SECRET_LENGTH} bytes (or unset, to generate one)`,
+    });
+  }
   if (production && parsed.HCS_JWT_PRIVATE_KEY_FILE === undefined) {
     const secret = parsed.HCS_SECRET_KEY;
     if (secret === undefined) {

@@ -59,6 +59,7 @@ export function keyIdFromName(name: string, field: string): string {
   return keyId;
 }
 
+// A Duration too large for a double becomes Infinity, which the service refuses as out of range.
 function durationToMs(duration: Duration): number {
   return Number(duration.seconds) * 1000 + Math.trunc(duration.nanos / 1e6);
 }
@@ -81,6 +82,7 @@ export function apiKeyProcedures(apiKeys: ApiKeys): ApiKeyProcedures {
           ...(key.ttl === undefined ? {} : { ttlMs: durationToMs(key.ttl) }),
         },
         callFactsOf(ctx),
+        ctx.principal,
       );
       return { apiKey: apiKeyToMessage(created.apiKey), secret: created.secret };
     },

@@ -16,6 +16,8 @@ import { assertRoles } from './user-rules.ts';
 export const API_KEY_ID_PATTERN = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 /** Shortest lifetime a key may be created with. */
 export const MIN_API_KEY_TTL_MS = 60_000;
+/** Longest lifetime: a key that should never expire leaves the expiry unset. */
+export const MAX_API_KEY_TTL_MS = 100 * 365 * 86_400_000;
 
 /** An API key as the service returns it: never its secret or hash. */
 export interface ApiKeyView {
@@ -68,7 +70,15 @@ export interface ApiKeysOptions {
 
 /** API keys: management (one method per RPC) and the check of a presented key. */
 export interface ApiKeys {
-  createApiKey(key: NewApiKey, facts: CallFacts): Promise<{ apiKey: ApiKeyView; secret: string }>;
+  /**
+   * Creates a key. With `caller`, the key may not grant a role or scope the caller lacks
+   * (PERMISSION_DENIED `CREDENTIAL_WIDENING`), so a narrowed token cannot mint a wider key.
+   */
+  createApiKey(
+    key: NewApiKey,
+    facts: CallFacts,
+    caller?: { roles: readonly string[]; scopes: readonly string[] },
+  ): Promise<{ apiKey: ApiKeyView; secret: string }>;
   getApiKey(keyId: string): Promise<ApiKeyView>;
   /** Newest first; `pageToken` is an opaque cursor. */
   listApiKeys(request: {
@@ -93,11 +103,11 @@ export function createApiKeys(options: ApiKeysOptions): ApiKeys {
   const now = options.now ?? Date.now;
   const cacheTtlMs = options.cacheTtlMs ?? 30_000;
   const bootstrap = new Map<string, ApiKeyPrincipal>(
-    (options.bootstrapKeys ?? []).map((secret) => {
-      const hash = hashSecret(secret);
-      const id = `bootstrap-${Buffer.from(hash, 'base64url').toString('hex').slice(0, 12)}`;
+    (options.bootstrapKeys ?? []).map((secret, index) => {
+      // Named by position, not by anything derived from the secret, which would help guessing.
+      const id = `bootstrap-${index + 1}`;
       return [
-        hash,
+        hashSecret(secret),
         {
           subject: `apiKeys/${id}`,
           displayName: 'bootstrap service key (HCS_SERVICE_API_KEYS)',
@@ -124,7 +134,7 @@ export function createApiKeys(options: ApiKeysOptions): ApiKeys {
   const view = (row: ApiKey) => apiKeyToView(row, now());
 
   return {
-    async createApiKey(input, facts) {
+    async createApiKey(input, facts, caller) {
       const keyId = input.keyId === '' ? `key-${randomBytes(6).toString('hex')}` : input.keyId;
       assertKeyId(keyId, 'api_key_id');
       if ([...input.displayName].length > 128) {
@@ -136,6 +146,7 @@ export function createApiKeys(options: ApiKeysOptions): ApiKeys {
       }
       const roles = assertRoles(input.roles, 'api_key.roles');
       const scopes = assertScopeList(input.scopes, 'api_key.scopes');
+      if (caller !== undefined) assertNotWider(roles, scopes, caller);
       const expireTime = expiryOf(input, now());
       const secret = generateOpaqueSecret('api_key');
       const manager = em();
@@ -259,6 +270,27 @@ export function createApiKeys(options: ApiKeysOptions): ApiKeys {
   };
 }
 
+function assertNotWider(
+  roles: readonly string[],
+  scopes: readonly string[],
+  caller: { roles: readonly string[]; scopes: readonly string[] },
+): void {
+  // An admin may hand out any role (it can create users with any role anyway); others only their own.
+  const extraRoles = caller.roles.includes('admin')
+    ? []
+    : roles.filter((role) => !caller.roles.includes(role));
+  const extraScopes = caller.scopes.includes('*')
+    ? []
+    : scopes.filter((scope) => !caller.scopes.includes(scope));
+  if (extraRoles.length + extraScopes.length > 0) {
+    throw new AppError(
+      Code.PERMISSION_DENIED,
+      AuthReason.CREDENTIAL_WIDENING,
+      `a key cannot grant what the caller lacks: ${[...extraRoles, ...extraScopes].join(', ')}`,
+    );
+  }
+}
+
 /** Whether a key authenticates at `at`. */
 export function apiKeyStateOf(row: ApiKey, at: number): ApiKeyView['state'] {
   if (row.revokeTime != null) return 'revoked';
@@ -287,13 +319,18 @@ function expiryOf(input: NewApiKey, at: number): Date | undefined {
     throw invalid(AuthReason.INVALID_EXPIRY, 'api_key.ttl', 'give expire_time or ttl, not both');
   }
   if (input.ttlMs !== undefined) {
-    if (!(input.ttlMs >= MIN_API_KEY_TTL_MS)) {
-      throw invalid(AuthReason.INVALID_EXPIRY, 'api_key.ttl', 'ttl must be at least 60s');
+    if (!(input.ttlMs >= MIN_API_KEY_TTL_MS && input.ttlMs <= MAX_API_KEY_TTL_MS)) {
+      throw invalid(AuthReason.INVALID_EXPIRY, 'api_key.ttl', 'ttl must be between 60s and 100 years');
     }
     return new Date(at + input.ttlMs);
   }
-  if (input.expireTime !== undefined && !(input.expireTime.getTime() > at)) {
-    throw invalid(AuthReason.INVALID_EXPIRY, 'api_key.expire_time', 'expire_time must be in the future');
+  const expireAt = input.expireTime?.getTime();
+  if (expireAt !== undefined && !(expireAt > at && expireAt <= at + MAX_API_KEY_TTL_MS)) {
+    throw invalid(
+      AuthReason.INVALID_EXPIRY,
+      'api_key.expire_time',
+      'expire_time must be in the future and within 100 years',
+    );
   }
   return input.expireTime;
 }

@@ -103,10 +103,16 @@ export function createAuth(options: AuthOptions): Auth {
   });
   const revocations = createTokenRevocations({ em, bus });
   const revocation = createRevocation({ em, accessTokens, revocations, audit });
+  const throttle = createLoginThrottle({
+    cache,
+    ...(options.lock ? { lock: options.lock } : {}),
+    ...options.throttle,
+  });
   const users = createUsers({
     em,
     hasher,
     sessions: revocation,
+    throttle,
     ...(options.lock ? { lock: options.lock } : {}),
   });
   const apiKeys = createApiKeys({ em, audit, bus, bootstrapKeys: settings.serviceApiKeys });
@@ -116,7 +122,7 @@ export function createAuth(options: AuthOptions): Auth {
     accessTokens,
     revocation,
     audit,
-    throttle: createLoginThrottle({ cache, ...options.throttle }),
+    throttle,
   });
   const metadata = {
     issuer,

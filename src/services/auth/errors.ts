@@ -52,6 +52,8 @@ export const AuthReason = {
   INVALID_EXPIRY: 'INVALID_EXPIRY',
   /** The access token was revoked (RevokeToken, a password change, or a revoked refresh token). */
   TOKEN_REVOKED: 'TOKEN_REVOKED',
+  /** A new credential would grant a role or scope its creator does not hold. */
+  CREDENTIAL_WIDENING: 'CREDENTIAL_WIDENING',
   /** Another change that may remove an admin held the admins lock for too long; retry. */
   USERS_BUSY: 'USERS_BUSY',
   /** A list `filter` or `order_by` this server does not support. */

@@ -106,40 +106,49 @@ export function createGrants(options: GrantsOptions): Grants {
     const requested = parseScopeParameter(request.scope);
     const scopes = requested.length === 0 ? [ALL_SCOPES] : requested;
     const { username } = request;
-    await throttle.assertAllowed(username, facts.clientAddress);
     const manager = em();
-    const user = USERNAME_PATTERN.test(username)
-      ? await manager.findOne(UserSchema, { username }).catch(rethrow)
-      : null;
-    const verified =
-      user === null
-        ? await hasher.verifyAgainstDummy(request.password)
-        : await hasher.verify(request.password, user.passwordHash);
-    const target = USERNAME_PATTERN.test(username) ? `users/${username}` : '';
-    if (user === null || !verified || user.disabled) {
-      await throttle.recordFailure(username, facts.clientAddress);
-      const why = user === null ? 'unknown user' : verified ? 'user disabled' : 'wrong password';
-      const message = verified && user !== null ? `user "${username}" is disabled` : WRONG_CREDENTIALS;
+    let user: User | null = null;
+    let verified = false;
+    // The throttle serialises attempts per username, so concurrent guesses cannot all slip
+    // through the check before the first failure is counted.
+    await throttle.attempt(username, facts.clientAddress, async () => {
+      user = USERNAME_PATTERN.test(username)
+        ? await manager.findOne(UserSchema, { username }).catch(rethrow)
+        : null;
+      verified =
+        user === null
+          ? await hasher.verifyAgainstDummy(request.password)
+          : await hasher.verify(request.password, user.passwordHash);
+      return user !== null && verified && !user.disabled;
+    });
+    // Only an existing user is named: a password typed into the username field must not be kept.
+    const found = user as User | null;
+    const target = found === null ? '' : `users/${username}`;
+    const clientId = request.clientId.slice(0, 64);
+    if (found === null || !verified || found.disabled) {
+      const why = found === null ? 'unknown user' : verified ? 'user disabled' : 'wrong password';
+      const message = verified && found !== null ? `user "${username}" is disabled` : WRONG_CREDENTIALS;
       await auditSecurity(audit, facts, {
         outcome: 'denied',
         target,
         statusCode: 16,
         statusMessage: message,
-        details: { grant_type: 'password', why, client_id: request.clientId },
+        details: { grant_type: 'password', why, client_id: clientId },
       });
       throw oauthError('invalid_grant', message);
     }
-    await throttle.recordSuccess(username);
-    if (hasher.needsRehash(user.passwordHash)) user.passwordHash = await hasher.hash(request.password);
-    user.lastLoginTime = new Date(now());
+    const signedIn: User = found;
+    if (hasher.needsRehash(signedIn.passwordHash))
+      signedIn.passwordHash = await hasher.hash(request.password);
+    signedIn.lastLoginTime = new Date(now());
     const family = { id: createUlid(), expireTime: new Date(now() + refreshTtlMs), scope: scopes.join(' ') };
-    const response = issue(manager, user, family, scopes);
+    const response = issue(manager, signedIn, family, scopes);
     await manager.flush().catch(rethrow);
     await auditSecurity(audit, facts, {
       actor: `users/${username}`,
       outcome: 'success',
       target,
-      details: { grant_type: 'password', scope: response.scope, client_id: request.clientId },
+      details: { grant_type: 'password', scope: response.scope, client_id: clientId },
     });
     return response;
   }
@@ -169,7 +178,9 @@ export function createGrants(options: GrantsOptions): Grants {
       });
       return oauthError('invalid_grant', BAD_REFRESH_TOKEN);
     };
-    if (row.revokeTime !== null) throw await denied('revoked');
+    if (row.revokeTime != null || (await revocation.isFamilyRevoked(manager, row.familyId))) {
+      throw await denied('revoked');
+    }
     if (row.expireTime.getTime() <= now()) throw await denied('expired');
     // A bad scope parameter is the client's mistake: refuse it before the token is spent.
     const granted = row.scope.split(' ').filter((item) => item !== '');
@@ -199,6 +210,12 @@ export function createGrants(options: GrantsOptions): Grants {
       scopes,
     );
     await manager.flush().catch(rethrow);
+    // A revocation of the family or the user that ran while this refresh was under way found
+    // no row for the token just written; look again now that it is stored, and fail closed.
+    if (await revocation.isFamilyRevoked(manager, row.familyId)) {
+      await revocation.revokeFamily(manager, row.familyId);
+      throw await denied('revoked during the refresh');
+    }
     await auditSecurity(audit, facts, {
       actor: `users/${user.username}`,
       outcome: 'success',

@@ -1,4 +1,7 @@
 import type { Cache } from '../../platform/cache/index.ts';
+import { AppError, Code } from '../../platform/errors/index.ts';
+import { createMemoryLock, type Lock } from '../../platform/lock/index.ts';
+import { AuthReason } from './errors.ts';
 import {
   assertLoginAllowed,
   type LoginFailures,
@@ -10,6 +13,8 @@ import {
 export interface LoginThrottleStoreOptions extends LoginThrottleOptions {
   /** Where the counters live: the shared state's cache, so replicas on Redis share them. */
   cache: Cache;
+  /** Serialises attempts per username; the shared state's lock. Default: this process only. */
+  lock?: Lock;
   /** Wall clock in milliseconds. Default `Date.now`. */
   now?: () => number;
 }
@@ -19,6 +24,13 @@ export interface LoginThrottleStoreOptions extends LoginThrottleOptions {
  * password is verified. The policy (free failures, doubling delay) is `rate-limit-policy.ts`.
  */
 export interface LoginThrottle {
+  /**
+   * Runs one password check for `username` from `address`: refuses while either key must wait,
+   * then counts the outcome `verify` resolves (true: the password was right). Attempts for one
+   * username run one at a time (a lease of the shared lock), so a burst of concurrent guesses is
+   * throttled exactly like a sequence; one that cannot get the lease in time is throttled too.
+   */
+  attempt(username: string, address: string, verify: () => Promise<boolean>): Promise<boolean>;
   /** Throws RESOURCE_EXHAUSTED `LOGIN_THROTTLED` with a retry delay while either key must wait. */
   assertAllowed(username: string, address: string): Promise<void>;
   recordFailure(username: string, address: string): Promise<void>;
@@ -33,6 +45,7 @@ export interface LoginThrottle {
  */
 export function createLoginThrottle(options: LoginThrottleStoreOptions): LoginThrottle {
   const { cache } = options;
+  const lock = options.lock ?? createMemoryLock();
   const now = options.now ?? Date.now;
   const policy = validateLoginThrottleOptions(options);
   const ttlMs = Math.max(2 * policy.maxDelayMs, 60_000);
@@ -53,7 +66,29 @@ export function createLoginThrottle(options: LoginThrottleStoreOptions): LoginTh
     await cache.set(`${key}:last`, String(at), { ttlMs });
   }
 
-  return {
+  const throttle: LoginThrottle = {
+    async attempt(username, address, verify) {
+      const lease = await lock.acquire(`login:${username}`, { ttlMs: 30_000, waitMs: 5_000 });
+      if (lease === undefined) {
+        throw new AppError(
+          Code.RESOURCE_EXHAUSTED,
+          AuthReason.LOGIN_THROTTLED,
+          'too many failed logins; retry later',
+          {
+            retryDelayMs: policy.baseDelayMs,
+          },
+        );
+      }
+      try {
+        await throttle.assertAllowed(username, address);
+        const ok = await verify();
+        if (ok) await throttle.recordSuccess(username);
+        else await throttle.recordFailure(username, address);
+        return ok;
+      } finally {
+        await lock.release(lease).catch(() => undefined);
+      }
+    },
     async assertAllowed(username, address) {
       const [user, client] = await Promise.all([read(userKey(username)), read(addressKey(address))]);
       assertLoginAllowed({ username: user, address: client, now: now() }, policy);
@@ -69,6 +104,7 @@ export function createLoginThrottle(options: LoginThrottleStoreOptions): LoginTh
       ]);
     },
   };
+  return throttle;
 }
 
 /** The address part of a peer (`1.2.3.4:5678`, `[::1]:5678`, `::1:5678` → without the port). */

@@ -29,6 +29,12 @@ export interface Revocation {
   revokeUserSessions(userId: string, options: { accessTokensToo: boolean }): Promise<void>;
   /** Revokes one family: its refresh tokens and the access tokens issued from it. */
   revokeFamily(manager: EntityManager, familyId: string): Promise<void>;
+  /**
+   * Whether any refresh token of the family has been revoked. Rotation never revokes, so a
+   * revoked sibling means the whole sign-in was ended, even if a token written concurrently
+   * escaped the revoking update.
+   */
+  isFamilyRevoked(manager: EntityManager, familyId: string): Promise<boolean>;
 }
 
 /** Creates the revocation operations. */
@@ -93,15 +99,28 @@ export function createRevocation(options: RevocationOptions): Revocation {
     },
     async revokeUserSessions(userId, { accessTokensToo }) {
       const manager = em();
-      const live = await manager
-        .find(RefreshTokenSchema, { userId, revokeTime: null }, { fields: ['familyId'] })
-        .catch(rethrow);
       await manager
         .nativeUpdate(RefreshTokenSchema, { userId, revokeTime: null }, { revokeTime: new Date(now()) })
         .catch(rethrow);
-      if (accessTokensToo) await denySessions([...new Set(live.map((row) => row.familyId))]);
+      if (!accessTokensToo) return;
+      // Every family that issued a token recently enough for its access token to be alive,
+      // revoked or not: a reset may have revoked its refresh tokens without denying the family.
+      const recent = await manager
+        .find(
+          RefreshTokenSchema,
+          { userId, createTime: { $gt: new Date(now() - accessTokens.acceptedForMs) } },
+          { fields: ['familyId'] },
+        )
+        .catch(rethrow);
+      await denySessions([...new Set(recent.map((row) => row.familyId))]);
     },
     revokeFamily,
+    async isFamilyRevoked(manager, familyId) {
+      const revoked = await manager
+        .count(RefreshTokenSchema, { familyId, revokeTime: { $ne: null } })
+        .catch(rethrow);
+      return revoked > 0;
+    },
   };
 }
 

@@ -14,6 +14,7 @@ import {
 import type { CallContext } from '../../transport/rpc/index.ts';
 import type { Grants } from './grants.ts';
 import { callerUsername, callFactsOf } from './handler-context.ts';
+import { oauthError } from './oauth-error.ts';
 import type { Revocation } from './revocation.ts';
 import { type ServerMetadataOptions, serverMetadataOf } from './server-metadata.ts';
 import type { Users } from './users.ts';
@@ -55,7 +56,8 @@ export function tokenProcedures(dependencies: TokenProcedureDependencies): Token
       );
     },
     async revokeToken(request, ctx) {
-      if (request.token !== '') await revocation.revokeToken(request.token, callFactsOf(ctx));
+      if (request.token === '') throw oauthError('invalid_request', 'token is required', { field: 'token' });
+      await revocation.revokeToken(request.token, callFactsOf(ctx));
       return {};
     },
     async getServerMetadata(_request, ctx) {
@@ -88,7 +90,12 @@ export function tokenProcedures(dependencies: TokenProcedureDependencies): Token
       };
     },
     async changePassword(request, ctx) {
-      await users.changePassword(callerUsername(ctx), request.currentPassword, request.newPassword);
+      await users.changePassword(
+        callerUsername(ctx),
+        request.currentPassword,
+        request.newPassword,
+        callFactsOf(ctx).clientAddress,
+      );
       return {};
     },
   };

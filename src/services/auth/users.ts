@@ -4,6 +4,7 @@ import { fromOrmError } from '../../platform/db/index.ts';
 import { AppError, Code } from '../../platform/errors/index.ts';
 import { createMemoryLock, type Lock } from '../../platform/lock/index.ts';
 import { AuthReason } from './errors.ts';
+import type { LoginThrottle } from './login-throttle.ts';
 import { assertPage, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageTokenOf, valueFromPageToken } from './paging.ts';
 import { assertPasswordAcceptable, type PasswordHasher } from './password-hash.ts';
 import { type User, type UserRole, UserSchema } from './user.entity.ts';
@@ -68,7 +69,8 @@ export interface UsersOptions {
   hasher: PasswordHasher;
   /**
    * Ends a user's sign-ins: its refresh tokens when its password changes (access tokens run
-   * out, as the proto documents), its access tokens too when it is disabled or deleted.
+   * out, as the proto documents), its access tokens too when it is disabled, deleted or loses
+   * a role.
    */
   sessions?: { revokeUserSessions(userId: string, options: { accessTokensToo: boolean }): Promise<void> };
   /**
@@ -77,6 +79,8 @@ export interface UsersOptions {
    * Default: a lock of this process only.
    */
   lock?: Lock;
+  /** Throttles wrong current passwords in {@link Users.changePassword} like failed logins. */
+  throttle?: LoginThrottle;
 }
 
 /**
@@ -112,7 +116,12 @@ export interface Users {
    * Sets the caller's own password after checking the current one (UNAUTHENTICATED
    * `INVALID_PASSWORD` when wrong); the new one must differ. Ends the user's sign-ins.
    */
-  changePassword(username: string, currentPassword: string, newPassword: string): Promise<void>;
+  changePassword(
+    username: string,
+    currentPassword: string,
+    newPassword: string,
+    clientAddress: string,
+  ): Promise<void>;
 }
 
 /** Creates the {@link Users} service over the `users` table. */
@@ -158,6 +167,8 @@ export function createUsers(options: UsersOptions): Users {
     const user = await load(manager, changes.username);
     const wasEnabledAdmin = isEnabledAdmin(user);
     const wasDisabled = user.disabled;
+    // Access tokens carry the roles they were issued with: a role taken away must end them.
+    const rolesTaken = roles !== undefined && user.roles.some((role) => !roles.includes(role as UserRole));
     if (displayName !== undefined) user.displayName = displayName || user.username;
     if (roles !== undefined) user.roles = roles;
     if (paths.has('disabled')) user.disabled = changes.disabled;
@@ -165,7 +176,7 @@ export function createUsers(options: UsersOptions): Users {
     const disabling = paths.has('disabled') && changes.disabled && !wasDisabled;
     user.updateTime = new Date();
     await manager.flush().catch(rethrow);
-    if (disabling) await endSessions(user, true);
+    if (disabling || rolesTaken) await endSessions(user, true);
     return userToView(user);
   }
 
@@ -258,7 +269,7 @@ export function createUsers(options: UsersOptions): Users {
       return { generatedPassword };
     },
 
-    async changePassword(username, currentPassword, newPassword) {
+    async changePassword(username, currentPassword, newPassword, clientAddress) {
       if (currentPassword === '') {
         throw invalidField(AuthReason.INVALID_PASSWORD, 'current_password', 'current_password is required');
       }
@@ -272,7 +283,12 @@ export function createUsers(options: UsersOptions): Users {
       }
       const manager = em();
       const user = await load(manager, username);
-      if (!(await hasher.verify(currentPassword, user.passwordHash))) {
+      const check = () => hasher.verify(currentPassword, user.passwordHash);
+      // A stolen access token must not turn into unlimited password guesses.
+      const right = options.throttle
+        ? await options.throttle.attempt(username, clientAddress, check)
+        : await check();
+      if (!right) {
         throw new AppError(
           Code.UNAUTHENTICATED,
           AuthReason.INVALID_PASSWORD,

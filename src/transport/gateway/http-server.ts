@@ -101,7 +101,14 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         // Public, read by other services' token verifiers, possibly from browsers.
         if (applyCors(request, response, ['*'], () => ['GET'])) return;
         if (refusedUnlessGet(request, response, path)) return;
-        sendJson(response, 200, document, 'public, max-age=300');
+        // The key set is the same for everyone; the metadata may be built from the Host header,
+        // so no shared cache may keep one client's answer for another.
+        sendJson(
+          response,
+          200,
+          document,
+          path === '/.well-known/jwks.json' ? 'public, max-age=300' : 'no-store',
+        );
         return;
       }
     }

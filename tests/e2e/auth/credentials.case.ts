@@ -33,6 +33,8 @@ export function runCredentialCases(target: CredentialsTarget): void {
     cleanup = opened.cleanup;
     app = await startTestApp({
       env: { ...opened.env, HCS_SERVICE_API_KEYS: 'bootstrap-key-for-tests-0123456789' },
+      // Every test here signs in from 127.0.0.1: the per-address limit is unit-tested instead.
+      throttle: { freeFailuresPerAddress: 1000 },
     });
   });
 
@@ -315,7 +317,7 @@ export function runCredentialCases(target: CredentialsTarget): void {
   test('a bootstrap key from HCS_SERVICE_API_KEYS is a service principal', async () => {
     const me = await rest('GET', '/api/v1/auth/whoami', { apiKey: 'bootstrap-key-for-tests-0123456789' });
     assert.is(me.status, 200, me.text);
-    assert.match(String(me.json.subject), /^apiKeys\/bootstrap-[0-9a-f]{12}$/);
+    assert.match(String(me.json.subject), /^apiKeys\/bootstrap-1$/);
     assert.equal(me.json.roles, ['service']);
     assert.is(
       (await rest('GET', '/api/v1/auth/whoami', { apiKey: 'bootstrap-key-for-tests-012345678' })).status,
@@ -389,6 +391,122 @@ export function runCredentialCases(target: CredentialsTarget): void {
     });
     assert.is(refreshed.json.error, 'invalid_grant');
     assert.is((await rest('GET', '/api/v1/auth/whoami', { token: session.access_token })).status, 401);
+  });
+
+  test('two refreshes racing with one refresh token end the sign-in: no token they return works', async () => {
+    await createUser('racer', ['viewer']);
+    const refresh = (token: string) =>
+      rest('POST', '/api/v1/auth/token', { form: { grant_type: 'refresh_token', refresh_token: token } });
+    // Many sign-ins, each refreshed twice at once, so the interleavings that matter happen.
+    const sessions = await Promise.all(
+      Array.from({ length: 12 }, () => passwordGrant(app.httpBase, 'racer', 'a long enough password')),
+    );
+    const answers = (
+      await Promise.all(
+        sessions.map((session) =>
+          Promise.all([refresh(session.refresh_token), refresh(session.refresh_token)]),
+        ),
+      )
+    ).flat();
+    const issued = answers.filter((answer) => answer.status === 200);
+    assert.ok(
+      issued.length <= sessions.length,
+      `${issued.length} refreshes succeeded for ${sessions.length} races`,
+    );
+    for (const answer of issued) {
+      assert.is((await refresh(String(answer.json.refresh_token))).status, 400, 'the family is revoked');
+      assert.is(
+        (await rest('GET', '/api/v1/auth/whoami', { token: String(answer.json.access_token) })).status,
+        401,
+      );
+    }
+  });
+
+  test('taking a role away, or a reset followed by disabling, ends the access tokens already issued', async () => {
+    const admin = await app.adminToken();
+    await createUser('demoted', ['admin']);
+    const demoted = await passwordGrant(app.httpBase, 'demoted', 'a long enough password');
+    const patched = await rest('PATCH', '/api/v1/users/demoted', {
+      token: admin,
+      json: { roles: ['viewer'] },
+    });
+    assert.is(patched.status, 200, patched.text);
+    const selfPromotion = await rest('PATCH', '/api/v1/users/demoted', {
+      token: demoted.access_token,
+      json: { roles: ['admin'] },
+    });
+    assert.is(selfPromotion.status, 401, 'the old admin token died with the role');
+
+    await createUser('reset-then-disabled', ['operator']);
+    const victim = await passwordGrant(app.httpBase, 'reset-then-disabled', 'a long enough password');
+    const reset = await rest('POST', '/api/v1/users/reset-then-disabled:resetPassword', {
+      token: admin,
+      json: {},
+    });
+    assert.is(reset.status, 200, reset.text);
+    assert.is(
+      (await rest('GET', '/api/v1/auth/whoami', { token: victim.access_token })).status,
+      200,
+      'a reset alone keeps it',
+    );
+    await rest('PATCH', '/api/v1/users/reset-then-disabled', { token: admin, json: { disabled: true } });
+    assert.is((await rest('GET', '/api/v1/auth/whoami', { token: victim.access_token })).status, 401);
+  });
+
+  test('a burst of concurrent wrong guesses is throttled like a sequence', async () => {
+    await createUser('burst-target', ['viewer'], 'the burst password');
+    const guesses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        rest('POST', '/api/v1/auth/token', {
+          form: { grant_type: 'password', username: 'burst-target', password: `burst guess ${i}` },
+        }),
+      ),
+    );
+    const checked = guesses.filter((guess) => guess.status === 400).length;
+    assert.ok(checked <= 6, `${checked} guesses were checked; 5 are free`);
+    assert.ok(guesses.every((guess) => guess.status === 400 || guess.status === 429));
+  });
+
+  test('ChangePassword guesses of the current password are throttled too', async () => {
+    await createUser('pw-guessed', ['viewer'], 'the real current one');
+    const { access_token } = await passwordGrant(app.httpBase, 'pw-guessed', 'the real current one');
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i += 1) {
+      const answer = await rest('POST', '/api/v1/auth/password:change', {
+        token: access_token,
+        json: { currentPassword: `guess ${i} of the password`, newPassword: 'a brand new password' },
+      });
+      statuses.push(answer.status);
+    }
+    assert.equal(statuses.slice(0, 5), [401, 401, 401, 401, 401]);
+    assert.is(statuses.at(-1), 429);
+  });
+
+  test('a narrowed token cannot create an API key wider than itself', async () => {
+    const narrow = await passwordGrant(app.httpBase, TEST_ADMIN.username, TEST_ADMIN.password, 'auth:write');
+    const wider = await rest('POST', '/api/v1/apiKeys', {
+      token: narrow.access_token,
+      json: { apiKeyId: 'too-wide', apiKey: { roles: ['admin'], scopes: ['*'] } },
+    });
+    assert.is(wider.status, 403, wider.text);
+    assert.match(wider.text, 'CREDENTIAL_WIDENING');
+    const fitting = await rest('POST', '/api/v1/apiKeys', {
+      token: narrow.access_token,
+      json: { apiKeyId: 'fits', apiKey: { roles: ['service'], scopes: ['auth:write'] } },
+    });
+    assert.is(fitting.status, 200, fitting.text);
+  });
+
+  test('client mistakes at the edges are 400s: no token to revoke, an absurd key lifetime', async () => {
+    const noToken = await rest('POST', '/api/v1/auth/revoke', { form: { token_type_hint: 'access_token' } });
+    assert.is(noToken.status, 400);
+    assert.is(noToken.json.error, 'invalid_request');
+    const forever = await rest('POST', '/api/v1/apiKeys', {
+      token: await app.adminToken(),
+      json: { apiKeyId: 'eons', apiKey: { roles: ['service'], ttl: '315576000000s' } },
+    });
+    assert.is(forever.status, 400, forever.text);
+    assert.match(forever.text, 'INVALID_EXPIRY');
   });
 
   test.run();
