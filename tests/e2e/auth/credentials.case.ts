@@ -201,6 +201,17 @@ export function runCredentialCases(target: CredentialsTarget): void {
     const revokedAccess = await rest('GET', '/api/v1/auth/whoami', { token: currentAccess });
     assert.is(revokedAccess.status, 401);
     assert.match(revokedAccess.text, 'TOKEN_REVOKED');
+    const events = await rest('GET', '/api/v1/auth/securityEvents?action=hcs.v1.AuthService.CreateToken', {
+      token: await app.adminToken(),
+    });
+    const details = (events.json.auditEntries as { details: Record<string, string> }[]).map(
+      (entry) => entry.details,
+    );
+    assert.ok(
+      details.some((detail) => detail.why === 'reused: family revoked'),
+      'the replay is in the security log',
+    );
+    assert.ok(details.some((detail) => detail.grant_type === 'refresh_token' && detail.why === undefined));
   });
 
   test('RevokeToken (RFC 7009) ends an access token at once and answers 200 even for junk', async () => {
