@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { AuditLog } from '../../platform/db/index.ts';
 import { createUlid, fromOrmError } from '../../platform/db/index.ts';
+import { Code } from '../../platform/errors/index.ts';
 import type { AccessTokens } from './access-token.ts';
 import { auditSecurity, type CallFacts } from './call-facts.ts';
 import type { LoginThrottle } from './login-throttle.ts';
@@ -131,7 +132,7 @@ export function createGrants(options: GrantsOptions): Grants {
       await auditSecurity(audit, facts, {
         outcome: 'denied',
         target,
-        statusCode: 16,
+        statusCode: Code.UNAUTHENTICATED,
         statusMessage: message,
         details: { grant_type: 'password', why, client_id: clientId },
       });
@@ -172,7 +173,7 @@ export function createGrants(options: GrantsOptions): Grants {
       await auditSecurity(audit, facts, {
         outcome: 'denied',
         target: `refreshTokens/${lookupId}`,
-        statusCode: 16,
+        statusCode: Code.UNAUTHENTICATED,
         statusMessage: BAD_REFRESH_TOKEN,
         details: { grant_type: 'refresh_token', why, family: row.familyId },
       });
@@ -192,7 +193,7 @@ export function createGrants(options: GrantsOptions): Grants {
     // Marking it used is a conditional update, so of two concurrent refreshes one wins and the
     // other is treated as the replay it may well be.
     const marked =
-      row.usedTime === null
+      row.usedTime == null
         ? await manager
             .nativeUpdate(RefreshTokenSchema, { id: row.id, usedTime: null }, { usedTime: new Date(now()) })
             .catch(rethrow)
