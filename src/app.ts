@@ -93,6 +93,15 @@ function assembleApp(options: AppOptions, shared: SharedState): App {
     version: HCS_VERSION,
     ...options.auth,
   });
+  if (
+    config.databaseUrl !== undefined &&
+    config.secretKey === undefined &&
+    config.jwtPrivateKeyFile === undefined
+  ) {
+    logger.warn(
+      'HCS_SECRET_KEY is unset on a shared database: each replica signs with its own generated secret, so a token from one is refused by the others; set HCS_SECRET_KEY (the same on every replica)',
+    );
+  }
   if (config.env === 'production' && config.publicUrl === undefined) {
     logger.warn(
       'HCS_PUBLIC_URL is unset: token endpoints in /.well-known/oauth-authorization-server follow the Host header and the issuer is "hcs"; set it to the external https URL',

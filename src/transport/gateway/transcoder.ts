@@ -98,10 +98,11 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
     let body: unknown = {};
     if (route.body === '*' && isFormEncoded(request)) {
       // HTML forms and OAuth2 clients (RFC 6749 token requests) post form fields: read them
-      // with the query-parameter rules, onto the fields the path leaves free.
+      // with the query-parameter rules, onto the fields the path leaves free. Unknown ones are
+      // skipped, as RFC 6749 §3.2 requires of a token endpoint; a repeated singular one is not.
       const form = new URLSearchParams((await readBody(request, bodyLimitBytes)).toString('utf8'));
       const pathFields = route.template.variables.map((variable) => variable.fieldPath);
-      body = queryParamsToJson(form, { message: input, boundFields: pathFields });
+      body = queryParamsToJson(form, { message: input, boundFields: pathFields, ignoreUnknown: true });
     } else if (route.body !== undefined) {
       assertJsonContentType(request);
       body = parseJsonBody(await readBody(request, bodyLimitBytes));

@@ -224,7 +224,7 @@ for (const [name, method, path, init, status, message] of clientErrors) {
   });
 }
 
-test('a body: "*" route also takes an HTML form / OAuth2 token request (form-urlencoded)', async () => {
+test('a body: "*" route also takes an HTML form / OAuth2 token request (form-urlencoded), ignoring unknown fields', async () => {
   const { status, json } = await call('POST', '/api/v1/auth/token', {
     body: 'grant_type=password&username=ada&password=s%26cret&scope=devices%3Aread',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -235,12 +235,19 @@ test('a body: "*" route also takes an HTML form / OAuth2 token request (form-url
     [request.grantType, request.username, request.password, request.scope],
     ['password', 'ada', 's&cret', 'devices:read'],
   );
-  const unknown = await call('POST', '/api/v1/auth/token', {
-    body: 'grant_type=password&colour=blue',
+  // RFC 6749 §3.2: a token endpoint ignores parameters it does not know (resource, audience, …).
+  const extra = await call('POST', '/api/v1/auth/token', {
+    body: 'grant_type=password&username=ada&resource=https%3A%2F%2Fapi.example&submit=Sign+in',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
   });
-  assert.is(unknown.status, 400);
-  assert.match(String(unknown.json.message), 'colour');
+  assert.is(extra.status, 200, JSON.stringify(extra.json));
+  assert.equal((JSON.parse(String(extra.json.access_token)) as Json).username, 'ada');
+  const twice = await call('POST', '/api/v1/auth/token', {
+    body: 'grant_type=password&username=ada&username=bob',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  assert.is(twice.status, 400, 'a parameter sent twice is refused (RFC 6749 §3.2)');
+  assert.match(String(twice.json.message), 'username');
 });
 
 test('a request refused before it reaches the procedure still gets a request id', async () => {

@@ -12,6 +12,12 @@ export interface QueryParamsOptions {
    * every parameter. Default: none. `boundFieldsOf(route)` gives them for a route.
    */
   readonly boundFields?: readonly string[];
+  /**
+   * Skip parameters that name no field of the message instead of refusing them. For form
+   * bodies: RFC 6749 §3.2 requires a token endpoint to ignore unrecognised parameters, and HTML
+   * forms post their submit buttons. Default false (queries stay strict).
+   */
+  readonly ignoreUnknown?: boolean;
 }
 
 interface Target {
@@ -43,11 +49,13 @@ export function queryParamsToJson(
   params: Iterable<readonly [string, string]>,
   options: QueryParamsOptions,
 ): JsonObject {
-  const { message, boundFields = [] } = options;
+  const { message, boundFields = [], ignoreUnknown = false } = options;
   const violations: FieldViolation[] = [];
   const violate = (field: string, description: string) => violations.push({ field, description });
   const targets = new Map<string, Target>();
   for (const [param, text] of params) {
+    const head = param.split('.')[0];
+    if (ignoreUnknown && !message.fields.some((f) => f.name === head || f.jsonName === head)) continue;
     const resolved = resolveParam(message, param);
     if (typeof resolved === 'string') {
       violate(param, resolved);

@@ -178,6 +178,13 @@ test('every bad parameter is reported at once, the message naming the first', ()
   }
 });
 
+test('with ignoreUnknown (form bodies) unknown names are skipped, but bad values are still refused', () => {
+  const form = (text: string) =>
+    queryParamsToJson(new URLSearchParams(text), { message: QuerySchema, ignoreUnknown: true });
+  assert.equal(form('nope=1&page_size=3&submit=Go'), { pageSize: 3 });
+  assert.throws(() => form('nope=1&page_size=x'), /page_size/);
+});
+
 test('a real route reads its free fields from the query and refuses the ones its path binds', () => {
   const contract = loadContract();
   const result = createRouteTable(contract).lookup('GET', '/api/v1/series/s1:querySamples');
