@@ -94,7 +94,7 @@ function assembleApp(options: AppOptions, shared: SharedState): App {
     ...options.auth,
   });
   if (
-    config.databaseUrl !== undefined &&
+    dialectOf(config) === 'postgresql' &&
     config.secretKey === undefined &&
     config.jwtPrivateKeyFile === undefined
   ) {
