@@ -12,7 +12,8 @@ import {
   type RevokeApiKeyResponse,
 } from '../../gen/hcs/v1/auth.ts';
 import type { CallContext } from '../../transport/rpc/index.ts';
-import { type ApiKeys, type ApiKeyView, assertKeyId } from './api-keys.ts';
+import { assertKeyId } from './api-key-rules.ts';
+import type { ApiKeys, ApiKeyView } from './api-keys.ts';
 import { AuthReason } from './errors.ts';
 import { callFactsOf } from './handler-context.ts';
 import { invalidField } from './user-rules.ts';

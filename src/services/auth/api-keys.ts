@@ -5,19 +5,13 @@ import type { AuditLog } from '../../platform/db/index.ts';
 import { fromOrmError } from '../../platform/db/index.ts';
 import { AppError, Code } from '../../platform/errors/index.ts';
 import { type ApiKey, ApiKeySchema } from './api-key.entity.ts';
+import { assertKeyId, assertNotWider, expiryOf } from './api-key-rules.ts';
 import { auditSecurity, type CallFacts } from './call-facts.ts';
 import { AuthReason } from './errors.ts';
 import { generateOpaqueSecret, hashSecret, parseOpaqueSecret, verifySecret } from './opaque-secret.ts';
 import { assertPage, pageTokenOf, valueFromPageToken } from './paging.ts';
 import { assertScopeList } from './scopes.ts';
-import { assertRoles } from './user-rules.ts';
-
-/** The rule of an API key id, the `{api_key}` of `apiKeys/{api_key}` (AIP-122). */
-export const API_KEY_ID_PATTERN = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-/** Shortest lifetime a key may be created with. */
-export const MIN_API_KEY_TTL_MS = 60_000;
-/** Longest lifetime: a key that should never expire leaves the expiry unset. */
-export const MAX_API_KEY_TTL_MS = 100 * 365 * 86_400_000;
+import { assertRoles, invalidField } from './user-rules.ts';
 
 /** An API key as the service returns it: never its secret or hash. */
 export interface ApiKeyView {
@@ -138,7 +132,7 @@ export function createApiKeys(options: ApiKeysOptions): ApiKeys {
       const keyId = input.keyId === '' ? `key-${randomBytes(6).toString('hex')}` : input.keyId;
       assertKeyId(keyId, 'api_key_id');
       if ([...input.displayName].length > 128) {
-        throw invalid(
+        throw invalidField(
           AuthReason.INVALID_DISPLAY_NAME,
           'api_key.display_name',
           'a display name is at most 128 characters',
@@ -270,27 +264,6 @@ export function createApiKeys(options: ApiKeysOptions): ApiKeys {
   };
 }
 
-function assertNotWider(
-  roles: readonly string[],
-  scopes: readonly string[],
-  caller: { roles: readonly string[]; scopes: readonly string[] },
-): void {
-  // An admin may hand out any role (it can create users with any role anyway); others only their own.
-  const extraRoles = caller.roles.includes('admin')
-    ? []
-    : roles.filter((role) => !caller.roles.includes(role));
-  const extraScopes = caller.scopes.includes('*')
-    ? []
-    : scopes.filter((scope) => !caller.scopes.includes(scope));
-  if (extraRoles.length + extraScopes.length > 0) {
-    throw new AppError(
-      Code.PERMISSION_DENIED,
-      AuthReason.CREDENTIAL_WIDENING,
-      `a key cannot grant what the caller lacks: ${[...extraRoles, ...extraScopes].join(', ')}`,
-    );
-  }
-}
-
 /** Whether a key authenticates at `at`. */
 export function apiKeyStateOf(row: ApiKey, at: number): ApiKeyView['state'] {
   if (row.revokeTime != null) return 'revoked';
@@ -314,50 +287,12 @@ function apiKeyToView(row: ApiKey, at: number): ApiKeyView {
   };
 }
 
-function expiryOf(input: NewApiKey, at: number): Date | undefined {
-  if (input.expireTime !== undefined && input.ttlMs !== undefined) {
-    throw invalid(AuthReason.INVALID_EXPIRY, 'api_key.ttl', 'give expire_time or ttl, not both');
-  }
-  if (input.ttlMs !== undefined) {
-    if (!(input.ttlMs >= MIN_API_KEY_TTL_MS && input.ttlMs <= MAX_API_KEY_TTL_MS)) {
-      throw invalid(AuthReason.INVALID_EXPIRY, 'api_key.ttl', 'ttl must be between 60s and 100 years');
-    }
-    return new Date(at + input.ttlMs);
-  }
-  const expireAt = input.expireTime?.getTime();
-  if (expireAt !== undefined && !(expireAt > at && expireAt <= at + MAX_API_KEY_TTL_MS)) {
-    throw invalid(
-      AuthReason.INVALID_EXPIRY,
-      'api_key.expire_time',
-      'expire_time must be in the future and within 100 years',
-    );
-  }
-  return input.expireTime;
-}
-
-/** Throws INVALID_ARGUMENT `INVALID_API_KEY_ID` on `field` unless `keyId` matches {@link API_KEY_ID_PATTERN}. */
-export function assertKeyId(keyId: string, field: string): void {
-  if (!API_KEY_ID_PATTERN.test(keyId)) {
-    throw invalid(
-      AuthReason.INVALID_API_KEY_ID,
-      field,
-      'an API key id is 1 to 63 lowercase letters, digits and "-", starting with a letter and not ending with "-"',
-    );
-  }
-}
-
 function keyInvalid(): AppError {
   return new AppError(
     Code.UNAUTHENTICATED,
     AuthReason.API_KEY_INVALID,
     'the API key is invalid, expired or revoked',
   );
-}
-
-function invalid(reason: string, field: string, description: string): AppError {
-  return new AppError(Code.INVALID_ARGUMENT, reason, description, {
-    fieldViolations: [{ field, description }],
-  });
 }
 
 function rethrow(error: unknown): never {

@@ -78,12 +78,12 @@ export {
   userToMessage,
 } from './user-handlers.ts';
 export { assertUsername, USERNAME_PATTERN } from './user-rules.ts';
+export { UPDATABLE_USER_FIELDS } from './user-update-mask.ts';
 export {
   createUsers,
   DEFAULT_USER_PAGE_SIZE,
   MAX_USER_PAGE_SIZE,
   type NewUser,
-  UPDATABLE_USER_FIELDS,
   type UserChanges,
   type UserPage,
   type Users,

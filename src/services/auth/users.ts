@@ -4,6 +4,7 @@ import { fromOrmError } from '../../platform/db/index.ts';
 import { AppError, Code } from '../../platform/errors/index.ts';
 import { createMemoryLock, type Lock } from '../../platform/lock/index.ts';
 import { AuthReason } from './errors.ts';
+import { assertAnotherEnabledAdmin, isEnabledAdmin } from './last-admin.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { assertPage, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageTokenOf, valueFromPageToken } from './paging.ts';
 import { assertPasswordAcceptable, type PasswordHasher } from './password-hash.ts';
@@ -16,15 +17,13 @@ import {
   invalidField,
   USERNAME_PATTERN,
 } from './user-rules.ts';
+import { maskPaths } from './user-update-mask.ts';
 
 /** `page_size` of {@link Users.listUsers} when the request leaves it 0. */
 export const DEFAULT_USER_PAGE_SIZE = DEFAULT_PAGE_SIZE;
 /** Largest `page_size`; larger requests are coerced to it, as the proto documents. */
 export const MAX_USER_PAGE_SIZE = MAX_PAGE_SIZE;
 const ADMINS_LOCK = 'auth:admins';
-
-/** The `update_mask` paths {@link Users.updateUser} accepts (`*` means all of them). */
-export const UPDATABLE_USER_FIELDS = ['display_name', 'roles', 'disabled'] as const;
 
 /** A user as the service returns it: every field except the password hash. */
 export interface UserView {
@@ -100,7 +99,7 @@ export interface Users {
   listUsers(request: { pageSize: number; pageToken: string }): Promise<UserPage>;
   /**
    * Applies the fields of `changes` that `updateMask` names (proto paths of
-   * {@link UPDATABLE_USER_FIELDS}, or `*`). An empty or absent mask means every updatable
+   * `UPDATABLE_USER_FIELDS`, or `*`). An empty or absent mask means every updatable
    * field with a non-default value (non-empty display name and roles, `disabled` true).
    * Demoting or disabling the last enabled admin is FAILED_PRECONDITION `LAST_ADMIN`.
    */
@@ -319,49 +318,6 @@ export function userToView(user: User): UserView {
   };
 }
 
-function isEnabledAdmin(user: User): boolean {
-  return !user.disabled && user.roles.includes('admin');
-}
-
-/**
- * FAILED_PRECONDITION `LAST_ADMIN` unless an enabled admin other than `user` exists, so the
- * server cannot be locked out. Reads the enabled users (a handful on an edge box); callers hold
- * the admins lease, so two concurrent demotions cannot both pass.
- */
-async function assertAnotherEnabledAdmin(manager: EntityManager, user: User): Promise<void> {
-  const enabled = await manager
-    .find(UserSchema, { disabled: false, id: { $ne: user.id } }, { fields: ['roles'] })
-    .catch(rethrow);
-  if (!enabled.some((other) => other.roles.includes('admin'))) {
-    throw new AppError(
-      Code.FAILED_PRECONDITION,
-      AuthReason.LAST_ADMIN,
-      `user "${user.username}" is the last enabled admin; make another user admin first`,
-    );
-  }
-}
-
 function rethrow(error: unknown): never {
   throw fromOrmError(error);
-}
-
-function maskPaths(changes: UserChanges, updateMask: readonly string[] | undefined): Set<string> {
-  if (updateMask === undefined || updateMask.length === 0) {
-    const implied = new Set<string>();
-    if (changes.displayName !== '') implied.add('display_name');
-    if (changes.roles.length > 0) implied.add('roles');
-    if (changes.disabled) implied.add('disabled');
-    return implied;
-  }
-  if (updateMask.includes('*')) return new Set(UPDATABLE_USER_FIELDS);
-  const updatable: readonly string[] = UPDATABLE_USER_FIELDS;
-  const bad = updateMask.filter((path) => !updatable.includes(path));
-  if (bad.length > 0) {
-    throw invalidField(
-      AuthReason.INVALID_UPDATE_MASK,
-      'update_mask',
-      `cannot update ${bad.join(', ')}: updatable fields are ${UPDATABLE_USER_FIELDS.join(', ')}`,
-    );
-  }
-  return new Set(updateMask);
 }
