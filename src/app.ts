@@ -10,6 +10,7 @@ import {
   authSettingsOf,
   clientAddressOf,
   createAuth,
+  OAUTH_ENDPOINT_METHODS,
 } from './services/auth/index.ts';
 import { createServiceRegistrations, ENTITIES } from './services/index.ts';
 import { createHttpServer, createOpenApiDocument, createTranscoder } from './transport/gateway/index.ts';
@@ -137,7 +138,7 @@ function assembleApp(options: AppOptions, shared: SharedState): App {
     reportRedis();
     shared.onStatusChange(reportRedis);
   }
-  const transcoder = createTranscoder({ contract, procedures, logger });
+  const transcoder = createTranscoder({ contract, procedures, logger, oauthMethods: OAUTH_ENDPOINT_METHODS });
   const http = createHttpServer({
     logger,
     transcoder,

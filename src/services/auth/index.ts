@@ -38,6 +38,7 @@ export {
 } from './create-auth.ts';
 export { AuthReason } from './errors.ts';
 export { clientAddressOf, createLoginThrottle, type LoginThrottle } from './login-throttle.ts';
+export { OAUTH_ENDPOINT_METHODS } from './oauth-error.ts';
 export {
   type GeneratedOpaqueSecret,
   generateOpaqueSecret,

@@ -27,6 +27,12 @@ export interface TranscoderOptions {
   logger: Logger;
   /** Largest request body (or NDJSON line, for client streaming), in bytes. Default 4 MiB. */
   bodyLimitBytes?: number;
+  /**
+   * gRPC paths of the methods that are OAuth2 endpoints (token, revocation). Their failures are
+   * answered in RFC 6749 §5.2 form even when raised before the procedure runs (a malformed or
+   * oversized body), and their answers carry `Pragma: no-cache` (§5.1). Default none.
+   */
+  oauthMethods?: readonly string[];
 }
 
 /** The REST view of every annotated method. */
@@ -47,9 +53,11 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
   const codec = createJsonCodec(options.contract.registry);
   const bodyLimitBytes = options.bodyLimitBytes ?? 4 * 1024 * 1024;
   const { logger } = options;
+  const oauthMethods = new Set(options.oauthMethods ?? []);
 
   async function handle(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     let ctx: CallContext | undefined;
+    let oauth = false;
     try {
       const found = routes.lookup(request.method ?? 'GET', url.pathname);
       if (found.kind === 'not-found') {
@@ -68,6 +76,7 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
         );
       }
       const { route, bindings } = found;
+      oauth = oauthMethods.has(route.method.path);
       const procedure = options.procedures.get(route.method.path);
       if (procedure === undefined) throw new Error(`no procedure for ${route.method.path}`);
       ctx = httpCallContext(request, response, procedure, logger);
@@ -77,12 +86,12 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
           : await unaryInput(request, procedure, route, url, bindings);
       const output = await procedure.invoke(input, ctx);
       if (isAsyncIterable(output)) await sendStream(request, response, procedure, ctx, output);
-      else sendMessage(response, route, procedure, ctx, output);
+      else sendMessage(response, route, procedure, ctx, output, oauth);
     } catch (error) {
       // A request refused before the chain ran (route, body) still gets an id to quote.
       const header = request.headers['x-request-id'];
       const requestId = ctx?.requestId || requestIdFrom(Array.isArray(header) ? header[0] : header);
-      writeError(response, error, { codec, requestId, logger });
+      writeError(response, error, { codec, requestId, logger, oauth });
     }
   }
 
@@ -138,6 +147,7 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
     procedure: Procedure,
     ctx: CallContext,
     output: unknown,
+    oauth: boolean,
   ): void {
     const json = codec.responseToJson(procedure, output) as JsonObject;
     const body = JSON.stringify(route.responseBody === undefined ? json : pick(json, route, procedure));
@@ -148,6 +158,7 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
       // API answers carry credentials and live state: no shared or browser cache keeps them
       // (RFC 6749 §5.1 requires it of token responses).
       'cache-control': 'no-store',
+      ...(oauth ? { pragma: 'no-cache' } : {}),
       'x-content-type-options': 'nosniff',
       'x-request-id': ctx.requestId,
     });

@@ -27,15 +27,34 @@ const FALLBACK_BODY = '{"code":13,"message":"failed to marshal error message","d
 export function writeError(
   response: ServerResponse,
   error: unknown,
-  options: { codec: JsonCodec; requestId: string; logger: Logger; headers?: Record<string, string> },
+  options: {
+    codec: JsonCodec;
+    requestId: string;
+    logger: Logger;
+    headers?: Record<string, string>;
+    /** The route is an OAuth2 endpoint: every failure is answered in RFC 6749 §5.2 form. */
+    oauth?: boolean;
+  },
 ): void {
   const appError = AppError.from(error);
-  const oauthError = appError.details.metadata?.oauth_error;
+  const status = STATUS_BY_REASON[appError.reason] ?? codeToHttpStatus(appError.code);
+  const phrased = appError.details.metadata?.oauth_error;
+  const oauthError = phrased ?? (options.oauth ? oauthErrorOf(appError) : undefined);
   if (oauthError !== undefined && !response.headersSent) {
-    writeOAuthError(response, oauthError, appError.message, options);
+    // The procedure's own RFC errors are 400 (§5.2); a body the gateway refused keeps 413/415,
+    // throttling 429 and the server's trouble its 5xx.
+    const oauthStatus =
+      phrased !== undefined || (oauthError === 'invalid_request' && status < 413) ? 400 : status;
+    writeOAuthError(
+      response,
+      oauthError,
+      appError.message,
+      oauthStatus,
+      appError.details.retryDelayMs,
+      options,
+    );
     return;
   }
-  const status = STATUS_BY_REASON[appError.reason] ?? codeToHttpStatus(appError.code);
   let body: string;
   try {
     body = JSON.stringify(options.codec.statusToJson(appErrorToStatus(appError)));
@@ -62,13 +81,28 @@ export function writeError(
 }
 
 /**
- * RFC 6749 §5.2: an OAuth2 client reads `{error, error_description}` with status 400 (401 for
- * `invalid_client`), whatever the gRPC code; token responses are never cached (§5.1).
+ * The RFC error of a failure the procedure did not phrase in OAuth terms: a request the gateway
+ * could not read is `invalid_request`; throttling `slow_down` (RFC 8628 §3.5, registered for the
+ * token endpoint); the server's own trouble `server_error` / `temporarily_unavailable`.
+ */
+function oauthErrorOf(error: AppError): string {
+  if (error.code === Code.RESOURCE_EXHAUSTED) return 'slow_down';
+  if (error.code === Code.UNAVAILABLE) return 'temporarily_unavailable';
+  if (error.code === Code.INTERNAL || error.code === Code.UNKNOWN || error.code === Code.DATA_LOSS)
+    return 'server_error';
+  return 'invalid_request';
+}
+
+/**
+ * RFC 6749 §5.2: an OAuth2 client reads `{error, error_description}` (401 for `invalid_client`,
+ * otherwise `status`); token responses are never cached (§5.1).
  */
 function writeOAuthError(
   response: ServerResponse,
   error: string,
   description: string,
+  status: number,
+  retryDelayMs: number | undefined,
   options: { requestId: string; headers?: Record<string, string> },
 ): void {
   const body = JSON.stringify({ error, error_description: description });
@@ -82,6 +116,7 @@ function writeOAuthError(
   };
   if (options.requestId !== '') headers['x-request-id'] = options.requestId;
   if (error === 'invalid_client') headers['www-authenticate'] = 'Basic realm="hcs"';
-  response.writeHead(error === 'invalid_client' ? 401 : 400, headers);
+  if (retryDelayMs !== undefined) headers['retry-after'] = Math.ceil(retryDelayMs / 1000);
+  response.writeHead(error === 'invalid_client' ? 401 : status, headers);
   response.end(body);
 }

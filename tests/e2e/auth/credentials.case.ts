@@ -346,7 +346,8 @@ export function runCredentialCases(target: CredentialsTarget): void {
     const throttled = await attempt('the real password');
     assert.is(throttled.status, 429, throttled.text);
     assert.ok(Number(throttled.headers.get('retry-after')) >= 1);
-    assert.match(throttled.text, 'LOGIN_THROTTLED');
+    assert.is(throttled.json.error, 'slow_down', 'still an OAuth2 error body');
+    assert.match(String(throttled.json.error_description), 'too many failed logins');
     const events = await rest(
       'GET',
       '/api/v1/auth/securityEvents?target=users/target&outcome=AUDIT_OUTCOME_DENIED',
@@ -506,6 +507,38 @@ export function runCredentialCases(target: CredentialsTarget): void {
       json: { apiKeyId: 'fits', apiKey: { roles: ['service'], scopes: ['auth:write'] } },
     });
     assert.is(fitting.status, 200, fitting.text);
+  });
+
+  test('every failure of the token endpoint is RFC 6749 JSON, even before the grant runs', async () => {
+    const post = (body: string, contentType: string) =>
+      fetch(`${app.httpBase}/api/v1/auth/token`, {
+        method: 'POST',
+        headers: { 'content-type': contentType },
+        body,
+      });
+    for (const [body, type, status] of [
+      ['{"grant_type": "password",', 'application/json', 400],
+      ['{"grant_type": 7}', 'application/json', 400],
+      ['grant_type=password', 'text/plain', 415],
+    ] as const) {
+      const answer = await post(body, type);
+      assert.is(answer.status, status, body);
+      const json = (await answer.json()) as Json;
+      assert.is(json.error, 'invalid_request', body);
+      assert.type(json.error_description, 'string');
+      assert.is(answer.headers.get('pragma'), 'no-cache');
+    }
+    const ok = await post(
+      new URLSearchParams({
+        grant_type: 'password',
+        username: TEST_ADMIN.username,
+        password: TEST_ADMIN.password,
+      }).toString(),
+      'application/x-www-form-urlencoded',
+    );
+    assert.is(ok.status, 200);
+    assert.is(ok.headers.get('pragma'), 'no-cache');
+    assert.is(ok.headers.get('cache-control'), 'no-store');
   });
 
   test('client mistakes at the edges are 400s: no token to revoke, an absurd key lifetime', async () => {

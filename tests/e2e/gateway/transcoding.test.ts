@@ -247,7 +247,8 @@ test('a body: "*" route also takes an HTML form / OAuth2 token request (form-url
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
   });
   assert.is(twice.status, 400, 'a parameter sent twice is refused (RFC 6749 §3.2)');
-  assert.match(String(twice.json.message), 'username');
+  assert.is(twice.json.error, 'invalid_request', 'in the RFC error form, as every token endpoint failure');
+  assert.match(String(twice.json.error_description), 'username');
 });
 
 test('a request refused before it reaches the procedure still gets a request id', async () => {
