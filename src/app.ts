@@ -142,7 +142,12 @@ function assembleApp(options: AppOptions, shared: SharedState): App {
   const http = createHttpServer({
     logger,
     transcoder,
-    openApi: createOpenApiDocument({ contract, routes: transcoder.routes, version: HCS_VERSION }),
+    openApi: createOpenApiDocument({
+      contract,
+      routes: transcoder.routes,
+      version: HCS_VERSION,
+      oauthMethods: OAUTH_ENDPOINT_METHODS,
+    }),
     wellKnown: {
       jwks: () => auth.accessTokens.publicJwks(),
       authorizationServer: (host) => auth.serverMetadata(host),

@@ -10,6 +10,7 @@ import { APIKEY_HELP, runApiKeyCommand, runUserCommand, USER_HELP, UsageError } 
 import { type Config, ConfigError, HCS_VERSION, loadConfig } from './platform/config/index.ts';
 import { createDatabase } from './platform/db/index.ts';
 import { createLogger, type Logger } from './platform/log/index.ts';
+import { OAUTH_ENDPOINT_METHODS } from './services/auth/index.ts';
 import { ENTITIES } from './services/index.ts';
 import { createOpenApiDocument } from './transport/gateway/index.ts';
 import { createRouteTable } from './transport/gateway/routing/index.ts';
@@ -225,7 +226,12 @@ function stderrLogger(config: Config): Logger {
 function openapi(args: string[]): number {
   if (args.length > 0) return usageError(`openapi takes no arguments, got "${args.join(' ')}"`);
   const contract = loadContract();
-  const document = createOpenApiDocument({ contract, routes: createRouteTable(contract), version: VERSION });
+  const document = createOpenApiDocument({
+    contract,
+    routes: createRouteTable(contract),
+    version: VERSION,
+    oauthMethods: OAUTH_ENDPOINT_METHODS,
+  });
   process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
   return 0;
 }

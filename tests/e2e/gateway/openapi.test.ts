@@ -54,6 +54,24 @@ test('every annotated method is an operation, additional bindings included', () 
   assert.ok(ids.has('AuthService_CreateToken_1'), 'the additional binding of CreateToken');
 });
 
+test('the token endpoint is documented as served: form or JSON body, RFC 6749 errors', () => {
+  const token = document.paths['/api/v1/auth/token']?.post as unknown as {
+    requestBody: { content: Record<string, unknown> };
+    responses: { default: { content: { 'application/json': { schema: { $ref: string } } } } };
+  };
+  assert.equal(Object.keys(token.requestBody.content).sort(), [
+    'application/json',
+    'application/x-www-form-urlencoded',
+  ]);
+  assert.is(
+    token.responses.default.content['application/json'].schema.$ref,
+    '#/components/schemas/OAuth2Error',
+  );
+  assert.ok(document.components.schemas.OAuth2Error?.properties?.error);
+  const users = document.paths['/api/v1/users']?.get as unknown as typeof token;
+  assert.match(users.responses.default.content['application/json'].schema.$ref, 'google.rpc.Status');
+});
+
 test('security comes from the policy: public methods none, others OAuth2, bearer or API key', () => {
   const token = document.paths['/api/v1/auth/token']?.post;
   assert.equal(token?.security, []);

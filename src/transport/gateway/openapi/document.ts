@@ -13,7 +13,29 @@ export interface OpenApiOptions {
   routes: RouteTable;
   /** The hcs version, as `info.version`. */
   version: string;
+  /**
+   * gRPC paths of the OAuth2 endpoints: their errors are documented as RFC 6749 §5.2 JSON and
+   * their bodies as forms too, as the gateway serves them. Default none.
+   */
+  oauthMethods?: readonly string[];
 }
+
+const OAUTH_ERROR_REF = { $ref: '#/components/schemas/OAuth2Error' };
+
+/** The RFC 6749 §5.2 error body. */
+const OAUTH_ERROR_SCHEMA = {
+  type: 'object',
+  description: 'An OAuth2 error (RFC 6749 §5.2).',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'string',
+      description:
+        'invalid_request, invalid_grant, unsupported_grant_type, invalid_scope, slow_down (throttled), server_error or temporarily_unavailable.',
+    },
+    error_description: { type: 'string', description: 'A sentence for the developer.' },
+  },
+};
 
 /**
  * The OpenAPI 3.1 document of the REST view, generated from the same route table the gateway
@@ -25,6 +47,7 @@ export interface OpenApiOptions {
  */
 export function createOpenApiDocument(options: OpenApiOptions): Record<string, unknown> {
   const { contract, routes } = options;
+  const oauthMethods = new Set(options.oauthMethods ?? []);
   const schemas = createSchemaBuilder();
   const registry = contract.registry;
   const status = schemas.refFor(messageOf(registry, 'google.rpc.Status'));
@@ -38,6 +61,7 @@ export function createOpenApiDocument(options: OpenApiOptions): Record<string, u
       registry,
       schemas,
       status,
+      oauthMethods.has(route.method.path),
     );
   }
   const scopes = new Set(contract.methods.flatMap((method) => method.policy?.scopes ?? []));
@@ -54,7 +78,10 @@ export function createOpenApiDocument(options: OpenApiOptions): Record<string, u
     tags: contract.services.map((service) => ({ name: service.name, description: commentOf(service) })),
     paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b))),
     components: {
-      schemas: schemas.components(),
+      schemas: {
+        ...schemas.components(),
+        ...(oauthMethods.size > 0 ? { OAuth2Error: OAUTH_ERROR_SCHEMA } : {}),
+      },
       securitySchemes: {
         oauth2: {
           type: 'oauth2',
@@ -85,6 +112,7 @@ function operation(
   registry: FileRegistry,
   schemas: SchemaBuilder,
   status: Schema,
+  oauth: boolean,
 ) {
   const { method } = route;
   const input = messageOf(registry, method.inputType);
@@ -99,10 +127,15 @@ function operation(
     parameters: [...parameters, ...query],
     responses: {
       '200': { description: 'OK', content: responseContent(route, output, schemas, status) },
-      default: {
-        description: 'An error: google.rpc.Status with typed details.',
-        content: { 'application/json': { schema: status } },
-      },
+      default: oauth
+        ? {
+            description: 'An OAuth2 error (RFC 6749 §5.2).',
+            content: { 'application/json': { schema: OAUTH_ERROR_REF } },
+          }
+        : {
+            description: 'An error: google.rpc.Status with typed details.',
+            content: { 'application/json': { schema: status } },
+          },
     },
     security: securityOf(method.policy),
     'x-hcs-policy': method.policy,
@@ -115,7 +148,12 @@ function operation(
       required: route.body === '*',
       content: streaming
         ? { 'application/x-ndjson': { schema: bodySchema } }
-        : { 'application/json': { schema: bodySchema } },
+        : oauth
+          ? {
+              'application/x-www-form-urlencoded': { schema: bodySchema },
+              'application/json': { schema: bodySchema },
+            }
+          : { 'application/json': { schema: bodySchema } },
     };
   }
   return op;
