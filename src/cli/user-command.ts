@@ -14,8 +14,8 @@ export const USER_HELP = `Usage: hcs user add <username> [--role R]... [--displa
 
 Manages users in the configured database (HCS_DATABASE_URL), with or without a
 running server. Without --password-stdin, add and passwd generate a password and
-print it once on standard output. --role may repeat; default viewer. passwd,
-disable and delete end the user's sign-ins (refresh tokens).`;
+print it once on standard output. --role may repeat; default viewer. passwd ends
+the user's refresh tokens; disable ends its access tokens too.`;
 
 /** Runs `hcs user …`; resolves to the exit code. A command line that does not parse throws. */
 export async function runUserCommand(args: string[], config: Config, logger: Logger): Promise<number> {
