@@ -3,6 +3,8 @@
  * (strings, repeated fields, an enum, two timestamps), and an hcs app started from the
  * compiled build with that method filled in. Shared so the servers compared cannot differ.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createApp } from '../dist/app.js';
 import { AuthServiceService, CredentialKind } from '../dist/gen/hcs/v1/auth.js';
 import { loadConfig } from '../dist/platform/config/index.js';
@@ -56,7 +58,7 @@ export async function startHcs({ auth = true } = {}) {
       HCS_HOST: '127.0.0.1',
       HCS_GRPC_PORT: '0',
       HCS_HTTP_PORT: '0',
-      HCS_DATA_DIR: `/tmp/hcs-bench-data-${process.pid}`,
+      HCS_DATA_DIR: join(tmpdir(), `hcs-bench-data-${process.pid}`),
       // The driver signs the tokens it sends with the same secret (bench/bench-token.ts).
       HCS_SECRET_KEY: process.env.HCS_SECRET_KEY ?? '',
       HCS_ADMIN_PASSWORD: 'bench-admin-password',
