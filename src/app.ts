@@ -8,7 +8,6 @@ import {
   type Auth,
   type AuthOptions,
   authSettingsOf,
-  clientAddressOf,
   createAuth,
   OAUTH_ENDPOINT_METHODS,
 } from './services/auth/index.ts';
@@ -115,19 +114,7 @@ function assembleApp(options: AppOptions, shared: SharedState): App {
     interceptors: createChain({
       logger,
       authenticate: auth.authenticate,
-      onDenied: (ctx, error) =>
-        audit.record({
-          actor: ctx.principal.subject,
-          action: `${ctx.procedure.service}.${ctx.procedure.method}`,
-          category: 'security',
-          outcome: 'denied',
-          statusCode: error.code,
-          statusMessage: error.message,
-          clientAddress: clientAddressOf(ctx.peer),
-          requestId: ctx.requestId,
-          userAgent: ctx.requestHeaders.get('user-agent') ?? '',
-          details: { reason: error.reason },
-        }),
+      onDenied: auth.recordDenial,
     }),
   });
 

@@ -90,3 +90,8 @@ function isUnavailable(error: unknown): boolean {
   if (error instanceof AggregateError) return error.errors.some(isUnavailable);
   return PG_UNAVAILABLE_MESSAGE.test(error.message);
 }
+
+/** {@link fromOrmError}, thrown: the rejection handler of a database call, `.catch(throwOrmError)`. */
+export function throwOrmError(error: unknown): never {
+  throw fromOrmError(error);
+}

@@ -7,7 +7,7 @@ export {
   type MigrationStatus,
   type Migrations,
 } from './create-database.ts';
-export { fromOrmError } from './from-orm-error.ts';
+export { fromOrmError, throwOrmError } from './from-orm-error.ts';
 export { loadMigrations } from './load-migrations.ts';
 export {
   createOrmOptions,

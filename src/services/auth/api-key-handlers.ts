@@ -11,21 +11,17 @@ import {
   type RevokeApiKeyRequest,
   type RevokeApiKeyResponse,
 } from '../../gen/hcs/v1/auth.ts';
-import type { CallContext } from '../../transport/rpc/index.ts';
 import { assertKeyId } from './api-key-rules.ts';
 import type { ApiKeys, ApiKeyView } from './api-keys.ts';
-import { AuthReason } from './errors.ts';
-import { callFactsOf } from './handler-context.ts';
-import { invalidField } from './user-rules.ts';
-
-type Unary<Req, Res> = (request: Req, ctx: CallContext) => Promise<Res>;
+import { AuthReason, invalidField } from './errors.ts';
+import { callFactsOf, type UnaryProcedure } from './handler-context.ts';
 
 /** The API key RPCs of AuthService, keyed like ts-proto's `AuthServiceService`. */
 export interface ApiKeyProcedures {
-  createApiKey: Unary<CreateApiKeyRequest, CreateApiKeyResponse>;
-  getApiKey: Unary<GetApiKeyRequest, GetApiKeyResponse>;
-  listApiKeys: Unary<ListApiKeysRequest, ListApiKeysResponse>;
-  revokeApiKey: Unary<RevokeApiKeyRequest, RevokeApiKeyResponse>;
+  createApiKey: UnaryProcedure<CreateApiKeyRequest, CreateApiKeyResponse>;
+  getApiKey: UnaryProcedure<GetApiKeyRequest, GetApiKeyResponse>;
+  listApiKeys: UnaryProcedure<ListApiKeysRequest, ListApiKeysResponse>;
+  revokeApiKey: UnaryProcedure<RevokeApiKeyRequest, RevokeApiKeyResponse>;
 }
 
 const API_KEY_NAME_PREFIX = 'apiKeys/';

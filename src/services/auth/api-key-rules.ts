@@ -1,7 +1,6 @@
 import { AppError, Code } from '../../platform/errors/index.ts';
 import type { NewApiKey } from './api-keys.ts';
-import { AuthReason } from './errors.ts';
-import { invalidField as invalid } from './user-rules.ts';
+import { AuthReason, invalidField as invalid } from './errors.ts';
 
 /** The rule of an API key id, the `{api_key}` of `apiKeys/{api_key}` (AIP-122). */
 export const API_KEY_ID_PATTERN = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;

@@ -2,16 +2,16 @@ import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { type Bus, defineTopic, type Subscription } from '../../platform/bus/index.ts';
 import type { AuditLog } from '../../platform/db/index.ts';
-import { fromOrmError } from '../../platform/db/index.ts';
+import { fromOrmError, throwOrmError } from '../../platform/db/index.ts';
 import { AppError, Code } from '../../platform/errors/index.ts';
 import { type ApiKey, ApiKeySchema } from './api-key.entity.ts';
 import { assertKeyId, assertNotWider, expiryOf } from './api-key-rules.ts';
 import { auditSecurity, type CallFacts } from './call-facts.ts';
-import { AuthReason } from './errors.ts';
+import { AuthReason, invalidField } from './errors.ts';
 import { generateOpaqueSecret, hashSecret, parseOpaqueSecret, verifySecret } from './opaque-secret.ts';
 import { assertPage, pageTokenOf, valueFromPageToken } from './paging.ts';
 import { assertScopeList } from './scopes.ts';
-import { assertRoles, invalidField } from './user-rules.ts';
+import { assertRoles } from './user-rules.ts';
 
 /** An API key as the service returns it: never its secret or hash. */
 export interface ApiKeyView {
@@ -119,7 +119,7 @@ export function createApiKeys(options: ApiKeysOptions): ApiKeys {
 
   async function load(manager: EntityManager, keyId: string): Promise<ApiKey> {
     assertKeyId(keyId, 'name');
-    const row = await manager.findOne(ApiKeySchema, { keyId }).catch(rethrow);
+    const row = await manager.findOne(ApiKeySchema, { keyId }).catch(throwOrmError);
     if (row === null)
       throw new AppError(Code.NOT_FOUND, AuthReason.API_KEY_NOT_FOUND, `API key "${keyId}" does not exist`);
     return row;
@@ -192,7 +192,7 @@ export function createApiKeys(options: ApiKeysOptions): ApiKeys {
           orderBy: { id: 'desc' },
           limit: pageSize + 1,
         })
-        .catch(rethrow);
+        .catch(throwOrmError);
       const page = rows.slice(0, pageSize);
       const last = page.at(-1);
       const more = rows.length > pageSize && last !== undefined;
@@ -204,7 +204,7 @@ export function createApiKeys(options: ApiKeysOptions): ApiKeys {
       const row = await load(manager, keyId);
       if (row.revokeTime == null) {
         row.revokeTime = new Date(now());
-        await manager.flush().catch(rethrow);
+        await manager.flush().catch(throwOrmError);
         verified.delete(row.lookupId);
         await bus.publish(REVOKED_TOPIC, row.lookupId);
         await auditSecurity(audit, facts, {
@@ -228,7 +228,7 @@ export function createApiKeys(options: ApiKeysOptions): ApiKeys {
       const at = now();
       let cached = verified.get(lookupId);
       if (cached === undefined || cached.until <= at) {
-        const row = await em().findOne(ApiKeySchema, { lookupId }).catch(rethrow);
+        const row = await em().findOne(ApiKeySchema, { lookupId }).catch(throwOrmError);
         if (row === null) throw keyInvalid();
         cached = { row, until: at + cacheTtlMs };
         verified.set(lookupId, cached);
@@ -293,8 +293,4 @@ function keyInvalid(): AppError {
     AuthReason.API_KEY_INVALID,
     'the API key is invalid, expired or revoked',
   );
-}
-
-function rethrow(error: unknown): never {
-  throw fromOrmError(error);
 }

@@ -2,9 +2,7 @@ import type { AuditLog } from '../../platform/db/index.ts';
 import { AppError, Code } from '../../platform/errors/index.ts';
 import type { CallContext } from '../../transport/rpc/index.ts';
 import { auditSecurity } from './call-facts.ts';
-import { callFactsOf } from './handler-context.ts';
-
-type Unary<Req, Res> = (request: Req, ctx: CallContext) => Promise<Res>;
+import { callFactsOf, type UnaryProcedure } from './handler-context.ts';
 
 /**
  * Wraps a state-changing procedure so each call leaves a SECURITY audit entry: success, or
@@ -14,8 +12,8 @@ type Unary<Req, Res> = (request: Req, ctx: CallContext) => Promise<Res>;
 export function audited<Req, Res>(
   audit: AuditLog,
   targetOf: (request: Req, ctx: CallContext) => string,
-  procedure: Unary<Req, Res>,
-): Unary<Req, Res> {
+  procedure: UnaryProcedure<Req, Res>,
+): UnaryProcedure<Req, Res> {
   return async function auditedProcedure(request, ctx) {
     try {
       const response = await procedure(request, ctx);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
-import { fromOrmError } from '../../platform/db/index.ts';
+import { throwOrmError } from '../../platform/db/index.ts';
 import { Code } from '../../platform/errors/index.ts';
 import type { Logger } from '../../platform/log/index.ts';
 import { UserSchema } from './user.entity.ts';
@@ -25,11 +25,7 @@ export interface BootstrapAdminOptions {
  */
 export async function ensureBootstrapAdmin(options: BootstrapAdminOptions): Promise<boolean> {
   const { em, users, logger, username } = options;
-  const existing = await em()
-    .count(UserSchema, {})
-    .catch((error) => {
-      throw fromOrmError(error);
-    });
+  const existing = await em().count(UserSchema, {}).catch(throwOrmError);
   if (existing > 0) return false;
   const password = options.password ?? randomBytes(18).toString('base64url');
   try {

@@ -4,16 +4,19 @@ import type { Bus } from '../../platform/bus/index.ts';
 import type { Cache } from '../../platform/cache/index.ts';
 import type { Config } from '../../platform/config/index.ts';
 import type { AuditLog } from '../../platform/db/index.ts';
+import type { AppError } from '../../platform/errors/index.ts';
 import type { Lock } from '../../platform/lock/index.ts';
 import type { Logger } from '../../platform/log/index.ts';
-import type { Authenticator, ServiceImplementation } from '../../transport/rpc/index.ts';
+import type { Authenticator, CallContext, ServiceImplementation } from '../../transport/rpc/index.ts';
 import { type AccessTokens, createAccessTokens } from './access-token.ts';
 import { apiKeyProcedures } from './api-key-handlers.ts';
 import { type ApiKeys, createApiKeys } from './api-keys.ts';
 import { audited } from './audited.ts';
 import { createAuthenticator } from './authenticator.ts';
 import { ensureBootstrapAdmin } from './bootstrap-admin.ts';
+import { auditSecurity } from './call-facts.ts';
 import { createGrants } from './grants.ts';
+import { callFactsOf } from './handler-context.ts';
 import { createLoginThrottle, type LoginThrottleStoreOptions } from './login-throttle.ts';
 import { createPasswordHasher, type PasswordHasher } from './password-hash.ts';
 import { createRevocation } from './revocation.ts';
@@ -78,6 +81,8 @@ export interface Auth {
   readonly users: Users;
   readonly apiKeys: ApiKeys;
   readonly accessTokens: AccessTokens;
+  /** Audits a PERMISSION_DENIED refusal of the chain (its `onDenied` hook). */
+  recordDenial(ctx: CallContext, error: AppError): Promise<void>;
   /** `/.well-known/oauth-authorization-server` for a request to `host`. */
   serverMetadata(host: string | undefined): ServerMetadata;
   /** Loads revocations, listens to other replicas, creates the first admin if there is no user. */
@@ -153,6 +158,13 @@ export function createAuth(options: AuthOptions): Auth {
     users,
     apiKeys,
     accessTokens,
+    recordDenial: (ctx, error) =>
+      auditSecurity(audit, callFactsOf(ctx), {
+        outcome: 'denied',
+        statusCode: error.code,
+        statusMessage: error.message,
+        details: { reason: error.reason },
+      }),
     serverMetadata: (host) => serverMetadataOf(metadata, host),
     async start() {
       await Promise.all([revocations.start(), apiKeys.start()]);

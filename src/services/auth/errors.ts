@@ -1,3 +1,5 @@
+import { AppError, Code } from '../../platform/errors/index.ts';
+
 /** Reasons raised by the auth service. A client may branch on them; they never change. */
 export const AuthReason = {
   /** A new password is shorter than the minimum length. */
@@ -62,3 +64,10 @@ export const AuthReason = {
 
 /** One of the auth service's reasons. */
 export type AuthReason = (typeof AuthReason)[keyof typeof AuthReason];
+
+/** INVALID_ARGUMENT with `reason` and one field violation. */
+export function invalidField(reason: string, field: string, description: string): AppError {
+  return new AppError(Code.INVALID_ARGUMENT, reason, description, {
+    fieldViolations: [{ field, description }],
+  });
+}

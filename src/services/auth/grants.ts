@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { AuditLog } from '../../platform/db/index.ts';
-import { createUlid, fromOrmError } from '../../platform/db/index.ts';
+import { createUlid, throwOrmError } from '../../platform/db/index.ts';
 import { Code } from '../../platform/errors/index.ts';
 import type { AccessTokens } from './access-token.ts';
 import { auditSecurity, type CallFacts } from './call-facts.ts';
@@ -114,7 +114,7 @@ export function createGrants(options: GrantsOptions): Grants {
     // through the check before the first failure is counted.
     await throttle.attempt(username, facts.clientAddress, async () => {
       user = USERNAME_PATTERN.test(username)
-        ? await manager.findOne(UserSchema, { username }).catch(rethrow)
+        ? await manager.findOne(UserSchema, { username }).catch(throwOrmError)
         : null;
       verified =
         user === null
@@ -144,7 +144,7 @@ export function createGrants(options: GrantsOptions): Grants {
     signedIn.lastLoginTime = new Date(now());
     const family = { id: createUlid(), expireTime: new Date(now() + refreshTtlMs), scope: scopes.join(' ') };
     const response = issue(manager, signedIn, family, scopes);
-    await manager.flush().catch(rethrow);
+    await manager.flush().catch(throwOrmError);
     await auditSecurity(audit, facts, {
       actor: `users/${username}`,
       outcome: 'success',
@@ -165,7 +165,7 @@ export function createGrants(options: GrantsOptions): Grants {
       throw oauthError('invalid_grant', BAD_REFRESH_TOKEN);
     }
     const manager = em();
-    const row = await manager.findOne(RefreshTokenSchema, { lookupId }).catch(rethrow);
+    const row = await manager.findOne(RefreshTokenSchema, { lookupId }).catch(throwOrmError);
     if (row === null || !verifySecret(request.refreshToken, row.tokenHash)) {
       throw oauthError('invalid_grant', BAD_REFRESH_TOKEN);
     }
@@ -196,13 +196,13 @@ export function createGrants(options: GrantsOptions): Grants {
       row.usedTime == null
         ? await manager
             .nativeUpdate(RefreshTokenSchema, { id: row.id, usedTime: null }, { usedTime: new Date(now()) })
-            .catch(rethrow)
+            .catch(throwOrmError)
         : 0;
     if (marked === 0) {
       await revocation.revokeFamily(manager, row.familyId);
       throw await denied('reused: family revoked');
     }
-    const user = await manager.findOne(UserSchema, { id: row.userId }).catch(rethrow);
+    const user = await manager.findOne(UserSchema, { id: row.userId }).catch(throwOrmError);
     if (user === null || user.disabled) throw await denied(user === null ? 'user deleted' : 'user disabled');
     const response = issue(
       manager,
@@ -210,7 +210,7 @@ export function createGrants(options: GrantsOptions): Grants {
       { id: row.familyId, expireTime: row.expireTime, scope: row.scope },
       scopes,
     );
-    await manager.flush().catch(rethrow);
+    await manager.flush().catch(throwOrmError);
     // A revocation of the family or the user that ran while this refresh was under way found
     // no row for the token just written; look again now that it is stored, and fail closed.
     if (await revocation.isFamilyRevoked(manager, row.familyId)) {
@@ -244,8 +244,4 @@ export function createGrants(options: GrantsOptions): Grants {
       }
     },
   };
-}
-
-function rethrow(error: unknown): never {
-  throw fromOrmError(error);
 }

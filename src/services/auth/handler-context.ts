@@ -4,6 +4,9 @@ import type { CallFacts } from './call-facts.ts';
 import { AuthReason } from './errors.ts';
 import { clientAddressOf } from './login-throttle.ts';
 
+/** A unary procedure of the auth service as the RPC layer calls it. */
+export type UnaryProcedure<Req, Res> = (request: Req, ctx: CallContext) => Promise<Res>;
+
 /** The audit and throttling facts of a call. */
 export function callFactsOf(ctx: CallContext): CallFacts {
   return {

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { fromOrmError } from '../../platform/db/index.ts';
+import { throwOrmError } from '../../platform/db/index.ts';
 import { AppError, Code } from '../../platform/errors/index.ts';
 import { AuthReason } from './errors.ts';
 import { type User, UserSchema } from './user.entity.ts';
@@ -17,9 +17,7 @@ export function isEnabledAdmin(user: User): boolean {
 export async function assertAnotherEnabledAdmin(manager: EntityManager, user: User): Promise<void> {
   const enabled = await manager
     .find(UserSchema, { disabled: false, id: { $ne: user.id } }, { fields: ['roles'] })
-    .catch((error) => {
-      throw fromOrmError(error);
-    });
+    .catch(throwOrmError);
   if (!enabled.some((other) => other.roles.includes('admin'))) {
     throw new AppError(
       Code.FAILED_PRECONDITION,

@@ -1,5 +1,4 @@
-import { AppError, Code } from '../../platform/errors/index.ts';
-import { AuthReason } from './errors.ts';
+import { AuthReason, invalidField } from './errors.ts';
 
 /** `page_size` of a list call left at 0. */
 export const DEFAULT_PAGE_SIZE = 50;
@@ -9,7 +8,11 @@ export const MAX_PAGE_SIZE = 1000;
 /** The page size to use; INVALID_ARGUMENT `INVALID_PAGE_SIZE` when negative or fractional. */
 export function assertPage(pageSize: number, defaultSize = DEFAULT_PAGE_SIZE): number {
   if (!Number.isInteger(pageSize) || pageSize < 0) {
-    throw invalid(AuthReason.INVALID_PAGE_SIZE, 'page_size', 'page_size must be 0 or a positive integer');
+    throw invalidField(
+      AuthReason.INVALID_PAGE_SIZE,
+      'page_size',
+      'page_size must be 0 or a positive integer',
+    );
   }
   if (pageSize === 0) return defaultSize;
   return Math.min(pageSize, MAX_PAGE_SIZE);
@@ -28,13 +31,11 @@ export function valueFromPageToken(token: string, prefix: string, keyPattern: Re
   const decoded = /^[A-Za-z0-9_-]+$/.test(token) ? Buffer.from(token, 'base64url').toString('utf8') : '';
   const key = decoded.slice(prefix.length);
   if (!decoded.startsWith(prefix) || !keyPattern.test(key)) {
-    throw invalid(AuthReason.INVALID_PAGE_TOKEN, 'page_token', 'page_token is not one this server issued');
+    throw invalidField(
+      AuthReason.INVALID_PAGE_TOKEN,
+      'page_token',
+      'page_token is not one this server issued',
+    );
   }
   return key;
-}
-
-function invalid(reason: string, field: string, description: string): AppError {
-  return new AppError(Code.INVALID_ARGUMENT, reason, description, {
-    fieldViolations: [{ field, description }],
-  });
 }

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { AuditLog } from '../../platform/db/index.ts';
-import { fromOrmError } from '../../platform/db/index.ts';
+import { throwOrmError } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors/index.ts';
 import type { AccessTokens } from './access-token.ts';
 import { auditSecurity, type CallFacts } from './call-facts.ts';
@@ -50,7 +50,7 @@ export function createRevocation(options: RevocationOptions): Revocation {
   async function revokeFamily(manager: EntityManager, familyId: string): Promise<void> {
     await manager
       .nativeUpdate(RefreshTokenSchema, { familyId, revokeTime: null }, { revokeTime: new Date(now()) })
-      .catch(rethrow);
+      .catch(throwOrmError);
     await denySessions([familyId]);
   }
 
@@ -62,7 +62,7 @@ export function createRevocation(options: RevocationOptions): Revocation {
       return false;
     }
     const manager = em();
-    const row = await manager.findOne(RefreshTokenSchema, { lookupId }).catch(rethrow);
+    const row = await manager.findOne(RefreshTokenSchema, { lookupId }).catch(throwOrmError);
     if (row === null || !verifySecret(value, row.tokenHash)) return false;
     await revokeFamily(manager, row.familyId);
     await auditSecurity(audit, facts, {
@@ -101,7 +101,7 @@ export function createRevocation(options: RevocationOptions): Revocation {
       const manager = em();
       await manager
         .nativeUpdate(RefreshTokenSchema, { userId, revokeTime: null }, { revokeTime: new Date(now()) })
-        .catch(rethrow);
+        .catch(throwOrmError);
       if (!accessTokensToo) return;
       // Every family that issued a token recently enough for its access token to be alive,
       // revoked or not: a reset may have revoked its refresh tokens without denying the family.
@@ -111,19 +111,15 @@ export function createRevocation(options: RevocationOptions): Revocation {
           { userId, createTime: { $gt: new Date(now() - accessTokens.acceptedForMs) } },
           { fields: ['familyId'] },
         )
-        .catch(rethrow);
+        .catch(throwOrmError);
       await denySessions([...new Set(recent.map((row) => row.familyId))]);
     },
     revokeFamily,
     async isFamilyRevoked(manager, familyId) {
       const revoked = await manager
         .count(RefreshTokenSchema, { familyId, revokeTime: { $ne: null } })
-        .catch(rethrow);
+        .catch(throwOrmError);
       return revoked > 0;
     },
   };
-}
-
-function rethrow(error: unknown): never {
-  throw fromOrmError(error);
 }

@@ -1,5 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
-import { type AuditEntry, AuditEntrySchema, fromOrmError } from '../../platform/db/index.ts';
+import { type AuditEntry, AuditEntrySchema, throwOrmError } from '../../platform/db/index.ts';
 import { assertPage, pageTokenOf, valueFromPageToken } from './paging.ts';
 
 /** The filters of ListSecurityEvents; empty strings and undefined mean "any". */
@@ -41,9 +41,7 @@ export async function listSecurityEvents(
   }
   const rows = await em()
     .find(AuditEntrySchema, where, { orderBy: { id: 'desc' }, limit: pageSize + 1 })
-    .catch((error) => {
-      throw fromOrmError(error);
-    });
+    .catch(throwOrmError);
   const page = rows.slice(0, pageSize);
   const last = page.at(-1);
   const more = rows.length > pageSize && last !== undefined;

@@ -11,23 +11,20 @@ import {
   type WhoAmIRequest,
   type WhoAmIResponse,
 } from '../../gen/hcs/v1/auth.ts';
-import type { CallContext } from '../../transport/rpc/index.ts';
 import type { Grants } from './grants.ts';
-import { callerUsername, callFactsOf } from './handler-context.ts';
+import { callerUsername, callFactsOf, type UnaryProcedure } from './handler-context.ts';
 import { oauthError } from './oauth-error.ts';
 import type { Revocation } from './revocation.ts';
 import { type ServerMetadataOptions, serverMetadataOf } from './server-metadata.ts';
 import type { Users } from './users.ts';
 
-type Unary<Req, Res> = (request: Req, ctx: CallContext) => Promise<Res>;
-
 /** The credential RPCs of AuthService, keyed like ts-proto's `AuthServiceService`. */
 export interface TokenProcedures {
-  createToken: Unary<CreateTokenRequest, CreateTokenResponse>;
-  revokeToken: Unary<RevokeTokenRequest, RevokeTokenResponse>;
-  getServerMetadata: Unary<GetServerMetadataRequest, GetServerMetadataResponse>;
-  whoAmI: Unary<WhoAmIRequest, WhoAmIResponse>;
-  changePassword: Unary<ChangePasswordRequest, ChangePasswordResponse>;
+  createToken: UnaryProcedure<CreateTokenRequest, CreateTokenResponse>;
+  revokeToken: UnaryProcedure<RevokeTokenRequest, RevokeTokenResponse>;
+  getServerMetadata: UnaryProcedure<GetServerMetadataRequest, GetServerMetadataResponse>;
+  whoAmI: UnaryProcedure<WhoAmIRequest, WhoAmIResponse>;
+  changePassword: UnaryProcedure<ChangePasswordRequest, ChangePasswordResponse>;
 }
 
 /** What the credential RPCs are built on. */

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { type Bus, defineTopic, type Subscription } from '../../platform/bus/index.ts';
-import { fromOrmError } from '../../platform/db/index.ts';
+import { fromOrmError, throwOrmError } from '../../platform/db/index.ts';
 import { TokenRevocationSchema } from './token-revocation.entity.ts';
 
 /** A denied access-token handle: `jti:<jti>` or `sid:<refresh token family>`, until `expireAt` (ms). */
@@ -53,9 +53,7 @@ export function createTokenRevocations(options: TokenRevocationsOptions): TokenR
       subscription = await bus.subscribe(REVOCATIONS_TOPIC, (handles) => remember(handles));
       const rows = await em()
         .find(TokenRevocationSchema, { expireTime: { $gt: new Date(now()) } })
-        .catch((error) => {
-          throw fromOrmError(error);
-        });
+        .catch(throwOrmError);
       remember(rows.map((row) => ({ handle: row.handle, expireAt: row.expireTime.getTime() })));
     },
     isRevoked(jti, sid) {

@@ -14,8 +14,8 @@ import type {
   User as UserMessage,
 } from '../../gen/hcs/v1/auth.ts';
 import { AppError, Code } from '../../platform/errors/index.ts';
-import { AuthReason } from './errors.ts';
-import { assertUsername, invalidField } from './user-rules.ts';
+import { AuthReason, invalidField } from './errors.ts';
+import { assertUsername } from './user-rules.ts';
 import type { Users, UserView } from './users.ts';
 
 const USER_NAME_PREFIX = 'users/';

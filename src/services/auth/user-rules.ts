@@ -1,5 +1,5 @@
-import { AppError, Code } from '../../platform/errors/index.ts';
-import { AuthReason } from './errors.ts';
+import { AppError } from '../../platform/errors/index.ts';
+import { AuthReason, invalidField } from './errors.ts';
 import { assertPasswordAcceptable } from './password-hash.ts';
 import { USER_ROLES, type UserRole } from './user.entity.ts';
 
@@ -7,13 +7,6 @@ import { USER_ROLES, type UserRole } from './user.entity.ts';
 export const USERNAME_PATTERN = /^[a-zA-Z0-9_.-]{1,64}$/;
 /** Maximum length of a display name, in characters. */
 export const MAX_DISPLAY_NAME_LENGTH = 128;
-
-/** INVALID_ARGUMENT with `reason` and one field violation. */
-export function invalidField(reason: string, field: string, description: string): AppError {
-  return new AppError(Code.INVALID_ARGUMENT, reason, description, {
-    fieldViolations: [{ field, description }],
-  });
-}
 
 /** Throws INVALID_ARGUMENT `INVALID_USERNAME` on `field` unless `username` matches {@link USERNAME_PATTERN}. */
 export function assertUsername(username: string, field: string): void {

@@ -1,5 +1,4 @@
-import { AuthReason } from './errors.ts';
-import { invalidField } from './user-rules.ts';
+import { AuthReason, invalidField } from './errors.ts';
 import type { UserChanges } from './users.ts';
 
 /** The `update_mask` paths UpdateUser accepts (`*` means all of them). */

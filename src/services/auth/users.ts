@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
-import { fromOrmError } from '../../platform/db/index.ts';
+import { fromOrmError, throwOrmError } from '../../platform/db/index.ts';
 import { AppError, Code } from '../../platform/errors/index.ts';
 import { createMemoryLock, type Lock } from '../../platform/lock/index.ts';
-import { AuthReason } from './errors.ts';
+import { AuthReason, invalidField } from './errors.ts';
 import { assertAnotherEnabledAdmin, isEnabledAdmin } from './last-admin.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { assertPage, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageTokenOf, valueFromPageToken } from './paging.ts';
@@ -14,7 +14,6 @@ import {
   assertNewPassword,
   assertRoles,
   assertUsername,
-  invalidField,
   USERNAME_PATTERN,
 } from './user-rules.ts';
 import { maskPaths } from './user-update-mask.ts';
@@ -149,7 +148,7 @@ export function createUsers(options: UsersOptions): Users {
 
   async function load(manager: EntityManager, username: string): Promise<User> {
     assertUsername(username, 'name');
-    const user = await manager.findOne(UserSchema, { username }).catch(rethrow);
+    const user = await manager.findOne(UserSchema, { username }).catch(throwOrmError);
     if (user === null) {
       throw new AppError(Code.NOT_FOUND, AuthReason.USER_NOT_FOUND, `user "${username}" does not exist`);
     }
@@ -174,7 +173,7 @@ export function createUsers(options: UsersOptions): Users {
     if (wasEnabledAdmin && !isEnabledAdmin(user)) await assertAnotherEnabledAdmin(manager, user);
     const disabling = paths.has('disabled') && changes.disabled && !wasDisabled;
     user.updateTime = new Date();
-    await manager.flush().catch(rethrow);
+    await manager.flush().catch(throwOrmError);
     if (disabling || rolesTaken) await endSessions(user, true);
     return userToView(user);
   }
@@ -223,7 +222,7 @@ export function createUsers(options: UsersOptions): Users {
           orderBy: { username: 'asc' },
           limit: pageSize + 1,
         })
-        .catch(rethrow);
+        .catch(throwOrmError);
       const page = rows.slice(0, pageSize);
       const last = page.at(-1);
       const more = rows.length > pageSize && last !== undefined;
@@ -246,7 +245,7 @@ export function createUsers(options: UsersOptions): Users {
         const manager = em();
         const user = await load(manager, username);
         if (isEnabledAdmin(user)) await assertAnotherEnabledAdmin(manager, user);
-        await manager.remove(user).flush().catch(rethrow);
+        await manager.remove(user).flush().catch(throwOrmError);
         await endSessions(user, true);
       });
     },
@@ -263,7 +262,7 @@ export function createUsers(options: UsersOptions): Users {
       user.passwordHash = passwordHash;
       user.passwordUpdateTime = now;
       user.updateTime = now;
-      await manager.flush().catch(rethrow);
+      await manager.flush().catch(throwOrmError);
       await endSessions(user, false);
       return { generatedPassword };
     },
@@ -298,7 +297,7 @@ export function createUsers(options: UsersOptions): Users {
       user.passwordHash = await hasher.hash(newPassword);
       user.passwordUpdateTime = now;
       user.updateTime = now;
-      await manager.flush().catch(rethrow);
+      await manager.flush().catch(throwOrmError);
       await endSessions(user, false);
     },
   };
@@ -316,8 +315,4 @@ export function userToView(user: User): UserView {
     passwordUpdateTime: user.passwordUpdateTime,
     lastLoginTime: user.lastLoginTime ?? undefined,
   };
-}
-
-function rethrow(error: unknown): never {
-  throw fromOrmError(error);
 }
