@@ -3,6 +3,7 @@ import {
   type FileRegistry,
   fromBinary,
   fromJson,
+  type JsonObject,
   type JsonValue,
   toBinary,
   toJson,
@@ -10,7 +11,7 @@ import {
 import { Status } from '../../gen/google/rpc/status.ts';
 import { AppError, Code, PlatformReason } from '../../platform/errors/index.ts';
 import type { Procedure } from '../rpc/index.ts';
-import { createJsonWriters } from './json-writer.ts';
+import { createJsonWriters, type JsonWriter } from './json-writer.ts';
 
 /**
  * Proto3 canonical JSON for the gateway, both ways, driven by the descriptors: input accepts
@@ -26,8 +27,11 @@ import { createJsonWriters } from './json-writer.ts';
 export interface JsonCodec {
   /** Decodes a request body (merged with path and query fields) into the procedure's request message. */
   requestFromJson(procedure: Procedure, json: JsonValue): unknown;
-  /** Encodes a procedure's response message as JSON. */
-  responseToJson(procedure: Procedure, message: unknown): JsonValue;
+  /**
+   * Writes a procedure's response message as JSON text; with `responseBody` (a field name, the
+   * method's `response_body`), only that field's value (`null` when unset).
+   */
+  responseToJsonText(procedure: Procedure, message: unknown, responseBody?: string): string;
   /** Encodes a google.rpc.Status (ts-proto form) as JSON, details with their `@type`. */
   statusToJson(status: Status): JsonValue;
 }
@@ -41,7 +45,8 @@ export function createJsonCodec(registry: FileRegistry): JsonCodec {
   };
   const statusDesc = message('google.rpc.Status');
   const writeOptions = { alwaysEmitImplicit: true, registry };
-  const writerFor = createJsonWriters();
+  const writers = createJsonWriters();
+  const fieldWriters = new Map<string, JsonWriter | undefined>();
   return {
     requestFromJson(procedure, json) {
       // An empty request (a plain GET) is the message with every field at its default.
@@ -55,10 +60,21 @@ export function createJsonCodec(registry: FileRegistry): JsonCodec {
       }
       return procedure.decode(toBinary(desc, decoded));
     },
-    responseToJson(procedure, output) {
+    responseToJsonText(procedure, output, responseBody) {
       const desc = message(procedure.outputType);
-      const write = writerFor(desc);
-      return write ? write(output) : toJson(desc, fromBinary(desc, procedure.encode(output)), writeOptions);
+      if (responseBody === undefined) {
+        const write = writers.message(desc);
+        if (write !== undefined) return write(output);
+        return JSON.stringify(toJson(desc, fromBinary(desc, procedure.encode(output)), writeOptions));
+      }
+      const field = desc.fields.find((candidate) => candidate.name === responseBody);
+      if (field === undefined) throw new Error(`${desc.typeName} has no field ${responseBody}`);
+      const key = `${desc.typeName}.${responseBody}`;
+      if (!fieldWriters.has(key)) fieldWriters.set(key, writers.field(desc, field));
+      const write = fieldWriters.get(key);
+      if (write !== undefined) return write(output);
+      const json = toJson(desc, fromBinary(desc, procedure.encode(output)), writeOptions) as JsonObject;
+      return JSON.stringify(json[field.jsonName] ?? null);
     },
     statusToJson(status) {
       return toJson(statusDesc, fromBinary(statusDesc, Status.encode(status).finish()), writeOptions);

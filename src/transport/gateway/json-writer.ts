@@ -1,27 +1,35 @@
-import {
-  type DescField,
-  type DescMessage,
-  type JsonObject,
-  type JsonValue,
-  ScalarType,
-} from '@bufbuild/protobuf';
+import { type DescField, type DescMessage, ScalarType } from '@bufbuild/protobuf';
+import { timestampToRfc3339 } from './rfc3339.ts';
 
-/** Writes a ts-proto message as proto3 JSON. */
-export type JsonWriter = (message: unknown) => JsonValue;
+/** Writes a ts-proto message as proto3 JSON text. */
+export type JsonWriter = (message: unknown) => string;
 
-type Convert = (value: unknown) => JsonValue;
+/** Writes one set (non-null) field value as JSON text. */
+type Convert = (value: unknown) => string;
+
+/** The compiled writers of a contract, made on first use per type and kept. */
+export interface JsonWriters {
+  /** The writer of a message type; undefined for types holding a `google.protobuf.Any`. */
+  message(desc: DescMessage): JsonWriter | undefined;
+  /**
+   * The writer of one field of a message type (a method's `response_body`): the field's JSON,
+   * or `null` when it is unset. Undefined when the type has no compiled writer.
+   */
+  field(desc: DescMessage, field: DescField): JsonWriter | undefined;
+}
 
 /**
  * Compiles, once per message type, a function that writes a ts-proto message straight to
- * proto3 canonical JSON — the same output as encoding it and letting @bufbuild/protobuf's
- * reflection write it (fields at their default value included), without the binary round trip
- * and the per-field reflection, which were most of the REST view's JSON cost.
+ * proto3 canonical JSON text — the same text as encoding it, letting @bufbuild/protobuf's
+ * reflection write it (fields at their default value included) and `JSON.stringify`-ing that,
+ * without the binary round trip, the per-field reflection and the intermediate object, which
+ * were most of the REST view's per-call cost.
  *
  * Types that contain `google.protobuf.Any` anywhere get no writer (`undefined`): an Any needs the
  * registry to expand its value, which the general path does. A test checks that both paths
- * agree on every message type of the contract.
+ * write the same text for every message type of the contract.
  */
-export function createJsonWriters(): (desc: DescMessage) => JsonWriter | undefined {
+export function createJsonWriters(): JsonWriters {
   const writers = new Map<string, JsonWriter | undefined>();
   const compiling = new Map<string, JsonWriter>();
 
@@ -35,25 +43,35 @@ export function createJsonWriters(): (desc: DescMessage) => JsonWriter | undefin
     if (existing) return existing;
     // Unset message, optional and oneof fields are undefined in ts-proto and omitted; every
     // other field holds its default and is written, as protobuf-es's alwaysEmitImplicit does.
-    let fields: { property: string; key: string; convert: Convert }[] = [];
+    let fields: { property: string; first: string; next: string; convert: Convert }[] = [];
     const writer: JsonWriter = (message) => {
       const source = message as Record<string, unknown>;
-      const out: JsonObject = {};
-      for (const { property, key, convert } of fields) {
+      let out = '';
+      for (const { property, first, next, convert } of fields) {
         const value = source[property];
-        if (value !== undefined && value !== null) out[key] = convert(value);
+        if (value !== undefined && value !== null) out += (out === '' ? first : next) + convert(value);
       }
-      return out;
+      return out === '' ? '{}' : `${out}}`;
     };
     compiling.set(desc.typeName, writer);
     fields = desc.fields.map((field) => ({
       property: field.localName,
-      key: field.jsonName,
+      first: `{${JSON.stringify(field.jsonName)}:`,
+      next: `,${JSON.stringify(field.jsonName)}:`,
       convert: converterOf(field),
     }));
     compiling.delete(desc.typeName);
     writers.set(desc.typeName, writer);
     return writer;
+  }
+
+  function fieldWriterFor(desc: DescMessage, field: DescField): JsonWriter | undefined {
+    if (writerFor(desc) === undefined) return undefined;
+    const convert = converterOf(field);
+    return (message) => {
+      const value = (message as Record<string, unknown>)[field.localName];
+      return value === undefined || value === null ? 'null' : convert(value);
+    };
   }
 
   function converterOf(field: DescField): Convert {
@@ -71,7 +89,14 @@ export function createJsonWriters(): (desc: DescMessage) => JsonWriter | undefin
             : field.listKind === 'enum'
               ? enumConverter(field.enum.values)
               : messageConverter(field.message);
-        return (value) => (value as unknown[]).map(item);
+        return (value) => {
+          const items = value as unknown[];
+          let out = '[';
+          for (let index = 0; index < items.length; index += 1) {
+            out += (index === 0 ? '' : ',') + item(items[index]);
+          }
+          return `${out}]`;
+        };
       }
       case 'map': {
         const item =
@@ -81,9 +106,11 @@ export function createJsonWriters(): (desc: DescMessage) => JsonWriter | undefin
               ? enumConverter(field.enum.values)
               : messageConverter(field.message);
         return (value) => {
-          const out: JsonObject = {};
-          for (const [key, entry] of Object.entries(value as Record<string, unknown>)) out[key] = item(entry);
-          return out;
+          let out = '';
+          for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {
+            out += `${out === '' ? '{' : ','}${JSON.stringify(key)}:${item(entry)}`;
+          }
+          return out === '' ? '{}' : `${out}}`;
         };
       }
     }
@@ -99,69 +126,67 @@ export function createJsonWriters(): (desc: DescMessage) => JsonWriter | undefin
     };
   }
 
-  return writerFor;
+  return { message: writerFor, field: fieldWriterFor };
 }
 
 function enumConverter(values: readonly { number: number; name: string }[]): Convert {
-  const names = new Map(values.map((value) => [value.number, value.name]));
-  return (value) => names.get(value as number) ?? (value as number);
+  const names = new Map(values.map((value) => [value.number, JSON.stringify(value.name)]));
+  return (value) => names.get(value as number) ?? String(value);
 }
 
 function scalarConverter(scalar: ScalarType): Convert {
   switch (scalar) {
+    case ScalarType.STRING:
+      return (value) => JSON.stringify(value);
     case ScalarType.DOUBLE:
     case ScalarType.FLOAT:
       return (value) => {
         const number = value as number;
-        if (Number.isFinite(number)) return number;
-        return Number.isNaN(number) ? 'NaN' : number > 0 ? 'Infinity' : '-Infinity';
+        if (Number.isFinite(number)) return String(number);
+        return Number.isNaN(number) ? '"NaN"' : number > 0 ? '"Infinity"' : '"-Infinity"';
       };
     case ScalarType.BYTES:
-      return (value) => Buffer.from(value as Uint8Array).toString('base64');
+      return (value) => `"${Buffer.from(value as Uint8Array).toString('base64')}"`;
     case ScalarType.INT64:
     case ScalarType.UINT64:
     case ScalarType.SINT64:
     case ScalarType.FIXED64:
     case ScalarType.SFIXED64:
-      return (value) => String(value);
+      return (value) => `"${String(value)}"`;
     default:
-      return (value) => value as JsonValue;
+      // bool and the 32-bit integers
+      return (value) => String(value);
   }
 }
 
 // ts-proto's representations of the well-known types, written in their proto3 JSON forms.
 const WELL_KNOWN: Record<string, Convert> = {
-  'google.protobuf.Timestamp': (value) => timestampJson(value as Date),
+  'google.protobuf.Timestamp': (value) => `"${timestampToRfc3339(value as Date)}"`,
   'google.protobuf.Duration': (value) => {
     const { seconds, nanos } = value as { seconds: string; nanos: number };
     const sign = seconds.startsWith('-') || nanos < 0 ? '-' : '';
-    return `${sign}${seconds.replace('-', '')}${fraction(Math.abs(nanos))}s`;
+    return `"${sign}${seconds.replace('-', '')}${fraction(Math.abs(nanos))}s"`;
   },
   'google.protobuf.FieldMask': (value) =>
-    (value as string[])
-      .map((path) => path.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()))
-      .join(','),
-  'google.protobuf.Struct': (value) => value as JsonValue,
-  'google.protobuf.Value': (value) => value as JsonValue,
-  'google.protobuf.ListValue': (value) => value as JsonValue,
-  'google.protobuf.Empty': () => ({}),
-  'google.protobuf.StringValue': (value) => value as JsonValue,
-  'google.protobuf.BoolValue': (value) => value as JsonValue,
-  'google.protobuf.Int32Value': (value) => value as JsonValue,
-  'google.protobuf.UInt32Value': (value) => value as JsonValue,
-  'google.protobuf.Int64Value': (value) => String(value),
-  'google.protobuf.UInt64Value': (value) => String(value),
+    JSON.stringify(
+      (value as string[])
+        .map((path) => path.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()))
+        .join(','),
+    ),
+  'google.protobuf.Struct': (value) => JSON.stringify(value),
+  'google.protobuf.Value': (value) => JSON.stringify(value),
+  'google.protobuf.ListValue': (value) => JSON.stringify(value),
+  'google.protobuf.Empty': () => '{}',
+  'google.protobuf.StringValue': scalarConverter(ScalarType.STRING),
+  'google.protobuf.BoolValue': scalarConverter(ScalarType.BOOL),
+  'google.protobuf.Int32Value': scalarConverter(ScalarType.INT32),
+  'google.protobuf.UInt32Value': scalarConverter(ScalarType.UINT32),
+  'google.protobuf.Int64Value': scalarConverter(ScalarType.INT64),
+  'google.protobuf.UInt64Value': scalarConverter(ScalarType.UINT64),
   'google.protobuf.DoubleValue': scalarConverter(ScalarType.DOUBLE),
   'google.protobuf.FloatValue': scalarConverter(ScalarType.FLOAT),
   'google.protobuf.BytesValue': scalarConverter(ScalarType.BYTES),
 };
-
-// RFC 3339 in UTC with 0, 3, 6 or 9 fractional digits, as proto3 JSON writes timestamps.
-function timestampJson(date: Date): string {
-  const iso = date.toISOString();
-  const millis = date.getUTCMilliseconds();
-  return millis === 0 ? `${iso.slice(0, 19)}Z` : iso;
-}
 
 function fraction(nanos: number): string {
   if (nanos === 0) return '';

@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import type { JsonValue } from '@bufbuild/protobuf';
 
 /** How a server stream is framed for HTTP clients. */
 export type StreamFraming = 'ndjson' | 'sse';
@@ -16,19 +15,21 @@ export function contentTypeOf(framing: StreamFraming): string {
 }
 
 /**
- * Writes one streamed message: NDJSON `{"result": …}` lines (grpc-gateway's shape), or an SSE
- * `data:` event (`event: error` for the final error), so a browser EventSource can follow it.
+ * Writes one streamed message, given as JSON text: NDJSON `{"result": …}` lines (grpc-gateway's
+ * shape), or an SSE `data:` event (`event: error` for the final error), so a browser
+ * EventSource can follow it.
  * Resolves once the socket can take more: a slow reader slows the producer instead of growing
  * the response buffer.
  */
 export async function writeStreamItem(
   response: ServerResponse,
   framing: StreamFraming,
-  item: { result: JsonValue } | { error: JsonValue },
+  kind: 'result' | 'error',
+  json: string,
   signal: AbortSignal,
 ): Promise<void> {
-  const json = JSON.stringify(item);
+  const item = `{"${kind}":${json}}`;
   const frame =
-    framing === 'ndjson' ? `${json}\n` : `${'error' in item ? 'event: error\n' : ''}data: ${json}\n\n`;
+    framing === 'ndjson' ? `${item}\n` : `${kind === 'error' ? 'event: error\n' : ''}data: ${item}\n\n`;
   if (!response.write(frame)) await once(response, 'drain', { signal }).catch(() => undefined);
 }

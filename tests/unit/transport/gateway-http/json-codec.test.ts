@@ -81,18 +81,27 @@ for (const [name, json, field, message] of rejected) {
 
 test('writes lowerCamelCase with defaults and RFC 3339 timestamps', () => {
   const empty = getDevice.decode(new Uint8Array()) as Record<string, unknown>;
-  const json = codec.responseToJson(getDevice, {
+  const response = {
     ...empty,
     device: {
       ...(codec.requestFromJson(updateDevice, { device: { name: 'devices/a' } }) as { device: object })
         .device,
       createTime: new Date('2026-01-02T03:04:05.678Z'),
     },
-  }) as { device: Record<string, unknown> };
+  };
+  const json = JSON.parse(codec.responseToJsonText(getDevice, response)) as {
+    device: Record<string, unknown>;
+  };
   assert.is(json.device.name, 'devices/a');
   assert.is(json.device.createTime, '2026-01-02T03:04:05.678Z');
   assert.is(json.device.displayName, '', 'defaults are emitted');
   assert.is(json.device.adminState, 'ADMIN_STATE_UNSPECIFIED');
+  assert.equal(
+    JSON.parse(codec.responseToJsonText(getDevice, response, 'device')),
+    json.device,
+    'a response_body field is written alone',
+  );
+  assert.is(codec.responseToJsonText(getDevice, empty, 'device'), 'null', 'an unset response_body field');
 });
 
 test('renders google.rpc.Status with typed details', () => {
