@@ -41,7 +41,9 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     return principal;
   }
 
-  return async function authenticate(credentials) {
+  // Access tokens are answered synchronously (signature cache, in-memory revocations): no
+  // promise for the common call. API keys may need the database.
+  return function authenticate(credentials) {
     if (credentials.kind === 'access_token') {
       const claims = accessTokens.verify(credentials.token);
       if (revocations.isRevoked(claims.jti, claims.sid)) {
@@ -54,8 +56,9 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       return principalOf(claims);
     }
     if (credentials.kind === 'api_key') {
-      const key = await apiKeys.authenticate(credentials.key);
-      return { ...key, credential: 'api_key' };
+      return apiKeys
+        .authenticate(credentials.key)
+        .then((key): Principal => ({ ...key, credential: 'api_key' }));
     }
     throw new AppError(
       Code.UNAUTHENTICATED,

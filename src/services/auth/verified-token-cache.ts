@@ -1,6 +1,6 @@
 /** Options of {@link createVerifiedTokenCache}. */
 export interface VerifiedTokenCacheOptions {
-  /** Most tokens kept; the least recently used go first. 0 keeps nothing. */
+  /** Most tokens kept; tokens not used since they were stored or last spared go first. 0 keeps nothing. */
   maxEntries: number;
   /** Wall clock in milliseconds. */
   now: () => number;
@@ -25,9 +25,16 @@ interface Entry<T> {
   jti: string;
   expiresAt: number;
   value: T;
+  /** Read since it was stored or last spared by eviction. */
+  used: boolean;
 }
 
-/** Creates a {@link VerifiedTokenCache}. A `Map` keeps insertion order, so re-inserting on use is the LRU list. */
+/**
+ * Creates a {@link VerifiedTokenCache}. Eviction is "second chance" (CLOCK), an approximation of
+ * least-recently-used: a hit only marks its entry, and eviction walks the `Map` in insertion
+ * order, moving marked entries to the back unmarked and dropping the first unmarked one. A hit
+ * is then one lookup, where exact LRU re-inserted the entry on every call.
+ */
 export function createVerifiedTokenCache<T>(options: VerifiedTokenCacheOptions): VerifiedTokenCache<T> {
   const { maxEntries, now } = options;
   const entries = new Map<string, Entry<T>>();
@@ -46,20 +53,27 @@ export function createVerifiedTokenCache<T>(options: VerifiedTokenCacheOptions):
         remove(token, entry);
         return undefined;
       }
-      entries.delete(token);
-      entries.set(token, entry);
+      entry.used = true;
       return entry.value;
     },
     set(token, jti, expiresAt, value) {
       if (maxEntries === 0 || expiresAt <= now()) return;
       const previous = entries.get(token);
       if (previous !== undefined) remove(token, previous);
-      entries.set(token, { jti, expiresAt, value });
-      tokensByJti.set(jti, token);
+      // Room is made before the new entry goes in, so it is never the one evicted. Each marked
+      // entry is spared once, so this ends within two passes.
       for (const [oldest, entry] of entries) {
-        if (entries.size <= maxEntries) break;
-        remove(oldest, entry);
+        if (entries.size < maxEntries) break;
+        if (entry.used) {
+          entry.used = false;
+          entries.delete(oldest);
+          entries.set(oldest, entry);
+        } else {
+          remove(oldest, entry);
+        }
       }
+      entries.set(token, { jti, expiresAt, value, used: false });
+      tokensByJti.set(jti, token);
     },
     forget(jti) {
       const token = tokensByJti.get(jti);

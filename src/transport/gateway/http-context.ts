@@ -15,15 +15,6 @@ export function httpCallContext(
   procedure: Procedure,
   logger: Logger,
 ): CallContext {
-  let controller: AbortController | undefined;
-  let cancelled = false;
-  const cancellation = () =>
-    new AppError(Code.CANCELLED, PlatformReason.CANCELLED, 'the client closed the connection');
-  response.once('close', () => {
-    if (response.writableFinished) return;
-    cancelled = true;
-    controller?.abort(cancellation());
-  });
   return createCallContext({
     procedure,
     transport: 'http',
@@ -34,14 +25,23 @@ export function httpCallContext(
         return Array.isArray(value) ? value[0] : value;
       },
     },
+    // Watched only once something reads `ctx.signal`: a listener per request costs every call.
     signal: () => {
-      controller = new AbortController();
-      if (cancelled) controller.abort(cancellation());
+      const controller = new AbortController();
+      const cancel = () => {
+        if (!response.writableFinished) controller.abort(cancellation());
+      };
+      if (response.destroyed) cancel();
+      else response.once('close', cancel);
       return controller.signal;
     },
     deadline: deadlineFrom(request.headers['grpc-timeout']),
     logger,
   });
+}
+
+function cancellation(): AppError {
+  return new AppError(Code.CANCELLED, PlatformReason.CANCELLED, 'the client closed the connection');
 }
 
 const UNIT_MS: Record<string, number> = { H: 3_600_000, M: 60_000, S: 1000, m: 1, u: 0.001, n: 0.000_001 };

@@ -6,6 +6,7 @@ import { maybeCompress } from './compress.ts';
 import { applyCors } from './cors.ts';
 import { createDocs, DOCS_PATH } from './docs.ts';
 import type { ReadinessProbe } from './probes.ts';
+import { parseRequestTarget, type RequestTarget } from './request-target.ts';
 import type { Transcoder } from './transcoder.ts';
 import { writeError } from './write-error.ts';
 
@@ -67,7 +68,13 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const serveDocs = createDocs(OPENAPI_PATH);
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://localhost');
+    let url: RequestTarget;
+    try {
+      url = parseRequestTarget(request.url ?? '/');
+    } catch (error) {
+      writeError(response, error, { codec: transcoder.codec, requestId: '', logger: options.logger });
+      return;
+    }
     const path = url.pathname;
     if (path === OPENAPI_PATH && (request.method === 'GET' || request.method === 'HEAD')) {
       applyCors(request, response, corsOrigins, () => ['GET']);

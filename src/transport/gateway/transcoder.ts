@@ -1,5 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { AppError, Code } from '../../platform/errors/index.ts';
 import type { Logger } from '../../platform/log/index.ts';
 import {
@@ -16,6 +15,7 @@ import { createJsonCodec, type JsonCodec } from './json-codec.ts';
 import { assertJsonContentType, parseJsonBody, readBody } from './read-body.ts';
 import { readNdjson } from './read-ndjson.ts';
 import { assembleRequestJson } from './request-json.ts';
+import type { RequestTarget } from './request-target.ts';
 import { createRouteTable, queryParamsToJson, type Route, type RouteTable } from './routing/index.ts';
 import { writeError } from './write-error.ts';
 import { contentTypeOf, framingFor, writeStreamItem } from './write-stream.ts';
@@ -40,7 +40,7 @@ export interface Transcoder {
   readonly routes: RouteTable;
   readonly codec: JsonCodec;
   /** Serves one request under the REST prefix, errors included. */
-  handle(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void>;
+  handle(request: IncomingMessage, response: ServerResponse, url: RequestTarget): Promise<void>;
 }
 
 /**
@@ -55,7 +55,11 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
   const { logger } = options;
   const oauthMethods = new Set(options.oauthMethods ?? []);
 
-  async function handle(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+  async function handle(
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: RequestTarget,
+  ): Promise<void> {
     let ctx: CallContext | undefined;
     let oauth = false;
     try {
@@ -99,7 +103,7 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
     request: IncomingMessage,
     procedure: Procedure,
     route: Route,
-    url: URL,
+    url: RequestTarget,
     bindings: Record<string, string>,
   ) {
     const input = options.contract.registry.getMessage(procedure.inputType);
@@ -127,7 +131,7 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
     request: IncomingMessage,
     procedure: Procedure,
     route: Route,
-    url: URL,
+    url: RequestTarget,
     bindings: Record<string, string>,
   ) {
     assertJsonContentType(request, ['application/x-ndjson', 'application/json', 'application/jsonl']);
@@ -149,19 +153,19 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
     output: unknown,
     oauth: boolean,
   ): void {
-    const json = codec.responseToJson(procedure, output) as JsonObject;
-    const body = JSON.stringify(route.responseBody === undefined ? json : pick(json, route, procedure));
-    response.writeHead(200, {
-      ...metadataHeaders(ctx),
+    const body = codec.responseToJsonText(procedure, output, route.responseBody);
+    const headers: OutgoingHttpHeaders = {
       'content-type': 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(body),
       // API answers carry credentials and live state: no shared or browser cache keeps them
       // (RFC 6749 §5.1 requires it of token responses).
       'cache-control': 'no-store',
-      ...(oauth ? { pragma: 'no-cache' } : {}),
       'x-content-type-options': 'nosniff',
       'x-request-id': ctx.requestId,
-    });
+    };
+    if (oauth) headers.pragma = 'no-cache';
+    addMetadataHeaders(headers, ctx, true);
+    response.writeHead(200, headers);
     response.end(body);
   }
 
@@ -174,13 +178,14 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
   ) {
     const framing = framingFor(request.headers.accept);
     // Headers go out before the first message: only response headers set so far are in them.
-    response.writeHead(200, {
-      ...metadataHeaders(ctx, false),
+    const headers: OutgoingHttpHeaders = {
       'content-type': contentTypeOf(framing),
       'cache-control': 'no-cache',
       'x-content-type-options': 'nosniff',
       'x-request-id': ctx.requestId,
-    });
+    };
+    addMetadataHeaders(headers, ctx, false);
+    response.writeHead(200, headers);
     response.flushHeaders();
     const { signal } = ctx;
     try {
@@ -189,13 +194,14 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
         await writeStreamItem(
           response,
           framing,
-          { result: codec.responseToJson(procedure, message) },
+          'result',
+          codec.responseToJsonText(procedure, message),
           signal,
         );
       }
     } catch (error) {
-      const status = codec.statusToJson(appErrorToStatus(AppError.from(error)));
-      if (!signal.aborted) await writeStreamItem(response, framing, { error: status }, signal);
+      const status = JSON.stringify(codec.statusToJson(appErrorToStatus(AppError.from(error))));
+      if (!signal.aborted) await writeStreamItem(response, framing, 'error', status, signal);
     }
     // Trailers set while streaming follow the body as HTTP trailers (the response is chunked),
     // named Grpc-Trailer-* as grpc-gateway names them.
@@ -205,13 +211,6 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
       );
     }
     response.end();
-  }
-
-  function pick(json: JsonObject, route: Route, procedure: Procedure): JsonValue {
-    const field = options.contract.registry
-      .getMessage(procedure.outputType)
-      ?.fields.find((f) => f.name === route.responseBody);
-    return json[field?.jsonName ?? ''] ?? null;
   }
 
   return { routes, codec, handle };
@@ -226,9 +225,7 @@ function isFormEncoded(request: IncomingMessage): boolean {
 
 // Response metadata reaches HTTP clients as Grpc-Metadata-* headers (grpc-gateway's convention);
 // a unary call's trailers too, since its whole answer is known before the headers go out.
-function metadataHeaders(ctx: CallContext, withTrailers = true): Record<string, string> {
-  const headers: Record<string, string> = {};
+function addMetadataHeaders(headers: OutgoingHttpHeaders, ctx: CallContext, withTrailers: boolean): void {
   for (const [key, value] of ctx.responseHeaders) headers[`grpc-metadata-${key}`] = value;
   if (withTrailers) for (const [key, value] of ctx.responseTrailers) headers[`grpc-metadata-${key}`] = value;
-  return headers;
 }

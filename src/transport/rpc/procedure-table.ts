@@ -84,9 +84,15 @@ export function createProcedureTable(options: ProcedureTableOptions): ProcedureT
   return { procedures, get: (path) => byPath.get(path) };
 }
 
+// Not an async function: an implementation's own promise is passed on as it is (one promise
+// fewer per call); what it throws synchronously, or returns without a promise, is still settled.
 function wrapImplementation(implementation: (input: unknown, ctx: unknown) => unknown): Invoke {
-  return async function callProcedure(input, ctx) {
-    return implementation(input, ctx);
+  return function callProcedure(input, ctx) {
+    try {
+      return Promise.resolve(implementation(input, ctx));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   };
 }
 

@@ -224,6 +224,24 @@ for (const [name, method, path, init, status, message] of clientErrors) {
   });
 }
 
+test('a request target no URL parser can read is a 400, not a server error', async () => {
+  // fetch() would normalise the target; node:http sends it as written.
+  const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const request = httpRequest(`${app.httpBase}/`, { path: '//%', method: 'GET' }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('error', reject);
+    request.end();
+  });
+  assert.is(status, 400, body);
+  assert.match(body, /not a valid URL path/);
+});
+
 test('a body: "*" route also takes an HTML form / OAuth2 token request (form-urlencoded), ignoring unknown fields', async () => {
   const { status, json } = await call('POST', '/api/v1/auth/token', {
     body: 'grant_type=password&username=ada&password=s%26cret&scope=devices%3Aread',

@@ -86,15 +86,40 @@ export function createRouteTable(contract: Pick<Contract, 'registry' | 'methods'
   }
   const httpMethods = [...byMethod.keys()].sort();
   for (const group of byMethod.values()) group.sort((a, b) => comparePathTemplates(a.template, b.template));
+  const exact = exactPaths(byMethod);
   return {
     routes: httpMethods.flatMap((httpMethod) => byMethod.get(httpMethod) ?? []),
     lookup(httpMethod, path) {
-      const found = firstMatch(byMethod.get(httpMethod.toUpperCase()), path);
+      const method = httpMethod.toUpperCase();
+      const route = exact.get(method)?.get(path);
+      if (route !== undefined) return { kind: 'found', route, bindings: {} };
+      const found = firstMatch(byMethod.get(method), path);
       if (found !== undefined) return { kind: 'found', ...found };
       const allow = httpMethods.filter((other) => firstMatch(byMethod.get(other), path) !== undefined);
       return allow.length === 0 ? { kind: 'not-found' } : { kind: 'method-not-allowed', allow };
     },
   };
+}
+
+/**
+ * The routes whose template is all literals, by the one path each matches, per HTTP method.
+ * Such a template outranks any other that matches the same path (a literal beats a wildcard at
+ * the first segment where they differ, and two all-literal templates of one method cannot share
+ * a shape), so an exact hit needs no scan. A path with percent-encoding misses and is scanned.
+ */
+function exactPaths(byMethod: ReadonlyMap<string, readonly Route[]>): Map<string, Map<string, Route>> {
+  const exact = new Map<string, Map<string, Route>>();
+  for (const [httpMethod, routes] of byMethod) {
+    const paths = new Map<string, Route>();
+    for (const route of routes) {
+      const { segments, verb } = route.template;
+      const literals = segments.map((segment) => (segment.kind === 'literal' ? segment.value : undefined));
+      if (literals.some((literal) => literal === undefined || /[/%]/.test(literal))) continue;
+      paths.set(`/${literals.join('/')}${verb === undefined ? '' : `:${verb}`}`, route);
+    }
+    exact.set(httpMethod, paths);
+  }
+  return exact;
 }
 
 function firstMatch(

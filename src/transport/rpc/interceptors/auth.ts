@@ -1,7 +1,7 @@
 import { AppError, Code, PlatformReason } from '../../../platform/errors/index.ts';
 import type { CallContext } from '../context.ts';
 import type { Interceptor } from '../interceptor.ts';
-import { ANONYMOUS, authorize, type Principal } from '../policy.ts';
+import { ANONYMOUS, authorize, type Principal, type Refusal } from '../policy.ts';
 
 /** The credentials a caller presented, read from headers or metadata. */
 export type Credentials =
@@ -10,10 +10,11 @@ export type Credentials =
   | { kind: 'api_key'; key: string };
 
 /**
- * Turns presented credentials into a principal, or throws UNAUTHENTICATED for credentials that
- * do not verify. Implemented by the auth service.
+ * Turns presented credentials into a principal, or throws (or rejects with) UNAUTHENTICATED for
+ * credentials that do not verify. Implemented by the auth service. It may answer synchronously
+ * when it needs no I/O (a cached access token), which spares the call a promise.
  */
-export type Authenticator = (credentials: Credentials, ctx: CallContext) => Promise<Principal>;
+export type Authenticator = (credentials: Credentials, ctx: CallContext) => Principal | Promise<Principal>;
 
 /** Options of {@link authInterceptor}. */
 export interface AuthInterceptorOptions {
@@ -63,43 +64,50 @@ export function authInterceptor(options: AuthInterceptorOptions = {}): Intercept
         return next(input, ctx);
       };
   }
-  return (next) =>
-    async function guard(input, ctx) {
-      const policy = ctx.procedure.policy;
-      if (policy.public) {
+  return (next) => {
+    // Runs after the principal is known, synchronously when the authenticator answered so.
+    function admit(principal: Principal, input: unknown, ctx: CallContext): Promise<unknown> {
+      ctx.principal = principal;
+      const refusal = authorize(ctx.procedure.policy, principal);
+      return refusal === undefined ? next(input, ctx) : refuse(refusal, ctx);
+    }
+    return function guard(input, ctx) {
+      if (ctx.procedure.policy.public) {
         ctx.principal = ANONYMOUS;
         return next(input, ctx);
       }
-      const credentials = readCredentials(ctx);
-      if (credentials.kind === 'none') {
-        throw new AppError(
-          Code.UNAUTHENTICATED,
-          PlatformReason.UNAUTHENTICATED,
-          'this method needs a bearer token or an API key',
-        );
+      let principal: Principal | Promise<Principal>;
+      try {
+        const credentials = readCredentials(ctx);
+        if (credentials.kind === 'none') throw unauthenticated();
+        principal = authenticate(credentials, ctx);
+      } catch (error) {
+        return Promise.reject(error);
       }
-      const principal = await authenticate(credentials, ctx);
-      const refusal = authorize(policy, principal);
-      if (refusal?.kind === 'unauthenticated') {
-        throw new AppError(
-          Code.UNAUTHENTICATED,
-          PlatformReason.UNAUTHENTICATED,
-          'this method needs a bearer token or an API key',
-        );
-      }
-      if (refusal !== undefined) {
-        const message =
-          refusal.kind === 'role'
-            ? `${ctx.procedure.path} needs one of the roles ${refusal.needed.join(', ')}`
-            : `${ctx.procedure.path} needs the scopes ${refusal.missing.join(', ')}`;
-        const denied = new AppError(Code.PERMISSION_DENIED, PlatformReason.PERMISSION_DENIED, message, {
-          metadata: { method: ctx.procedure.path },
-        });
-        ctx.principal = principal;
-        await onDenied?.(ctx, denied);
-        throw denied;
-      }
-      ctx.principal = principal;
-      return next(input, ctx);
+      return principal instanceof Promise
+        ? principal.then((verified) => admit(verified, input, ctx))
+        : admit(principal, input, ctx);
     };
+  };
+
+  async function refuse(refusal: Refusal, ctx: CallContext): Promise<never> {
+    if (refusal.kind === 'unauthenticated') throw unauthenticated();
+    const message =
+      refusal.kind === 'role'
+        ? `${ctx.procedure.path} needs one of the roles ${refusal.needed.join(', ')}`
+        : `${ctx.procedure.path} needs the scopes ${refusal.missing.join(', ')}`;
+    const denied = new AppError(Code.PERMISSION_DENIED, PlatformReason.PERMISSION_DENIED, message, {
+      metadata: { method: ctx.procedure.path },
+    });
+    await onDenied?.(ctx, denied);
+    throw denied;
+  }
+}
+
+function unauthenticated(): AppError {
+  return new AppError(
+    Code.UNAUTHENTICATED,
+    PlatformReason.UNAUTHENTICATED,
+    'this method needs a bearer token or an API key',
+  );
 }

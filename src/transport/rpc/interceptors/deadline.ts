@@ -2,20 +2,25 @@ import { AppError, Code, PlatformReason } from '../../../platform/errors/index.t
 import type { Interceptor } from '../interceptor.ts';
 
 /**
- * Settles a call with DEADLINE_EXCEEDED when its deadline passes, or CANCELLED when the client
- * goes away, instead of letting the caller wait for work nobody will read. The procedure sees
- * the cancellation through `ctx.signal` (the transport aborts it) and should stop its work.
+ * Settles a call that has a deadline with DEADLINE_EXCEEDED when it passes, or CANCELLED when
+ * the client goes away first, instead of letting the caller wait for work nobody will read. The
+ * procedure sees the cancellation through `ctx.signal` (the transport aborts it) and should stop
+ * its work.
+ *
+ * A call without a deadline passes straight through: watching its signal would cost every call
+ * an AbortController and a listener (a tenth of a small REST call's budget), and a procedure
+ * that works long enough to matter (a stream, a device command) reads `ctx.signal` itself.
  */
 export function deadlineInterceptor(): Interceptor {
   return (next) =>
     function enforceDeadline(input, ctx) {
+      if (ctx.deadline === undefined) return next(input, ctx);
       if (ctx.signal.aborted) return Promise.reject(abortError(ctx.signal));
-      const remaining = ctx.deadline === undefined ? undefined : ctx.deadline - Date.now();
-      if (remaining !== undefined && remaining <= 0) return Promise.reject(deadlineError());
+      const remaining = ctx.deadline - Date.now();
+      if (remaining <= 0) return Promise.reject(deadlineError());
       const pending = next(input, ctx);
       return new Promise((resolve, reject) => {
-        const timer =
-          remaining === undefined ? undefined : setTimeout(() => reject(deadlineError()), remaining);
+        const timer = setTimeout(() => reject(deadlineError()), remaining);
         const onAbort = () => reject(abortError(ctx.signal));
         ctx.signal.addEventListener('abort', onAbort, { once: true });
         const settle = () => {

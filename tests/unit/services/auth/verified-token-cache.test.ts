@@ -8,7 +8,7 @@ function setup(maxEntries = 3) {
   return { clock, cache };
 }
 
-test('keeps at most maxEntries tokens, evicting the least recently used', () => {
+test('keeps at most maxEntries tokens, evicting one not used since it was stored', () => {
   const { cache } = setup();
   for (const token of ['a', 'b', 'c']) cache.set(token, `jti-${token}`, 5000, token);
   cache.get('a'); // now b is the least recently used
@@ -17,6 +17,18 @@ test('keeps at most maxEntries tokens, evicting the least recently used', () => 
   assert.equal(
     ['a', 'b', 'c', 'd'].map((token) => cache.get(token)),
     ['a', undefined, 'c', 'd'],
+  );
+});
+
+test('when every entry was used, each is spared once and the oldest goes', () => {
+  const { cache } = setup();
+  for (const token of ['a', 'b', 'c']) cache.set(token, `jti-${token}`, 5000, token);
+  for (const token of ['c', 'a', 'b']) cache.get(token);
+  cache.set('d', 'jti-d', 5000, 'd');
+  assert.is(cache.size, 3);
+  assert.equal(
+    ['a', 'b', 'c', 'd'].map((token) => cache.get(token) !== undefined),
+    [false, true, true, true],
   );
 });
 

@@ -62,6 +62,9 @@ const found: [httpMethod: string, path: string, rpc: string, bindings: Record<st
   ],
   ['GET', '/api/v1/files:stat', 'SystemService/StatFile', {}],
   ['GET', '/api/v1/files', 'SystemService/ListFiles', {}],
+  // A literal spelled with percent-encoding is the same literal.
+  ['GET', '/api/v1/auth/who%61mi', 'AuthService/WhoAmI', {}],
+  ['GET', '/api/v1/auth/whoami', 'AuthService/WhoAmI', {}],
   // An unknown verb is not a verb: it stays part of the last segment, as http.proto reads it.
   ['GET', '/api/v1/jobs/j1:explode', 'DeviceService/GetJob', { name: 'jobs/j1:explode' }],
 ];
@@ -75,6 +78,18 @@ for (const [httpMethod, path, rpc, bindings] of found) {
     assert.equal(result.bindings, bindings);
   });
 }
+
+test('every all-literal route is found at its own path, the same as by scanning every template', () => {
+  let literalRoutes = 0;
+  for (const route of table.routes) {
+    if (route.template.variables.length > 0) continue;
+    const path = `/${route.template.segments.map((segment) => (segment.kind === 'literal' ? segment.value : 'x')).join('/')}${route.template.verb === undefined ? '' : `:${route.template.verb}`}`;
+    const result = table.lookup(route.httpMethod, path);
+    assert.is(result.kind === 'found' ? result.route : undefined, route, `${route.httpMethod} ${path}`);
+    literalRoutes += 1;
+  }
+  assert.ok(literalRoutes > 10, `${literalRoutes} all-literal routes`);
+});
 
 test('a route carries its body and response_body as the rule declares them', () => {
   const route = (httpMethod: string, path: string) => {
