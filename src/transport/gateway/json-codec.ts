@@ -46,7 +46,23 @@ export function createJsonCodec(registry: FileRegistry): JsonCodec {
   const statusDesc = message('google.rpc.Status');
   const writeOptions = { alwaysEmitImplicit: true, registry };
   const writers = createJsonWriters();
-  const fieldWriters = new Map<string, JsonWriter | undefined>();
+  // Per procedure and response_body, made on first use: a call pays two Map lookups.
+  const responseWriters = new Map<Procedure, Map<string | undefined, JsonWriter>>();
+
+  // The compiled writer, or for a type holding an Any the general path through the binary form.
+  function responseWriterOf(procedure: Procedure, responseBody: string | undefined): JsonWriter {
+    const desc = message(procedure.outputType);
+    const reflect = (output: unknown) =>
+      toJson(desc, fromBinary(desc, procedure.encode(output)), writeOptions) as JsonObject;
+    if (responseBody === undefined) {
+      return writers.message(desc) ?? ((output) => JSON.stringify(reflect(output)));
+    }
+    const field = desc.fields.find((candidate) => candidate.name === responseBody);
+    if (field === undefined) throw new Error(`${desc.typeName} has no field ${responseBody}`);
+    return (
+      writers.field(desc, field) ?? ((output) => JSON.stringify(reflect(output)[field.jsonName] ?? null))
+    );
+  }
   return {
     requestFromJson(procedure, json) {
       // An empty request (a plain GET) is the message with every field at its default.
@@ -61,20 +77,14 @@ export function createJsonCodec(registry: FileRegistry): JsonCodec {
       return procedure.decode(toBinary(desc, decoded));
     },
     responseToJsonText(procedure, output, responseBody) {
-      const desc = message(procedure.outputType);
-      if (responseBody === undefined) {
-        const write = writers.message(desc);
-        if (write !== undefined) return write(output);
-        return JSON.stringify(toJson(desc, fromBinary(desc, procedure.encode(output)), writeOptions));
+      const byBody = responseWriters.get(procedure) ?? new Map<string | undefined, JsonWriter>();
+      let write = byBody.get(responseBody);
+      if (write === undefined) {
+        write = responseWriterOf(procedure, responseBody);
+        byBody.set(responseBody, write);
+        responseWriters.set(procedure, byBody);
       }
-      const field = desc.fields.find((candidate) => candidate.name === responseBody);
-      if (field === undefined) throw new Error(`${desc.typeName} has no field ${responseBody}`);
-      const key = `${desc.typeName}.${responseBody}`;
-      if (!fieldWriters.has(key)) fieldWriters.set(key, writers.field(desc, field));
-      const write = fieldWriters.get(key);
-      if (write !== undefined) return write(output);
-      const json = toJson(desc, fromBinary(desc, procedure.encode(output)), writeOptions) as JsonObject;
-      return JSON.stringify(json[field.jsonName] ?? null);
+      return write(output);
     },
     statusToJson(status) {
       return toJson(statusDesc, fromBinary(statusDesc, Status.encode(status).finish()), writeOptions);

@@ -104,6 +104,42 @@ test('writes lowerCamelCase with defaults and RFC 3339 timestamps', () => {
   assert.is(codec.responseToJsonText(getDevice, empty, 'device'), 'null', 'an unset response_body field');
 });
 
+test('a response holding a google.protobuf.Any is written through reflection, details typed', () => {
+  const listSecurityEvents = procedure('/hcs.v1.AuthService/ListSecurityEvents');
+  const status = appErrorToStatus(new AppError(Code.PERMISSION_DENIED, 'PERMISSION_DENIED', 'no'));
+  const response = {
+    auditEntries: [
+      {
+        ...(listSecurityEvents.decode(new Uint8Array()) as object),
+        name: 'auditEntries/1',
+        eventTime: new Date('2026-01-02T03:04:05Z'),
+        actor: 'users/ada',
+        action: 'auth.denied',
+        category: 0,
+        target: '',
+        outcome: 0,
+        status,
+        clientAddress: '',
+        requestId: 'r1',
+        userAgent: '',
+        details: { method: '/x' },
+      },
+    ],
+    nextPageToken: 'next',
+  };
+  const json = JSON.parse(codec.responseToJsonText(listSecurityEvents, response)) as {
+    auditEntries: { eventTime: string; status: { details: Record<string, unknown>[] } }[];
+    nextPageToken: string;
+  };
+  assert.is(json.nextPageToken, 'next');
+  assert.is(json.auditEntries[0]?.eventTime, '2026-01-02T03:04:05Z');
+  assert.is(json.auditEntries[0]?.status.details[0]?.['@type'], 'type.googleapis.com/google.rpc.ErrorInfo');
+  assert.equal(
+    JSON.parse(codec.responseToJsonText(listSecurityEvents, response, 'audit_entries')),
+    json.auditEntries,
+  );
+});
+
 test('renders google.rpc.Status with typed details', () => {
   const status = appErrorToStatus(
     new AppError(Code.INVALID_ARGUMENT, 'INVALID_REQUEST', 'bad', {
