@@ -15,7 +15,8 @@ export function assembleRequestJson(options: {
   route: Route;
   input: DescMessage;
   bindings: PathBindings;
-  query: URLSearchParams;
+  /** Undefined when the URL has no query. */
+  query: URLSearchParams | undefined;
   body: unknown;
 }): JsonObject {
   const { route, input, bindings, query } = options;
@@ -34,7 +35,9 @@ export function assembleRequestJson(options: {
   } else if (route.body !== undefined) {
     request[route.body] = body as JsonValue;
   }
-  deepMerge(request, queryParamsToJson(query, { message: input, boundFields: boundFieldsOf(route) }));
+  if (query !== undefined) {
+    deepMerge(request, queryParamsToJson(query, { message: input, boundFields: boundFieldsOf(route) }));
+  }
   for (const [fieldPath, value] of Object.entries(bindings)) setPath(request, fieldPath.split('.'), value);
   if (updateMask !== undefined && request.update_mask === undefined && request.updateMask === undefined) {
     request.updateMask = updateMask;

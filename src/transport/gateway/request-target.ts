@@ -1,7 +1,10 @@
 import { AppError, Code, PlatformReason } from '../../platform/errors/index.ts';
 
-/** The parts of a request's target the HTTP server reads: `URL`'s names, so a URL is one. */
-export type RequestTarget = Pick<URL, 'pathname' | 'searchParams'>;
+/**
+ * The parts of a request's target the HTTP server reads: `URL`'s names, so a URL is one.
+ * `search` is `''` when there is no query, else the query with its `?`.
+ */
+export type RequestTarget = Pick<URL, 'pathname' | 'search' | 'searchParams'>;
 
 // A target made only of these characters reads the same split by hand as through `new URL()`:
 // no percent-encoding to normalise, no backslash, no fragment, nothing URL would escape. Dot
@@ -43,16 +46,17 @@ export function parseRequestTarget(target: string): RequestTarget {
 
 class PlainTarget implements RequestTarget {
   readonly pathname: string;
-  readonly #search: string;
+  readonly search: string;
   #searchParams: URLSearchParams | undefined;
 
   constructor(pathname: string, search: string) {
     this.pathname = pathname;
-    this.#search = search;
+    // URL writes a lone `?` as no query.
+    this.search = search === '?' ? '' : search;
   }
 
   get searchParams(): URLSearchParams {
-    this.#searchParams ??= new URLSearchParams(this.#search);
+    this.#searchParams ??= new URLSearchParams(this.search);
     return this.#searchParams;
   }
 }

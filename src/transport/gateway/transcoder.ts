@@ -84,10 +84,13 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
       const procedure = options.procedures.get(route.method.path);
       if (procedure === undefined) throw new Error(`no procedure for ${route.method.path}`);
       ctx = httpCallContext(request, response, procedure, logger);
+      // A route without a body is assembled synchronously: no promise to wait on for a GET.
       const input =
         procedure.kind === 'client_streaming' || procedure.kind === 'bidi_streaming'
           ? streamedInput(request, procedure, route, url, bindings)
-          : await unaryInput(request, procedure, route, url, bindings);
+          : route.body === undefined
+            ? requestOf(procedure, route, url, bindings, {})
+            : requestOf(procedure, route, url, bindings, await readUnaryBody(request, procedure, route));
       const output = await procedure.invoke(input, ctx);
       if (isAsyncIterable(output)) await sendStream(request, response, procedure, ctx, output);
       else sendMessage(response, route, procedure, ctx, output, oauth);
@@ -99,31 +102,50 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
     }
   }
 
-  async function unaryInput(
+  // The body of a unary call with a body: JSON, or a form for `body: "*"`.
+  async function readUnaryBody(
     request: IncomingMessage,
     procedure: Procedure,
     route: Route,
-    url: RequestTarget,
-    bindings: Record<string, string>,
-  ) {
-    const input = options.contract.registry.getMessage(procedure.inputType);
-    if (input === undefined) throw new Error(`no descriptor for ${procedure.inputType}`);
-    let body: unknown = {};
+  ): Promise<unknown> {
     if (route.body === '*' && isFormEncoded(request)) {
       // HTML forms and OAuth2 clients (RFC 6749 token requests) post form fields: read them
       // with the query-parameter rules, onto the fields the path leaves free. Unknown ones are
       // skipped, as RFC 6749 §3.2 requires of a token endpoint; a repeated singular one is not.
       const form = new URLSearchParams((await readBody(request, bodyLimitBytes)).toString('utf8'));
       const pathFields = route.template.variables.map((variable) => variable.fieldPath);
-      body = queryParamsToJson(form, { message: input, boundFields: pathFields, ignoreUnknown: true });
-    } else if (route.body !== undefined) {
-      assertJsonContentType(request);
-      body = parseJsonBody(await readBody(request, bodyLimitBytes));
+      return queryParamsToJson(form, {
+        message: inputDescOf(procedure),
+        boundFields: pathFields,
+        ignoreUnknown: true,
+      });
     }
-    return codec.requestFromJson(
-      procedure,
-      assembleRequestJson({ route, input, bindings, query: url.searchParams, body }),
-    );
+    assertJsonContentType(request);
+    return parseJsonBody(await readBody(request, bodyLimitBytes));
+  }
+
+  // The request message from the path bindings, the query and the body.
+  function requestOf(
+    procedure: Procedure,
+    route: Route,
+    url: RequestTarget,
+    bindings: Record<string, string>,
+    body: unknown,
+  ) {
+    const json = assembleRequestJson({
+      route,
+      input: inputDescOf(procedure),
+      bindings,
+      query: url.search === '' ? undefined : url.searchParams,
+      body,
+    });
+    return codec.requestFromJson(procedure, json);
+  }
+
+  function inputDescOf(procedure: Procedure) {
+    const input = options.contract.registry.getMessage(procedure.inputType);
+    if (input === undefined) throw new Error(`no descriptor for ${procedure.inputType}`);
+    return input;
   }
 
   // Client streaming: each NDJSON line is one message, read as it arrives, never buffered whole.
@@ -135,13 +157,8 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
     bindings: Record<string, string>,
   ) {
     assertJsonContentType(request, ['application/x-ndjson', 'application/json', 'application/jsonl']);
-    const input = options.contract.registry.getMessage(procedure.inputType);
-    if (input === undefined) throw new Error(`no descriptor for ${procedure.inputType}`);
     for await (const line of readNdjson(request, bodyLimitBytes)) {
-      yield codec.requestFromJson(
-        procedure,
-        assembleRequestJson({ route, input, bindings, query: url.searchParams, body: line }),
-      );
+      yield requestOf(procedure, route, url, bindings, line);
     }
   }
 

@@ -37,6 +37,7 @@ for (const target of targets) {
     const expected = new URL(target, 'http://localhost');
     const actual = parseRequestTarget(target);
     assert.is(actual.pathname, expected.pathname);
+    assert.is(actual.search === '', expected.search === '', 'whether there is a query');
     assert.equal([...actual.searchParams], [...expected.searchParams]);
   });
 }
@@ -88,6 +89,7 @@ test('agrees with URL on random targets built from the characters that matter', 
     }
     const actual = parseRequestTarget(target);
     assert.is(actual.pathname, expected.pathname, target);
+    assert.is(actual.search === '', expected.search === '', target);
     assert.equal([...actual.searchParams], [...expected.searchParams], target);
   }
   assert.ok(refused > 0 && refused < 2000, `${refused} targets URL cannot read`);
