@@ -150,3 +150,10 @@ console.log(
 console.log(
   `hcs REST / connect-node JSON throughput: ${perRoundRatio('hcs REST', 'connect-node JSON').toFixed(3)} (target > 1)`,
 );
+// CPU per call moves less with the machine's speed than requests/s does: a second view of the gap.
+const cpuRatio = median(
+  (results.get('node:http') ?? []).map(
+    (r, i) => r.cpuUsPerCall / ((results.get('hcs REST') ?? [])[i]?.cpuUsPerCall ?? Number.NaN),
+  ),
+);
+console.log(`node:http / hcs REST server CPU per call: ${cpuRatio.toFixed(3)}`);
