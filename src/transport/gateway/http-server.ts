@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { AppError, Code } from '../../platform/errors/index.ts';
 import type { Logger } from '../../platform/log/index.ts';
+import { requestIdFrom } from '../rpc/index.ts';
 import { maybeCompress } from './compress.ts';
 import { applyCors } from './cors.ts';
 import { createDocs, DOCS_PATH } from './docs.ts';
@@ -72,7 +73,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     try {
       url = parseRequestTarget(request.url ?? '/');
     } catch (error) {
-      writeError(response, error, { codec: transcoder.codec, requestId: '', logger: options.logger });
+      const header = request.headers['x-request-id'];
+      const requestId = requestIdFrom(Array.isArray(header) ? header[0] : header);
+      writeError(response, error, { codec: transcoder.codec, requestId, logger: options.logger });
       return;
     }
     const path = url.pathname;

@@ -226,20 +226,28 @@ for (const [name, method, path, init, status, message] of clientErrors) {
 
 test('a request target no URL parser can read is a 400, not a server error', async () => {
   // fetch() would normalise the target; node:http sends it as written.
-  const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const request = httpRequest(`${app.httpBase}/`, { path: '//%', method: 'GET' }, (response) => {
+  const { status, body, requestId } = await new Promise<{
+    status: number;
+    body: string;
+    requestId: unknown;
+  }>((resolve, reject) => {
+    const headers = { 'x-request-id': 'bad-target-1' };
+    const request = httpRequest(`${app.httpBase}/`, { path: '//%', method: 'GET', headers }, (response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => {
         body += chunk;
       });
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, body, requestId: response.headers['x-request-id'] }),
+      );
     });
     request.on('error', reject);
     request.end();
   });
   assert.is(status, 400, body);
   assert.match(body, /not a valid URL path/);
+  assert.is(requestId, 'bad-target-1');
 });
 
 test('a body: "*" route also takes an HTML form / OAuth2 token request (form-urlencoded), ignoring unknown fields', async () => {

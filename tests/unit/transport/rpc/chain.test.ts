@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { AppError, Code } from '../../../../src/platform/errors/index.ts';
+import { AppError, Code, codeToName } from '../../../../src/platform/errors/index.ts';
 import {
   applyInterceptors,
   type CallContext,
@@ -24,7 +24,12 @@ const info: ProcedureInfo = {
 };
 
 function setup(
-  options: { headers?: Record<string, string>; authenticate?: (token: string) => Principal } = {},
+  options: {
+    headers?: Record<string, string>;
+    authenticate?: (token: string) => Principal;
+    /** Answer without a promise, as the auth service does for a cached access token. */
+    synchronous?: boolean;
+  } = {},
 ) {
   const { logger, lines } = captureLogs();
   const controller = new AbortController();
@@ -42,10 +47,15 @@ function setup(
   const chain = createChain({
     logger,
     authenticate: authenticate
-      ? async (credentials) => {
-          if (credentials.kind !== 'access_token') throw new Error('unexpected');
-          return authenticate(credentials.token);
-        }
+      ? options.synchronous
+        ? (credentials) => {
+            if (credentials.kind !== 'access_token') throw new Error('unexpected');
+            return authenticate(credentials.token);
+          }
+        : async (credentials) => {
+            if (credentials.kind !== 'access_token') throw new Error('unexpected');
+            return authenticate(credentials.token);
+          }
       : undefined,
   });
   return { ctx, chain, lines, controller };
@@ -139,6 +149,28 @@ test('a caller without the role is PERMISSION_DENIED, and the procedure never ru
   }
   assert.is(ran, false);
 });
+
+for (const synchronous of [true, false]) {
+  test(`an authenticator answering ${synchronous ? 'synchronously' : 'with a promise'}: every outcome is a settled promise`, async () => {
+    const outcome = async (authenticate: (token: string) => Principal) => {
+      const { ctx, chain } = setup({ headers: { authorization: 'Bearer t' }, authenticate, synchronous });
+      const pending = applyInterceptors(async (_i, c: CallContext) => c.principal.subject, chain)({}, ctx);
+      assert.instance(pending, Promise, 'never a synchronous throw');
+      return pending.then(
+        (subject) => `ok ${String(subject)}`,
+        (error: unknown) => codeToName((error as AppError).code),
+      );
+    };
+    assert.is(await outcome(() => admin), 'ok ada');
+    assert.is(await outcome(() => ({ ...admin, roles: ['viewer'] })), 'PERMISSION_DENIED');
+    assert.is(
+      await outcome(() => {
+        throw new AppError(Code.UNAUTHENTICATED, 'TOKEN_EXPIRED', 'expired');
+      }),
+      'UNAUTHENTICATED',
+    );
+  });
+}
 
 test('the principal reaches the procedure through the context', async () => {
   const { ctx, chain } = setup({ headers: { authorization: 'Bearer good' }, authenticate: () => admin });
