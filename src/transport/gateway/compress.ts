@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
+import Negotiator from 'negotiator';
 
 const brotli = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
@@ -8,20 +9,38 @@ const gzipAsync = promisify(gzip);
 /** Bodies smaller than this are sent as they are: compressing them costs more than it saves. */
 export const COMPRESS_MIN_BYTES = 8 * 1024;
 
+/** The encodings offered, best first when the client likes several equally. */
+const ENCODINGS = ['br', 'gzip', 'identity'];
+
 /**
- * Compresses a response body with br or gzip when the client accepts it and the body is large
- * enough, off the event loop (zlib's thread pool). Returns the bytes and the encoding to
- * announce, or the body unchanged.
+ * Compresses a response body with br or gzip when the client accepts it (`Accept-Encoding` read
+ * with its q-values, so `br;q=0` refuses br) and the body is large enough, off the event loop
+ * (zlib's thread pool). Returns the bytes and the encoding to announce, or the body unchanged.
+ * A body that could have been compressed answers differently per `Accept-Encoding`: its
+ * response must say `Vary: Accept-Encoding` ({@link isCompressible}).
  */
 export async function maybeCompress(
   request: IncomingMessage,
   body: string | Buffer,
 ): Promise<{ body: Buffer | string; encoding: string | undefined }> {
-  if (Buffer.byteLength(body) < COMPRESS_MIN_BYTES) return { body, encoding: undefined };
-  const accepted = String(request.headers['accept-encoding'] ?? '');
-  if (/\bbr\b/.test(accepted)) {
+  if (!isCompressible(body)) return { body, encoding: undefined };
+  // Equal q-values go to our order (br first), not the header's; negotiator 1 takes `preferred`,
+  // which its published types (0.6) do not declare yet.
+  const negotiator = new Negotiator(request) as unknown as PreferringNegotiator;
+  const encoding = negotiator.encodings(ENCODINGS, { preferred: ENCODINGS })[0];
+  if (encoding === 'br') {
     return { body: await brotli(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 4 } }), encoding: 'br' };
   }
-  if (/\bgzip\b/.test(accepted)) return { body: await gzipAsync(body, { level: 6 }), encoding: 'gzip' };
+  if (encoding === 'gzip') return { body: await gzipAsync(body, { level: 6 }), encoding: 'gzip' };
   return { body, encoding: undefined };
+}
+
+interface PreferringNegotiator {
+  encodings(available: string[], options: { preferred: string[] }): string[];
+}
+
+/** Whether a body is large enough to be compressed when the client accepts it. */
+export function isCompressible(body: string | Buffer): boolean {
+  // A string's length is at most its UTF-8 size: the byte count is needed only near the bound.
+  return body.length >= COMPRESS_MIN_BYTES || Buffer.byteLength(body) >= COMPRESS_MIN_BYTES;
 }

@@ -10,6 +10,7 @@ import {
   type ProcedureTable,
   requestIdFrom,
 } from '../rpc/index.ts';
+import { isCompressible, maybeCompress } from './compress.ts';
 import { httpCallContext } from './http-context.ts';
 import { createJsonCodec, type JsonCodec } from './json-codec.ts';
 import { assertJsonContentType, parseJsonBody, readBody } from './read-body.ts';
@@ -93,7 +94,7 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
             : requestOf(procedure, route, url, bindings, await readUnaryBody(request, procedure, route));
       const output = await procedure.invoke(input, ctx);
       if (isAsyncIterable(output)) await sendStream(request, response, procedure, ctx, output);
-      else sendMessage(response, route, procedure, ctx, output, oauth);
+      else await sendMessage(request, response, route, procedure, ctx, output, oauth);
     } catch (error) {
       // A request refused before the chain ran (route, body) still gets an id to quote.
       const header = request.headers['x-request-id'];
@@ -162,15 +163,36 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
     }
   }
 
+  // Synchronous for the usual small answer; a large one is compressed first when the client asks.
   function sendMessage(
+    request: IncomingMessage,
     response: ServerResponse,
     route: Route,
     procedure: Procedure,
     ctx: CallContext,
     output: unknown,
     oauth: boolean,
+  ): Promise<void> | undefined {
+    const text = codec.responseToJsonText(procedure, output, route.responseBody);
+    if (!isCompressible(text)) {
+      writeMessage(response, ctx, text, undefined, oauth);
+      return undefined;
+    }
+    return maybeCompress(request, text).then(({ body, encoding }) => {
+      // CORS may already vary the answer by Origin.
+      const vary = response.getHeader('vary');
+      response.setHeader('vary', vary === undefined ? 'Accept-Encoding' : `${String(vary)}, Accept-Encoding`);
+      writeMessage(response, ctx, body, encoding, oauth);
+    });
+  }
+
+  function writeMessage(
+    response: ServerResponse,
+    ctx: CallContext,
+    body: string | Buffer,
+    encoding: string | undefined,
+    oauth: boolean,
   ): void {
-    const body = codec.responseToJsonText(procedure, output, route.responseBody);
     const headers: OutgoingHttpHeaders = {
       'content-type': 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(body),
@@ -181,6 +203,7 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
       'x-request-id': ctx.requestId,
     };
     if (oauth) headers.pragma = 'no-cache';
+    if (encoding !== undefined) headers['content-encoding'] = encoding;
     addMetadataHeaders(headers, ctx, true);
     response.writeHead(200, headers);
     response.end(body);

@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { CallContext } from '../../../src/transport/rpc/index.ts';
@@ -250,6 +251,72 @@ test('a request target no URL parser can read is a 400, not a server error', asy
   assert.is(requestId, 'bad-target-1');
 });
 
+// node:http, not fetch: fetch would negotiate and decompress by itself.
+async function rawGet(path: string, headers: Record<string, string>) {
+  const authorization = `Bearer ${await app.adminToken()}`;
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }>(
+    (resolve, reject) => {
+      const request = httpRequest(
+        `${app.httpBase}${path}`,
+        { headers: { authorization, ...headers } },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () =>
+            resolve({
+              status: response.statusCode ?? 0,
+              headers: response.headers,
+              body: Buffer.concat(chunks),
+            }),
+          );
+        },
+      );
+      request.on('error', reject);
+      request.end();
+    },
+  );
+}
+
+const LARGE_LIST = `/api/v1/devices?filter=${'x'.repeat(9000)}`;
+const compressionCases: [acceptEncoding: string | undefined, encoding: string | undefined][] = [
+  ['gzip', 'gzip'],
+  ['br', 'br'],
+  ['gzip, deflate, br', 'br'],
+  ['br;q=0, gzip;q=0.5', 'gzip'],
+  ['identity', undefined],
+  [undefined, undefined],
+];
+
+for (const [acceptEncoding, encoding] of compressionCases) {
+  test(`a large answer with Accept-Encoding ${JSON.stringify(acceptEncoding)} is sent ${encoding ?? 'uncompressed'}`, async () => {
+    const response = await rawGet(
+      LARGE_LIST,
+      acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding },
+    );
+    assert.is(response.status, 200, response.body.toString());
+    assert.is(response.headers['content-encoding'], encoding);
+    assert.match(String(response.headers.vary), /Accept-Encoding/);
+    assert.is(Number(response.headers['content-length']), response.body.length);
+    const text = (
+      encoding === 'gzip'
+        ? gunzipSync(response.body)
+        : encoding === 'br'
+          ? brotliDecompressSync(response.body)
+          : response.body
+    ).toString('utf8');
+    const json = JSON.parse(text) as Json;
+    assert.match(String(json.nextPageToken), 'x'.repeat(9000));
+    if (encoding !== undefined) assert.ok(response.body.length < text.length / 10, 'compressed');
+  });
+}
+
+test('a small answer is not compressed, whatever the client accepts', async () => {
+  const response = await rawGet('/api/v1/devices?filter=small', { 'accept-encoding': 'gzip, br' });
+  assert.is(response.status, 200);
+  assert.is(response.headers['content-encoding'], undefined);
+  assert.ok(JSON.parse(response.body.toString('utf8')));
+});
+
 test('a body: "*" route also takes an HTML form / OAuth2 token request (form-urlencoded), ignoring unknown fields', async () => {
   const { status, json } = await call('POST', '/api/v1/auth/token', {
     body: 'grant_type=password&username=ada&password=s%26cret&scope=devices%3Aread',
@@ -473,6 +540,43 @@ test('CORS preflight answers with the methods of the path and the allowed header
   });
   assert.is(actual.headers.get('access-control-allow-origin'), '*');
   assert.match(actual.headers.get('access-control-expose-headers') ?? '', 'x-request-id');
+});
+
+test('with HCS_CORS_ORIGINS listed, only those origins are let in, and answers vary by Origin', async () => {
+  const listed = await startTestApp({
+    env: { HCS_CORS_ORIGINS: 'https://ui.example' },
+    implementations: {
+      '/hcs.v1.DeviceService/ListDevices': async (request: Json) => ({
+        devices: [],
+        nextPageToken: JSON.stringify(request),
+      }),
+    },
+  });
+  try {
+    const get = async (origin: string, path = '/api/v1/devices', extra: Record<string, string> = {}) =>
+      fetch(`${listed.httpBase}${path}`, {
+        headers: { origin, authorization: `Bearer ${await listed.adminToken()}`, ...extra },
+      });
+    const allowed = await get('https://ui.example');
+    assert.is(allowed.status, 200);
+    assert.is(allowed.headers.get('access-control-allow-origin'), 'https://ui.example');
+    assert.match(allowed.headers.get('vary') ?? '', /Origin/);
+    const other = await get('https://evil.example');
+    assert.is(other.headers.get('access-control-allow-origin'), null, 'no CORS grant for an unlisted origin');
+    assert.match(other.headers.get('vary') ?? '', /Origin/);
+    const preflight = await fetch(`${listed.httpBase}/api/v1/devices`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' },
+    });
+    assert.is(preflight.headers.get('access-control-allow-origin'), null);
+    const large = await get('https://ui.example', `/api/v1/devices?filter=${'x'.repeat(9000)}`, {
+      'accept-encoding': 'gzip',
+    });
+    assert.is(large.headers.get('content-encoding'), 'gzip');
+    assert.is(large.headers.get('vary'), 'Origin, Accept-Encoding');
+  } finally {
+    await listed.close();
+  }
 });
 
 test.run();
