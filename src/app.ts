@@ -125,7 +125,13 @@ function assembleApp(options: AppOptions, shared: SharedState): App {
     reportRedis();
     shared.onStatusChange(reportRedis);
   }
-  const transcoder = createTranscoder({ contract, procedures, logger, oauthMethods: OAUTH_ENDPOINT_METHODS });
+  const transcoder = createTranscoder({
+    contract,
+    procedures,
+    logger,
+    bodyLimitBytes: config.httpBodyLimitBytes,
+    oauthMethods: OAUTH_ENDPOINT_METHODS,
+  });
   const http = createHttpServer({
     logger,
     transcoder,

@@ -35,6 +35,11 @@ export interface Config {
   adminPassword: string | undefined;
   /** Bootstrap API keys granted the `service` role. Default none. */
   serviceApiKeys: string[];
+  /**
+   * Largest REST request body (or NDJSON line, for client streaming), in bytes; larger is
+   * HTTP 413. Default 4 MiB, gRPC's default largest message.
+   */
+  httpBodyLimitBytes: number;
   /** Origins allowed by CORS; `["*"]` allows any origin without credentials. */
   corsOrigins: string[];
   /** pino level. Default `info`. */

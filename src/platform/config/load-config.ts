@@ -107,6 +107,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     adminUsername: parsed.HCS_ADMIN_USERNAME,
     adminPassword: parsed.HCS_ADMIN_PASSWORD,
     serviceApiKeys: parsed.HCS_SERVICE_API_KEYS,
+    httpBodyLimitBytes: parsed.HCS_HTTP_BODY_LIMIT_BYTES,
     corsOrigins: parsed.HCS_CORS_ORIGINS,
     logLevel: parsed.HCS_LOG_LEVEL,
     shutdownTimeoutMs: parsed.HCS_SHUTDOWN_TIMEOUT_MS,

@@ -91,6 +91,7 @@ export const envSchema = z.object({
     .default('admin'),
   HCS_ADMIN_PASSWORD: optionalString,
   HCS_SERVICE_API_KEYS: list,
+  HCS_HTTP_BODY_LIMIT_BYTES: positiveInt(4 * 1024 * 1024, 'a body size in bytes'),
   HCS_CORS_ORIGINS: z
     .string()
     .default('*')

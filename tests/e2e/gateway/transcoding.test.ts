@@ -371,6 +371,32 @@ test('a body over the limit is 413 without being read whole', async () => {
   assert.is(reasonOf(json), 'BODY_TOO_LARGE');
 });
 
+test('HCS_HTTP_BODY_LIMIT_BYTES sets the limit: a body over it is 413 naming it, one under it passes', async () => {
+  const small = await startTestApp({
+    env: { HCS_HTTP_BODY_LIMIT_BYTES: '2048' },
+    implementations: {
+      '/hcs.v1.DeviceService/UpdateDevice': async (request: { device: Json }) => ({
+        device: deviceNamed(String(request.device.name)),
+      }),
+    },
+  });
+  try {
+    const patch = async (displayName: string) =>
+      fetch(`${small.httpBase}/api/v1/devices/a`, {
+        method: 'PATCH',
+        body: JSON.stringify({ displayName }),
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await small.adminToken()}` },
+      });
+    const over = await patch('x'.repeat(3000));
+    assert.is(over.status, 413);
+    assert.match(String(((await over.json()) as Json).message), '2048 bytes');
+    const under = await patch('x'.repeat(1000));
+    assert.is(under.status, 200, await under.text());
+  } finally {
+    await small.close();
+  }
+});
+
 test('a method not built yet is 501 with its name', async () => {
   const { status, json } = await call('GET', '/api/v1/deviceProfiles');
   assert.is(status, 501);

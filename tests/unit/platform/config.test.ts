@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConfigError, ENV_NAMES, loadConfig } from '../../../src/platform/config/index.ts';
@@ -27,6 +28,7 @@ test('defaults serve on the documented ports with no other server', () => {
   assert.is(config.dataDir, `${cwd}/data`);
   assert.equal(config.corsOrigins, ['*']);
   assert.is(config.logLevel, 'info');
+  assert.is(config.httpBodyLimitBytes, 4 * 1024 * 1024);
 });
 
 const invalid: [string, Record<string, string>, string, RegExp][] = [
@@ -40,6 +42,12 @@ const invalid: [string, Record<string, string>, string, RegExp][] = [
   ['redis URL of another scheme', { HCS_REDIS_URL: 'http://localhost' }, 'HCS_REDIS_URL', /redis:/],
   ['admin name with spaces', { HCS_ADMIN_USERNAME: 'bad name' }, 'HCS_ADMIN_USERNAME', /letters, digits/],
   ['zero drain time', { HCS_SHUTDOWN_TIMEOUT_MS: '0' }, 'HCS_SHUTDOWN_TIMEOUT_MS', /positive integer/],
+  [
+    'a body limit with a unit',
+    { HCS_HTTP_BODY_LIMIT_BYTES: '4MB' },
+    'HCS_HTTP_BODY_LIMIT_BYTES',
+    /positive integer/,
+  ],
   ['auto-migrate that is not a boolean', { HCS_AUTO_MIGRATE: 'yes' }, 'HCS_AUTO_MIGRATE', /true or false/],
   ['production without a secret', { HCS_ENV: 'production' }, 'HCS_SECRET_KEY', /required in production/],
   [
@@ -146,8 +154,19 @@ test('lists every documented variable', () => {
     'HCS_ENV',
     'HCS_JWT_PRIVATE_KEY_FILE',
     'HCS_PUBLIC_URL',
+    'HCS_HTTP_BODY_LIMIT_BYTES',
   ]) {
     assert.ok((ENV_NAMES as string[]).includes(name), name);
+  }
+});
+
+test('every variable hcs reads is documented in README.md and .env.example', () => {
+  const root = new URL('../../../', import.meta.url);
+  const readme = readFileSync(new URL('README.md', root), 'utf8');
+  const example = readFileSync(new URL('.env.example', root), 'utf8');
+  for (const name of ENV_NAMES) {
+    assert.ok(readme.includes(`\`${name}\``), `README.md documents ${name}`);
+    assert.match(example, new RegExp(`^${name}=`, 'm'), `.env.example lists ${name}`);
   }
 });
 
