@@ -154,6 +154,37 @@ for (const seed of [1, 2, 3, 4]) {
   });
 }
 
+test('strings are escaped exactly as JSON.stringify escapes them, map keys included', () => {
+  const desc = contract.registry.getMessage('hcs.v1.Device');
+  const write = desc && writers.message(desc);
+  assert.ok(desc && write);
+  const fns = generated.Device;
+  assert.ok(fns);
+  const tricky = [
+    'plain',
+    'quote " and \\ backslash',
+    'tab\tnew\nline\u0000nul\u001f',
+    'émoji 🙂 ünï',
+    'lone \ud800 surrogate',
+    '\u2028\u2029',
+    '',
+  ];
+  for (const text of tricky) {
+    const message = create(desc, { displayName: text, labels: { [text]: text } } as never);
+    const tsProto = fns.decode(toBinary(desc, message));
+    const expected = toJson(desc, fromBinary(desc, fns.encode(tsProto).finish()), {
+      alwaysEmitImplicit: true,
+      registry: contract.registry,
+    });
+    assert.is(write(tsProto), JSON.stringify(expected), JSON.stringify(text));
+  }
+  // A lone surrogate cannot cross the binary form (UTF-8 turns it into U+FFFD): written directly.
+  const lone = 'lone \ud800 surrogate';
+  const direct = write({ ...(fns.decode(new Uint8Array()) as object), displayName: lone });
+  assert.ok(direct.includes(`"displayName":${JSON.stringify(lone)}`), direct);
+  assert.ok(direct.includes('\\ud800'), 'escaped as \\ud800');
+});
+
 test('types holding a google.protobuf.Any have no compiled writer (they take the general path)', () => {
   const status = contract.registry.getMessage('google.rpc.Status');
   assert.ok(status);
