@@ -13,14 +13,18 @@ const port = (fallback: number) =>
       return value;
     });
 
-const positiveInt = (fallback: number, what: string) =>
+const positiveInt = (fallback: number, what: string, max = Number.MAX_SAFE_INTEGER) =>
   z
     .string()
     .default(String(fallback))
     .transform((raw, ctx) => {
       const value = Number(raw);
-      if (!/^\d+$/.test(raw.trim()) || value <= 0) {
-        ctx.addIssue({ code: 'custom', message: `expected ${what} (a positive integer), got "${raw}"` });
+      if (!/^\d+$/.test(raw.trim()) || value <= 0 || value > max) {
+        const bound = max === Number.MAX_SAFE_INTEGER ? '' : ` up to ${max}`;
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected ${what} (a positive integer${bound}), got "${raw}"`,
+        });
         return z.NEVER;
       }
       return value;
@@ -91,7 +95,8 @@ export const envSchema = z.object({
     .default('admin'),
   HCS_ADMIN_PASSWORD: optionalString,
   HCS_SERVICE_API_KEYS: list,
-  HCS_HTTP_BODY_LIMIT_BYTES: positiveInt(4 * 1024 * 1024, 'a body size in bytes'),
+  // 1 GiB at most: a larger limit is no limit on an edge box.
+  HCS_HTTP_BODY_LIMIT_BYTES: positiveInt(4 * 1024 * 1024, 'a body size in bytes', 1024 * 1024 * 1024),
   HCS_CORS_ORIGINS: z
     .string()
     .default('*')

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { appendVary } from './vary.ts';
 
 /** Request headers a browser may send: credentials, request ids, tracing, deadlines. */
 const ALLOWED_HEADERS =
@@ -19,7 +20,7 @@ export function applyCors(
   const origin = request.headers.origin;
   if (origin === undefined) return false;
   const anyOrigin = origins.includes('*');
-  if (!anyOrigin) response.setHeader('vary', 'Origin');
+  if (!anyOrigin) appendVary(response, 'Origin');
   if (!anyOrigin && !origins.includes(origin)) return false;
   response.setHeader('access-control-allow-origin', anyOrigin ? '*' : origin);
   const preflight =

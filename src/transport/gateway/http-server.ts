@@ -9,6 +9,7 @@ import { createDocs, DOCS_PATH } from './docs.ts';
 import type { ReadinessProbe } from './probes.ts';
 import { parseRequestTarget, type RequestTarget } from './request-target.ts';
 import type { Transcoder } from './transcoder.ts';
+import { appendVary } from './vary.ts';
 import { writeError } from './write-error.ts';
 
 /** Options of {@link createHttpServer}. */
@@ -82,12 +83,12 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     if (path === OPENAPI_PATH && (request.method === 'GET' || request.method === 'HEAD')) {
       applyCors(request, response, corsOrigins, () => ['GET']);
       const { body, encoding } = await maybeCompress(request, openApiJson);
+      appendVary(response, 'Accept-Encoding');
       response.writeHead(200, {
         'content-type': 'application/json; charset=utf-8',
         'content-length': Buffer.byteLength(body),
         'x-content-type-options': 'nosniff',
         'cache-control': 'no-cache',
-        vary: 'Accept-Encoding',
         ...(encoding ? { 'content-encoding': encoding } : {}),
       });
       response.end(request.method === 'HEAD' ? undefined : body);

@@ -18,6 +18,7 @@ import { readNdjson } from './read-ndjson.ts';
 import { assembleRequestJson } from './request-json.ts';
 import type { RequestTarget } from './request-target.ts';
 import { createRouteTable, queryParamsToJson, type Route, type RouteTable } from './routing/index.ts';
+import { appendVary } from './vary.ts';
 import { writeError } from './write-error.ts';
 import { contentTypeOf, framingFor, writeStreamItem } from './write-stream.ts';
 
@@ -179,9 +180,7 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
       return undefined;
     }
     return maybeCompress(request, text).then(({ body, encoding }) => {
-      // CORS may already vary the answer by Origin.
-      const vary = response.getHeader('vary');
-      response.setHeader('vary', vary === undefined ? 'Accept-Encoding' : `${String(vary)}, Accept-Encoding`);
+      appendVary(response, 'Accept-Encoding');
       writeMessage(response, ctx, body, encoding, oauth);
     });
   }

@@ -600,6 +600,10 @@ test('with HCS_CORS_ORIGINS listed, only those origins are let in, and answers v
     });
     assert.is(large.headers.get('content-encoding'), 'gzip');
     assert.is(large.headers.get('vary'), 'Origin, Accept-Encoding');
+    const openApi = await fetch(`${listed.httpBase}/api/v1/openapi.json`, {
+      headers: { origin: 'https://ui.example', 'accept-encoding': 'gzip' },
+    });
+    assert.is(openApi.headers.get('vary'), 'Origin, Accept-Encoding', 'the OpenAPI document too');
   } finally {
     await listed.close();
   }

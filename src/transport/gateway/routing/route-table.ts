@@ -102,7 +102,8 @@ export function createRouteTable(contract: Pick<Contract, 'registry' | 'methods'
 }
 
 /**
- * The routes whose template is all literals, by the one path each matches, per HTTP method.
+ * The routes whose template is all literals and binds no variable, by the one path each matches,
+ * per HTTP method.
  * Such a template outranks any other that matches the same path (a literal beats a wildcard at
  * the first segment where they differ, and two all-literal templates of one method cannot share
  * a shape), so an exact hit needs no scan. A path with percent-encoding misses and is scanned.
@@ -112,7 +113,9 @@ function exactPaths(byMethod: ReadonlyMap<string, readonly Route[]>): Map<string
   for (const [httpMethod, routes] of byMethod) {
     const paths = new Map<string, Route>();
     for (const route of routes) {
-      const { segments, verb } = route.template;
+      const { segments, verb, variables } = route.template;
+      // A variable over literals only (`{name=settings/current}`) still binds a field: scanned.
+      if (variables.length > 0) continue;
       const literals = segments.map((segment) => (segment.kind === 'literal' ? segment.value : undefined));
       if (literals.some((literal) => literal === undefined || /[/%]/.test(literal))) continue;
       paths.set(`/${literals.join('/')}${verb === undefined ? '' : `:${verb}`}`, route);

@@ -71,22 +71,23 @@ export function authInterceptor(options: AuthInterceptorOptions = {}): Intercept
       const refusal = authorize(ctx.procedure.policy, principal);
       return refusal === undefined ? next(input, ctx) : refuse(refusal, ctx);
     }
+    // Not async (a cached token answers without a promise), so anything thrown is turned into
+    // a rejection here, as every Invoke must settle.
     return function guard(input, ctx) {
-      if (ctx.procedure.policy.public) {
-        ctx.principal = ANONYMOUS;
-        return next(input, ctx);
-      }
-      let principal: Principal | Promise<Principal>;
       try {
+        if (ctx.procedure.policy.public) {
+          ctx.principal = ANONYMOUS;
+          return next(input, ctx);
+        }
         const credentials = readCredentials(ctx);
         if (credentials.kind === 'none') throw unauthenticated();
-        principal = authenticate(credentials, ctx);
+        const principal = authenticate(credentials, ctx);
+        return isPromiseLike(principal)
+          ? Promise.resolve(principal).then((verified) => admit(verified, input, ctx))
+          : admit(principal, input, ctx);
       } catch (error) {
         return Promise.reject(error);
       }
-      return principal instanceof Promise
-        ? principal.then((verified) => admit(verified, input, ctx))
-        : admit(principal, input, ctx);
     };
   };
 
@@ -102,6 +103,10 @@ export function authInterceptor(options: AuthInterceptorOptions = {}): Intercept
     await onDenied?.(ctx, denied);
     throw denied;
   }
+}
+
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as Partial<PromiseLike<T>>)?.then === 'function';
 }
 
 function unauthenticated(): AppError {

@@ -79,16 +79,42 @@ for (const [httpMethod, path, rpc, bindings] of found) {
   });
 }
 
-test('every all-literal route is found at its own path, the same as by scanning every template', () => {
-  let literalRoutes = 0;
-  for (const route of table.routes) {
-    if (route.template.variables.length > 0) continue;
-    const path = `/${route.template.segments.map((segment) => (segment.kind === 'literal' ? segment.value : 'x')).join('/')}${route.template.verb === undefined ? '' : `:${route.template.verb}`}`;
-    const result = table.lookup(route.httpMethod, path);
-    assert.is(result.kind === 'found' ? result.route : undefined, route, `${route.httpMethod} ${path}`);
-    literalRoutes += 1;
+// A path each template matches: literals as written, `*` one segment, `**` two.
+function samplePath(route: (typeof table.routes)[number]): string {
+  const parts = route.template.segments.map((segment) =>
+    segment.kind === 'literal' ? segment.value : segment.kind === 'wildcard' ? 'x1' : 'x1/x2',
+  );
+  return `/${parts.join('/')}${route.template.verb === undefined ? '' : `:${route.template.verb}`}`;
+}
+
+// The oracle: the first route of the method, in precedence order, whose template matches.
+function scan(routes: typeof table.routes, httpMethod: string, path: string) {
+  for (const route of routes) {
+    if (route.httpMethod !== httpMethod) continue;
+    const bindings = route.template.match(path);
+    if (bindings !== undefined) return { route, bindings };
   }
-  assert.ok(literalRoutes > 10, `${literalRoutes} all-literal routes`);
+  return undefined;
+}
+
+test('lookup finds what scanning every template in precedence order finds, route and bindings', () => {
+  for (const route of table.routes) {
+    const path = samplePath(route);
+    const expected = scan(table.routes, route.httpMethod, path);
+    const result = table.lookup(route.httpMethod, path);
+    assert.ok(result.kind === 'found' && expected !== undefined, `${route.httpMethod} ${path}`);
+    assert.is(result.route, expected.route, `${route.httpMethod} ${path}`);
+    assert.equal(result.bindings, expected.bindings, `${route.httpMethod} ${path}`);
+  }
+});
+
+test('a variable spanning only literals still binds its field', () => {
+  const fixed = contractWithRule('AuthService/GetUser', {
+    pattern: { case: 'get', value: '/api/v1/{name=users/current}' },
+  });
+  const result = createRouteTable(fixed).lookup('GET', '/api/v1/users/current');
+  assert.ok(result.kind === 'found');
+  assert.equal(result.bindings, { name: 'users/current' });
 });
 
 test('a route carries its body and response_body as the rule declares them', () => {

@@ -11,6 +11,7 @@ import {
   type Principal,
   type ProcedureInfo,
 } from '../../../../src/transport/rpc/index.ts';
+import { authInterceptor } from '../../../../src/transport/rpc/interceptors/index.ts';
 import { captureLogs } from '../../../helpers/log.ts';
 
 const info: ProcedureInfo = {
@@ -151,12 +152,10 @@ test('a caller without the role is PERMISSION_DENIED, and the procedure never ru
 });
 
 for (const synchronous of [true, false]) {
-  test(`an authenticator answering ${synchronous ? 'synchronously' : 'with a promise'}: every outcome is a settled promise`, async () => {
+  test(`an authenticator answering ${synchronous ? 'synchronously' : 'with a promise'}: admitted, refused and failing calls`, async () => {
     const outcome = async (authenticate: (token: string) => Principal) => {
       const { ctx, chain } = setup({ headers: { authorization: 'Bearer t' }, authenticate, synchronous });
-      const pending = applyInterceptors(async (_i, c: CallContext) => c.principal.subject, chain)({}, ctx);
-      assert.instance(pending, Promise, 'never a synchronous throw');
-      return pending.then(
+      return applyInterceptors(async (_i, c: CallContext) => c.principal.subject, chain)({}, ctx).then(
         (subject) => `ok ${String(subject)}`,
         (error: unknown) => codeToName((error as AppError).code),
       );
@@ -171,6 +170,27 @@ for (const synchronous of [true, false]) {
     );
   });
 }
+
+test('the guard alone never throws synchronously: what it or the next step throws becomes a rejection', async () => {
+  const throwing = (what: string) => () => {
+    throw new AppError(Code.UNAUTHENTICATED, 'UNAUTHENTICATED', what);
+  };
+  const cases: [string, Parameters<typeof authInterceptor>[0], Invoke][] = [
+    ['authenticator', { authenticate: throwing('authenticator') }, async () => ({})],
+    ['next step', { authenticate: () => admin }, throwing('next step') as unknown as Invoke],
+  ];
+  for (const [what, options, next] of cases) {
+    const { ctx } = setup({ headers: { authorization: 'Bearer t' } });
+    let pending: Promise<unknown> | undefined;
+    assert.not.throws(() => {
+      pending = authInterceptor(options)(next)({}, ctx);
+    }, what);
+    await pending?.then(
+      () => assert.unreachable(what),
+      (error: unknown) => assert.is((error as AppError).message, what),
+    );
+  }
+});
 
 test('the principal reaches the procedure through the context', async () => {
   const { ctx, chain } = setup({ headers: { authorization: 'Bearer good' }, authenticate: () => admin });
