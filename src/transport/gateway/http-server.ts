@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { AppError, Code } from '../../platform/errors/index.ts';
 import type { Logger } from '../../platform/log/index.ts';
 import { requestIdFrom } from '../rpc/index.ts';
-import { maybeCompress } from './compress.ts';
+import { type ContentCoding, compress, negotiateEncoding } from './compress.ts';
 import { applyCors } from './cors.ts';
 import { createDocs, DOCS_PATH } from './docs.ts';
 import type { ReadinessProbe } from './probes.ts';
@@ -67,6 +67,16 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const { transcoder } = options;
   const corsOrigins = options.corsOrigins ?? ['*'];
   const openApiJson = JSON.stringify(options.openApi);
+  // The document never changes while the server runs: each coding is compressed once.
+  const compressedOpenApiByCoding = new Map<ContentCoding, Promise<Buffer>>();
+  const compressedOpenApi = (encoding: ContentCoding) => {
+    let compressed = compressedOpenApiByCoding.get(encoding);
+    if (compressed === undefined) {
+      compressed = compress(openApiJson, encoding);
+      compressedOpenApiByCoding.set(encoding, compressed);
+    }
+    return compressed;
+  };
   const serveDocs = createDocs(OPENAPI_PATH);
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -82,7 +92,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     const path = url.pathname;
     if (path === OPENAPI_PATH && (request.method === 'GET' || request.method === 'HEAD')) {
       applyCors(request, response, corsOrigins, () => ['GET']);
-      const { body, encoding } = await maybeCompress(request, openApiJson);
+      const encoding = negotiateEncoding(request);
+      const body = encoding === undefined ? openApiJson : await compressedOpenApi(encoding);
       appendVary(response, 'Accept-Encoding');
       response.writeHead(200, {
         'content-type': 'application/json; charset=utf-8',

@@ -99,12 +99,22 @@ test('hcs openapi prints the same document', async () => {
   assert.equal(printed, document);
 });
 
-test('the document is compressed when the client accepts it', async () => {
-  const response = await fetch(`${app.httpBase}/api/v1/openapi.json`, {
-    headers: { 'accept-encoding': 'gzip' },
-  });
-  assert.is(response.headers.get('content-encoding'), 'gzip');
-  assert.equal(await response.json(), document);
+test('the document is compressed as the client prefers, the same document every time', async () => {
+  const cases: [string, string | null][] = [
+    ['gzip', 'gzip'],
+    ['br', 'br'],
+    ['br', 'br'],
+    ['br;q=0, gzip', 'gzip'],
+    ['identity', null],
+  ];
+  for (const [acceptEncoding, encoding] of cases) {
+    const response = await fetch(`${app.httpBase}/api/v1/openapi.json`, {
+      headers: { 'accept-encoding': acceptEncoding },
+    });
+    assert.is(response.headers.get('content-encoding'), encoding, acceptEncoding);
+    assert.match(response.headers.get('vary') ?? '', 'Accept-Encoding');
+    assert.equal(await response.json(), document, acceptEncoding);
+  }
 });
 
 test('/docs is served offline with a content security policy', async () => {
