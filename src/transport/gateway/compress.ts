@@ -55,6 +55,8 @@ interface PreferringNegotiator {
 
 /** Whether a body is large enough to be compressed when the client accepts it. */
 export function isCompressible(body: string | Buffer): boolean {
-  // A string's length is at most its UTF-8 size: the byte count is needed only near the bound.
-  return body.length >= COMPRESS_MIN_BYTES || Buffer.byteLength(body) >= COMPRESS_MIN_BYTES;
+  // UTF-8 takes 1 to 3 bytes per UTF-16 unit, so the byte count is needed only near the bound
+  // (this runs on every REST answer, most of them small).
+  if (body.length >= COMPRESS_MIN_BYTES) return true;
+  return body.length * 3 >= COMPRESS_MIN_BYTES && Buffer.byteLength(body) >= COMPRESS_MIN_BYTES;
 }
