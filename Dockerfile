@@ -12,6 +12,8 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY src ./src
+# The build compiles the migrations to dist/migrations, which the server loads.
+COPY migrations ./migrations
 RUN npm run build
 
 # ---- deps: production dependencies only (native modules built here, against glibc) ----------
@@ -34,7 +36,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-# Migrations stay TypeScript: Node 24 loads them directly (type stripping).
+# The TypeScript migrations too, as the package ships them (the server runs the compiled ones).
 COPY migrations ./migrations
 COPY package.json ./
 RUN mkdir -p /var/lib/hcs && chown node:node /var/lib/hcs \

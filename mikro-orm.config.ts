@@ -19,7 +19,7 @@ export const entities: readonly EntitySchema[] = ENTITIES;
 
 const config = loadConfig();
 
-export default createOrmOptions({
+export default await createOrmOptions({
   config,
   entities,
   migrations: dialectOf(config) === 'postgresql' ? postgresqlMigrations : sqliteMigrations,

@@ -14,8 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { SERVE_V8_FLAGS } from '../src/platform/runtime-flags/index.ts';
 import { BENCH_SECRET, benchToken } from './bench-token.ts';
-import { cpuMicros, type LoadResult, median, runH2load } from './h2load.ts';
+import { cpuMicros, type LoadResult, median, onCpu, runH2load, SERVER_CPU } from './h2load.ts';
 
 const { values } = parseArgs({
   options: {
@@ -42,7 +43,7 @@ const MODES: Mode[] = [
 const AUTHORIZATION = `authorization: Bearer ${benchToken()}`;
 
 async function start(mode: string): Promise<{ child: ChildProcess; ports: { http: number; grpc?: number } }> {
-  const child = spawn(process.execPath, [serverScript, mode], {
+  const child = spawn(...onCpu(SERVER_CPU, process.execPath, [...SERVE_V8_FLAGS, serverScript, mode]), {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, HCS_SECRET_KEY: BENCH_SECRET },
   });
@@ -100,7 +101,7 @@ function measure(mode: Mode, round: number): LoadResult & { cpuUsPerCall: number
               url: `http://127.0.0.1:${server.ports.grpc}/hcs.v1.AuthService/WhoAmI`,
               logFile,
               clients: 4,
-              streams: clients / 4,
+              streams: Math.ceil(clients / 4),
               dataFile: emptyGrpc,
               headers: ['content-type: application/grpc', 'te: trailers', AUTHORIZATION],
             })

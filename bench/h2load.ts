@@ -4,7 +4,23 @@
  * the benchmarks so every figure in bench/README.md comes from the same generator.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+
+/**
+ * The command line that runs `file args` on one CPU with taskset: servers on CPU 0, the load
+ * generator on CPU 1, so neither steals the other's core and the comparison is of one core's
+ * worth of server. Unpinned when taskset is missing or the machine has one CPU.
+ */
+export function onCpu(cpu: 0 | 1, file: string, args: string[]): [string, string[]] {
+  const pin = availableParallelism() >= 2 && existsSync('/usr/bin/taskset');
+  return pin ? ['/usr/bin/taskset', ['-c', String(cpu), file, ...args]] : [file, args];
+}
+
+/** The CPU the servers run on, see {@link onCpu}. */
+export const SERVER_CPU = 0;
+/** The CPU the load generator runs on, see {@link onCpu}. */
+export const LOAD_CPU = 1;
 
 /** One load run's figures. */
 export interface LoadResult {
@@ -44,7 +60,8 @@ export function runH2load(options: H2loadOptions): LoadResult {
     ...(options.headers ?? []).map((header) => `--header=${header}`),
     options.url,
   ];
-  const output = execFileSync('h2load', args, { encoding: 'utf8' });
+  // taskset execs h2load in place: the load runs on its own core.
+  const output = execFileSync(...onCpu(LOAD_CPU, 'h2load', args), { encoding: 'utf8' });
   const rps = Number(/finished in [\d.]+s, ([\d.]+) req\/s/.exec(output)?.[1] ?? Number.NaN);
   const failed = Number(/(\d+) failed/.exec(output)?.[1] ?? Number.NaN);
   const done = Number(/(\d+) done/.exec(output)?.[1] ?? Number.NaN);

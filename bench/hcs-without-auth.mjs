@@ -22,7 +22,7 @@ export async function createTransport({ logger, services }) {
   const http = createHttpServer({
     logger,
     transcoder,
-    openApi: createOpenApiDocument({ contract, routes: transcoder.routes, version: 'bench' }),
+    openApi: () => createOpenApiDocument({ contract, routes: transcoder.routes, version: 'bench' }),
     readiness: async () => [],
   });
   const grpcPort = await grpc.listen('127.0.0.1', 0);

@@ -19,8 +19,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { credentials, Metadata } from '@grpc/grpc-js';
 import { AuthServiceClient } from '../src/gen/hcs/v1/auth.ts';
+import { SERVE_V8_FLAGS } from '../src/platform/runtime-flags/index.ts';
 import { BENCH_SECRET, benchToken } from './bench-token.ts';
-import { cpuMicros, median, runH2load } from './h2load.ts';
+import { cpuMicros, median, onCpu, runH2load, SERVER_CPU } from './h2load.ts';
 
 const { values } = parseArgs({
   options: {
@@ -53,7 +54,7 @@ const TOKEN: string = benchToken();
 async function startServer(mode: Mode): Promise<{ child: ChildProcess; port: number }> {
   // The servers run the compiled build, as production does: tsx and Node's type stripping both
   // change the per-call cost (tsx wraps every closure in a naming helper).
-  const child = spawn(process.execPath, [server, mode], {
+  const child = spawn(...onCpu(SERVER_CPU, process.execPath, [...SERVE_V8_FLAGS, server, mode]), {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, HCS_SECRET_KEY: BENCH_SECRET },
   });
@@ -112,7 +113,7 @@ const servers = {
   'hcs-auth': await startServer('hcs-auth'),
 };
 const results: Record<Mode, Result[]> = { bare: [], 'hcs-open': [], 'hcs-auth': [] };
-const ratios: { open: number; auth: number; authCpu: number }[] = [];
+const ratios: { open: number; auth: number; authBare: number; authCpu: number }[] = [];
 try {
   for (const mode of MODES) await checkAnswersOk(servers[mode].port);
   for (let round = 1; round <= Number(values.rounds); round += 1) {
@@ -127,6 +128,7 @@ try {
       ratios.push({
         open: open.rps / bare.rps,
         auth: auth.rps / open.rps,
+        authBare: auth.rps / bare.rps,
         authCpu: open.cpuUsPerCall / auth.cpuUsPerCall,
       });
     }
@@ -163,3 +165,6 @@ console.log(
   `authenticated / unauthenticated throughput, median of per-round ratios: ${at((r) => r.auth)} (target >= 0.90)`,
 );
 console.log(`unauthenticated / authenticated server CPU per call, median: ${at((r) => r.authCpu)}`);
+console.log(
+  `hcs authenticated WhoAmI / bare grpc-js throughput, median of per-round ratios: ${at((r) => r.authBare)} (target >= 0.90)`,
+);

@@ -9,7 +9,8 @@ import { createApp } from '../dist/app.js';
 import { AuthServiceService, CredentialKind } from '../dist/gen/hcs/v1/auth.js';
 import { loadConfig } from '../dist/platform/config/index.js';
 import { createLogger } from '../dist/platform/log/index.js';
-import { createServiceRegistrations } from '../dist/services/index.js';
+import { replaceProcedures, SERVICE_MODULES } from '../dist/services/index.js';
+import { defineService } from '../dist/transport/rpc/index.js';
 import { createTransport } from './hcs-without-auth.mjs';
 
 export const ISSUED = new Date('2026-01-01T00:00:00Z');
@@ -35,17 +36,10 @@ export function whoAmI() {
   };
 }
 
-/** The services with WhoAmI answering the fixed principal, so every server does the same work. */
-export function withFixedWhoAmI(registrations) {
-  return registrations.map((registration) =>
-    registration.definition === AuthServiceService
-      ? {
-          definition: registration.definition,
-          implementation: { ...registration.implementation, whoAmI: async () => whoAmI() },
-        }
-      : registration,
-  );
-}
+/** Every service with WhoAmI answering the fixed principal, so every server does the same work. */
+export const FIXED_WHO_AM_I_SERVICES = replaceProcedures(SERVICE_MODULES, {
+  [AuthServiceService.whoAmI.path]: async () => whoAmI(),
+});
 
 /**
  * Starts hcs on free loopback ports with WhoAmI answering the fixed principal; resolves to its
@@ -65,6 +59,14 @@ export async function startHcs({ auth = true } = {}) {
     },
   });
   const logger = createLogger({ level: 'error' });
-  if (!auth) return createTransport({ logger, services: withFixedWhoAmI(createServiceRegistrations()) });
-  return createApp({ config, logger, services: withFixedWhoAmI }).start();
+  if (!auth) {
+    const services = SERVICE_MODULES.map((module) =>
+      defineService(
+        module.definition,
+        module.definition === AuthServiceService ? { whoAmI: async () => whoAmI() } : {},
+      ),
+    );
+    return createTransport({ logger, services });
+  }
+  return createApp({ config, logger, services: FIXED_WHO_AM_I_SERVICES }).start();
 }

@@ -13,6 +13,7 @@ export const GOOGLE_PROTOS = [
   'google/api/annotations.proto',
   'google/api/http.proto',
   'google/api/field_behavior.proto',
+  'google/api/httpbody.proto',
   'google/rpc/status.proto',
   'google/rpc/error_details.proto',
   'google/rpc/code.proto',

@@ -1,25 +1,23 @@
-import { mkdirSync } from 'node:fs';
 import { type Config, HCS_VERSION } from './platform/config/index.ts';
-import { createAuditLog, createDatabase, type Database, dialectOf } from './platform/db/index.ts';
-import { AppError, Code } from './platform/errors/index.ts';
+import type { Database } from './platform/db/index.ts';
+import { createPlatform, type Platform } from './platform/index.ts';
 import type { Logger } from './platform/log/index.ts';
-import { createSharedState, formatBackendStatus, type SharedState } from './platform/redis/index.ts';
+import { formatBackendStatus } from './platform/redis/index.ts';
+import type { Authentication, ServiceInstance, ServiceModule } from './services/index.ts';
+import { createReadingHandOff, entitiesOf, SERVICE_MODULES } from './services/index.ts';
 import {
-  type Auth,
-  type AuthOptions,
-  authSettingsOf,
-  createAuth,
-  OAUTH_ENDPOINT_METHODS,
-} from './services/auth/index.ts';
-import { createServiceRegistrations, ENTITIES } from './services/index.ts';
-import { createHttpServer, createOpenApiDocument, createTranscoder } from './transport/gateway/index.ts';
+  createHttpServer,
+  createOpenApiDocument,
+  createTranscoder,
+  type HttpRoute,
+} from './transport/gateway/index.ts';
 import { createGrpcServer } from './transport/grpc/index.ts';
 import {
   assertEveryMethodHasPolicy,
   createChain,
   createProcedureTable,
+  defineService,
   loadContract,
-  type ServiceRegistration,
 } from './transport/rpc/index.ts';
 
 /** Options of {@link createApp}. */
@@ -27,12 +25,17 @@ export interface AppOptions {
   config: Config;
   logger: Logger;
   /**
-   * Adjusts the services served, given every hcs service as implemented so far (benchmarks and
-   * tests add methods with it). Default: serve them as they are.
+   * The services served, each with its procedures, tables, routes and background work.
+   * Default every hcs service (`SERVICE_MODULES`); tests and benchmarks add or replace some.
    */
-  services?: (defaults: ServiceRegistration[]) => ServiceRegistration[];
-  /** Options of the auth service that are not configuration (e.g. a cheaper password hash). */
-  auth?: Pick<AuthOptions, 'hasher' | 'throttle' | 'accessTokenTtlMs'>;
+  services?: readonly ServiceModule[];
+  /**
+   * An open database of `config` for the app to use and close, instead of opening its own at
+   * start (`hcs serve` opened it to read the stored settings). Default: opened by `start()`.
+   */
+  database?: Database;
+  /** HTTP routes served next to the built-in ones and the services'; a conflict throws. Default none. */
+  httpRoutes?: readonly HttpRoute[];
 }
 
 /** The ports the process listens on once started. */
@@ -53,99 +56,78 @@ export interface App {
  * transports. Nothing else wires components together, so this file is the map of the process.
  */
 export function createApp(options: AppOptions): App {
-  const { config, logger } = options;
-  const shared: SharedState = createSharedState({
-    redisUrl: config.redisUrl,
-    prefix: config.redisPrefix,
-    logger,
+  const modules = options.services ?? SERVICE_MODULES;
+  const platform = createPlatform({
+    config: options.config,
+    logger: options.logger,
+    entities: entitiesOf(modules),
+    ...(options.database ? { database: options.database } : {}),
   });
   try {
-    return assembleApp(options, shared);
+    return assembleApp(options, modules, platform);
   } catch (error) {
     // Redis may already be connecting: let the process exit instead of hanging on it.
-    void shared.close();
+    void platform.close();
     throw error;
   }
 }
 
-function assembleApp(options: AppOptions, shared: SharedState): App {
+function assembleApp(options: AppOptions, modules: readonly ServiceModule[], platform: Platform): App {
   const { config, logger } = options;
   const contract = loadContract();
   assertEveryMethodHasPolicy(contract);
-
-  // Services get the database through a getter: the procedures exist before start() opens it.
-  let database: Database | undefined;
-  const em = () => {
-    if (database === undefined)
-      throw new AppError(Code.UNAVAILABLE, 'DATABASE_NOT_OPEN', 'the database is not open');
-    return database.em();
-  };
-  mkdirSync(config.dataDir, { recursive: true });
-  const audit = createAuditLog({ em, logger });
-  const auth: Auth = createAuth({
-    settings: authSettingsOf(config),
-    em,
-    cache: shared.cache,
-    bus: shared.bus,
-    lock: shared.lock,
-    audit,
+  // Devices hand numeric readings to analytics in this process: the node that takes one records it.
+  const readings = createReadingHandOff();
+  const services = modules.map((module) => module.create({ ...platform, readings }));
+  const authentication = authenticationOf(services);
+  // One chain: the procedures and the service routes that need a policy run through it.
+  const interceptors = createChain({
     logger,
-    version: HCS_VERSION,
-    ...options.auth,
+    authenticate: authentication?.authenticate,
+    onDenied: authentication?.onDenied,
   });
-  if (
-    dialectOf(config) === 'postgresql' &&
-    config.secretKey === undefined &&
-    config.jwtPrivateKeyFile === undefined
-  ) {
-    logger.warn(
-      'HCS_SECRET_KEY is unset on a shared database: each replica signs with its own generated secret, so a token from one is refused by the others; set HCS_SECRET_KEY (the same on every replica)',
-    );
-  }
-  if (config.env === 'production' && config.publicUrl === undefined) {
-    logger.warn(
-      'HCS_PUBLIC_URL is unset: token endpoints in /.well-known/oauth-authorization-server follow the Host header and the issuer is "hcs"; set it to the external https URL',
-    );
-  }
-  const defaults = createServiceRegistrations({ auth });
   const procedures = createProcedureTable({
     contract,
-    services: options.services ? options.services(defaults) : defaults,
-    interceptors: createChain({
-      logger,
-      authenticate: auth.authenticate,
-      onDenied: auth.recordDenial,
-    }),
+    services: modules.map((module, index) =>
+      defineService(module.definition, services[index]?.procedures ?? {}),
+    ),
+    interceptors,
   });
 
-  const grpc = createGrpcServer({ contract, procedures, logger });
+  const grpc = createGrpcServer({ contract, procedures, logger, maxMessageBytes: config.httpBodyLimitBytes });
   if (config.redisUrl !== undefined) {
     const reportRedis = () =>
-      grpc.health.setDependency('redis', shared.status().backend === 'redis' ? 'SERVING' : 'NOT_SERVING');
+      grpc.health.setDependency(
+        'redis',
+        platform.shared.status().backend === 'redis' ? 'SERVING' : 'NOT_SERVING',
+      );
     reportRedis();
-    shared.onStatusChange(reportRedis);
+    platform.shared.onStatusChange(reportRedis);
   }
   const transcoder = createTranscoder({
     contract,
     procedures,
     logger,
     bodyLimitBytes: config.httpBodyLimitBytes,
-    oauthMethods: OAUTH_ENDPOINT_METHODS,
+    rawBodyLimitBytes: config.httpRawBodyLimitBytes,
   });
+  const httpRoutes = [...services.flatMap((service) => service.routes ?? []), ...(options.httpRoutes ?? [])];
   const http = createHttpServer({
     logger,
     transcoder,
-    openApi: createOpenApiDocument({
-      contract,
-      routes: transcoder.routes,
-      version: HCS_VERSION,
-      oauthMethods: OAUTH_ENDPOINT_METHODS,
-    }),
-    wellKnown: {
-      jwks: () => auth.accessTokens.publicJwks(),
-      authorizationServer: (host) => auth.serverMetadata(host),
-    },
+    // Built on its first request: most servers never serve it, and it costs memory and start time.
+    openApi: () =>
+      createOpenApiDocument({
+        contract,
+        routes: transcoder.routes,
+        version: HCS_VERSION,
+        httpRoutes,
+      }),
     corsOrigins: config.corsOrigins,
+    // What a refused upload may still send and be dropped before its connection is closed.
+    unreadBodyLimitBytes: config.httpBodyLimitBytes,
+    routes: httpRoutes,
+    interceptors,
     readiness: async () => [
       {
         name: 'grpc',
@@ -153,15 +135,15 @@ function assembleApp(options: AppOptions, shared: SharedState): App {
         detail: grpc.health.get('').toLowerCase(),
       },
       // Ready on memory too: every primitive keeps working while Redis is away.
-      { name: 'cache', ok: true, detail: formatBackendStatus(shared.status()) },
-      await databaseReadiness(database),
+      { name: 'cache', ok: true, detail: formatBackendStatus(platform.shared.status()) },
+      await databaseReadiness(platform),
     ],
   });
 
   return {
     async start() {
-      database = await openDatabase(config, logger);
-      await auth.start();
+      await platform.open();
+      for (const service of services) await service.start?.();
       const grpcPort = await grpc.listen(config.host, config.grpcPort);
       const httpPort = await http.listen(config.host, config.httpPort);
       grpc.health.setAll('SERVING');
@@ -184,66 +166,25 @@ function assembleApp(options: AppOptions, shared: SharedState): App {
         grpc.close(config.shutdownTimeoutMs),
         http.close(config.shutdownTimeoutMs),
       ]);
-      await auth.close();
-      await shared.close();
-      await database?.close();
+      for (const service of [...services].reverse()) await service.close?.();
+      await platform.close();
       logger.info({ drained }, 'hcs stopped');
     },
   };
 }
 
 /**
- * Runs an app as a process: start it, serve until SIGTERM or SIGINT, then close it gracefully.
- * A second signal exits at once. Resolves to the process exit code: 0 after a clean stop,
- * 1 when the app could not start.
+ * The credential check of the one service that provides it. Without one (a test serving
+ * other services alone), calls are anonymous; two would be ambiguous, so that refuses to start.
  */
-export async function runUntilSignal(app: App, logger: Logger): Promise<number> {
-  try {
-    await app.start();
-  } catch (error) {
-    logger.fatal({ err: error }, 'hcs could not start');
-    await app.close().catch(() => undefined);
-    return 1;
-  }
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
-  logger.info({ signal }, 'signal received');
-  const forceExit = () => process.exit(1);
-  process.once('SIGTERM', forceExit);
-  process.once('SIGINT', forceExit);
-  await app.close();
-  return 0;
+function authenticationOf(services: readonly ServiceInstance[]): Authentication | undefined {
+  const found = services.flatMap((service) => (service.authentication ? [service.authentication] : []));
+  if (found.length > 1) throw new Error('more than one service provides authentication');
+  return found[0];
 }
 
-/**
- * Connects the database and brings its schema to this build: refuses a database newer than
- * the code, applies pending migrations when allowed (see `Config.autoMigrate`), and refuses to
- * run on pending migrations otherwise, naming the command that applies them.
- */
-export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
-  const database = await createDatabase({ config, logger, entities: ENTITIES });
-  try {
-    await database.checkSchemaNotNewer();
-    const { pending } = await database.migrate.status();
-    const autoMigrate = config.autoMigrate ?? dialectOf(config) === 'sqlite';
-    if (pending.length > 0 && !autoMigrate) {
-      throw new AppError(
-        Code.FAILED_PRECONDITION,
-        'DATABASE_MIGRATIONS_PENDING',
-        `the database has ${pending.length} pending migration(s): run "hcs migrate up" (or set HCS_AUTO_MIGRATE=true)`,
-      );
-    }
-    if (pending.length > 0) logger.info({ applied: await database.migrate.up() }, 'database migrated');
-    return database;
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
-}
-
-async function databaseReadiness(database: Database | undefined) {
+async function databaseReadiness(platform: Platform) {
+  const database = platform.database();
   if (database === undefined) return { name: 'database', ok: false, detail: 'not connected' };
   const ok = await database.isReady();
   return { name: 'database', ok, detail: ok ? database.dialect : `${database.dialect} unreachable` };

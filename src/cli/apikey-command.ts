@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
-import type { Config } from '../platform/config/index.ts';
+import { type Config, loadConfig } from '../platform/config/index.ts';
 import type { Logger } from '../platform/log/index.ts';
-import { localCallFacts } from '../services/auth/index.ts';
+import { localCallFacts } from '../services/common/index.ts';
+import type { Command } from './command.ts';
+import { createCommandLogger } from './command-logger.ts';
 import { withAuth } from './open-auth.ts';
 import { formatTable, parseDurationMs, UsageError } from './output.ts';
 
@@ -17,6 +19,16 @@ registry:read), "*" grants every scope, none grants no scoped method. --ttl is
 a lifetime such as 3600s, 90m, 12h or 30d; default: no expiry.`;
 
 const CLI_ACTOR = 'local:hcs-cli';
+
+/** `hcs apikey`, on the configured database; logs go to standard error. */
+export const apiKeyCommand: Command = {
+  summary: 'Create, list and revoke API keys in the database',
+  help: APIKEY_HELP,
+  async run(args) {
+    const config = loadConfig();
+    return runApiKeyCommand(args, config, await createCommandLogger(config));
+  },
+};
 
 /** Runs `hcs apikey …`; resolves to the exit code. A command line that does not parse throws. */
 export async function runApiKeyCommand(args: string[], config: Config, logger: Logger): Promise<number> {

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import type { Config } from '../platform/config/index.ts';
+import { type Config, loadConfig } from '../platform/config/index.ts';
 import type { Logger } from '../platform/log/index.ts';
+import type { Command } from './command.ts';
+import { createCommandLogger } from './command-logger.ts';
 import { withAuth } from './open-auth.ts';
 import { formatTable, UsageError } from './output.ts';
 import { readSecretFromStdin } from './read-secret.ts';
@@ -16,6 +18,16 @@ Manages users in the configured database (HCS_DATABASE_URL), with or without a
 running server. Without --password-stdin, add and passwd generate a password and
 print it once on standard output. --role may repeat; default viewer. passwd ends
 the user's refresh tokens; disable ends its access tokens too.`;
+
+/** `hcs user`, on the configured database; logs go to standard error. */
+export const userCommand: Command = {
+  summary: 'Add, list, disable users and set passwords in the database',
+  help: USER_HELP,
+  async run(args) {
+    const config = loadConfig();
+    return runUserCommand(args, config, await createCommandLogger(config));
+  },
+};
 
 /** Runs `hcs user …`; resolves to the exit code. A command line that does not parse throws. */
 export async function runUserCommand(args: string[], config: Config, logger: Logger): Promise<number> {

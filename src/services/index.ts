@@ -1,34 +1,37 @@
 import type { EntitySchema } from '@mikro-orm/core';
-import { AnalyticsServiceService } from '../gen/hcs/v1/analytics.ts';
-import { AuthServiceService } from '../gen/hcs/v1/auth.ts';
-import { DeviceServiceService } from '../gen/hcs/v1/devices.ts';
-import { RegistryServiceService } from '../gen/hcs/v1/registry.ts';
-import { SystemServiceService } from '../gen/hcs/v1/system.ts';
 import { PLATFORM_ENTITIES } from '../platform/db/index.ts';
-import { defineService, type ServiceRegistration } from '../transport/rpc/index.ts';
-import { AUTH_ENTITIES, type Auth } from './auth/index.ts';
+import { analyticsService } from './analytics/index.ts';
+import { authService } from './auth/index.ts';
+import type { ServiceModule } from './common/index.ts';
+import { deviceService } from './devices/index.ts';
+import { registryService } from './registry/index.ts';
+import { systemService } from './system/index.ts';
 
 /**
- * Every entity hcs maps: the platform's and the services'. The one list the app, the CLI,
- * `mikro-orm.config.ts` and the migration generator use, so none of them can drift.
+ * Every service hcs serves, in the order they start (auth first: the others' calls are
+ * authenticated by it). Adding a service is one line here; its procedures, routes and tables
+ * reach the transports, the ORM, the migrations and the CLI from this list.
  */
-export const ENTITIES: readonly EntitySchema[] = [...PLATFORM_ENTITIES, ...AUTH_ENTITIES];
+export const SERVICE_MODULES: readonly ServiceModule[] = [
+  authService,
+  registryService,
+  deviceService,
+  analyticsService,
+  systemService,
+];
 
-/** What the services need from the composition root. Each absent part leaves its methods unimplemented. */
-export interface ServiceDependencies {
-  auth?: Auth;
+/** Every entity of `modules` and the platform's own: what the ORM maps and the migrations create. */
+export function entitiesOf(modules: readonly ServiceModule[] = SERVICE_MODULES): readonly EntitySchema[] {
+  return [...PLATFORM_ENTITIES, ...modules.flatMap((module) => module.entities)];
 }
 
-/**
- * Every hcs service with the methods implemented so far. A method left out here is still
- * served: it passes the policy guard, then answers UNIMPLEMENTED naming itself.
- */
-export function createServiceRegistrations(dependencies: ServiceDependencies = {}): ServiceRegistration[] {
-  return [
-    defineService(AuthServiceService, dependencies.auth?.procedures ?? {}),
-    defineService(RegistryServiceService, {}),
-    defineService(DeviceServiceService, {}),
-    defineService(AnalyticsServiceService, {}),
-    defineService(SystemServiceService, {}),
-  ];
-}
+/** Every entity hcs maps: the one list `mikro-orm.config.ts`, the CLI and the migration generator use. */
+export const ENTITIES: readonly EntitySchema[] = entitiesOf();
+
+export type {
+  Authentication,
+  ServiceDependencies,
+  ServiceInstance,
+  ServiceModule,
+} from './common/index.ts';
+export { createReadingHandOff, defineServiceModule, replaceProcedures } from './common/index.ts';

@@ -1,10 +1,18 @@
-import { status as GrpcStatus, Metadata } from '@grpc/grpc-js';
+import {
+  type ClientReadableStream,
+  credentials,
+  status as GrpcStatus,
+  Metadata,
+  makeGenericClientConstructor,
+} from '@grpc/grpc-js';
+import { service as healthService } from 'grpc-health-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { probeHealth } from '../../src/transport/grpc/index.ts';
 import { loadContract } from '../../src/transport/rpc/index.ts';
 import { emptyResponse, startTestApp, type TestApp } from '../helpers/app.ts';
 import { callRaw, clientStreamRaw, rawClient, statusDetails, streamRaw } from '../helpers/grpc-client.ts';
+import { waitFor } from '../helpers/redis.ts';
 
 const contract = loadContract();
 const unary = contract.methods.filter((method) => method.kind === 'unary');
@@ -12,6 +20,12 @@ const failingPath = unary[0]?.path ?? '';
 const echoPath = unary[1]?.path ?? '';
 const slowPath = unary[2]?.path ?? '';
 const brokenPath = unary[3]?.path ?? '';
+
+const HealthClient = makeGenericClientConstructor(healthService, 'grpc.health.v1.Health');
+
+interface HealthList {
+  statuses: Record<string, { status: string }>;
+}
 
 let server: TestApp;
 
@@ -33,6 +47,17 @@ test.after(async () => {
   await server?.close();
 });
 
+// SystemService's file sandbox is built (tests/e2e/system); the rest of that service is not yet.
+const FILE_METHODS = new Set([
+  'ListFiles',
+  'StatFile',
+  'ReadFile',
+  'WriteFile',
+  'DeleteFile',
+  'MakeDirectory',
+  'MoveFile',
+]);
+
 test('every method of the five services is registered; until built it answers UNIMPLEMENTED naming itself', async () => {
   const client = rawClient(server.grpcTarget, await server.adminToken());
   const implemented = new Set([failingPath, echoPath, slowPath, brokenPath]);
@@ -52,9 +77,14 @@ test('every method of the five services is registered; until built it answers UN
         : method.kind === 'server_streaming'
           ? await streamRaw(client, method.path)
           : await clientStreamRaw(client, method.path, []);
-    if (method.service === 'hcs.v1.AuthService') {
+    if (method.service === 'hcs.v1.AuthService' || FILE_METHODS.has(method.method)) {
       // Built: an empty request gets a real answer, never UNIMPLEMENTED (tests/e2e/auth).
       assert.is.not(outcome.error?.code, GrpcStatus.UNIMPLEMENTED, method.path);
+      continue;
+    }
+    // Services being built answer for real, or UNIMPLEMENTED naming the method; never INTERNAL.
+    if (outcome.error?.code !== GrpcStatus.UNIMPLEMENTED) {
+      assert.is.not(outcome.error?.code, GrpcStatus.INTERNAL, method.path);
       continue;
     }
     assert.ok(outcome.error, `${method.path} should fail`);
@@ -156,6 +186,33 @@ test('health answers NOT_FOUND for a service hcs does not have', async () => {
   }
 });
 
+test('health List names the server and every hcs service; Watch sends the current status', async () => {
+  const client = new HealthClient(server.grpcTarget, credentials.createInsecure()) as unknown as {
+    list(request: object, callback: (error: Error | null, response: HealthList) => void): void;
+    watch(request: { service: string }): ClientReadableStream<{ status: string }>;
+    close(): void;
+  };
+  const listed = await new Promise<HealthList['statuses']>((resolve, reject) =>
+    client.list({}, (error, response) => (error ? reject(error) : resolve(response.statuses))),
+  );
+  assert.equal(listed[''], { status: 'SERVING' });
+  for (const service of contract.services) assert.equal(listed[service.typeName], { status: 'SERVING' });
+  const watched: [string, string][] = [
+    ['hcs.v1.AuthService', 'SERVING'],
+    ['hcs.v1.NoSuchService', 'SERVICE_UNKNOWN'],
+  ];
+  for (const [name, expected] of watched) {
+    const watch = client.watch({ service: name });
+    const first = await new Promise<{ status: string }>((resolve, reject) => {
+      watch.once('data', resolve);
+      watch.once('error', reject);
+    });
+    assert.equal(first, { status: expected }, name);
+    watch.cancel();
+  }
+  client.close();
+});
+
 test('/healthz and /readyz answer on the HTTP port', async () => {
   const live = await fetch(`${server.httpBase}/healthz`);
   assert.is(live.status, 200);
@@ -173,13 +230,34 @@ test('/healthz and /readyz answer on the HTTP port', async () => {
 });
 
 test('closing lets an in-flight call finish, then refuses new ones and reports not ready', async () => {
+  // A health watcher (as a load balancer keeps one) hears NOT_SERVING as soon as the drain begins.
+  const watcher = new HealthClient(server.grpcTarget, credentials.createInsecure());
+  const statuses: string[] = [];
+  const watch = (watcher.watch as (request: { service: string }) => ClientReadableStream<unknown>)({
+    service: '',
+  });
+  watch.on('data', (response: { status: string }) => statuses.push(response.status));
+  watch.on('error', () => undefined);
   const client = rawClient(server.grpcTarget, await server.adminToken());
-  const inFlight = callRaw(client, slowPath);
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  const closing = server.close();
-  const { error } = await inFlight;
-  assert.is(error, undefined, 'the in-flight call completed');
-  await closing;
+  let answered = false;
+  try {
+    await waitFor(() => statuses.includes('SERVING'), 2000, 'the watch to report SERVING');
+    const inFlight = callRaw(client, slowPath).then((outcome) => {
+      answered = true;
+      return outcome;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const closing = server.close();
+    await waitFor(() => statuses.at(-1) === 'NOT_SERVING', 2000, 'the watch to report NOT_SERVING');
+    assert.not.ok(answered, 'not serving is reported while the call is still in flight');
+    watch.cancel();
+    const { error } = await inFlight;
+    assert.is(error, undefined, 'the in-flight call completed');
+    await closing;
+  } finally {
+    watch.cancel();
+    watcher.close();
+  }
   const after = await callRaw(
     rawClient(server.grpcTarget, await server.adminToken()),
     echoPath,

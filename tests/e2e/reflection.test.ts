@@ -1,8 +1,15 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { fromBinary } from '@bufbuild/protobuf';
+import { FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
+import { credentials, status as GrpcStatus } from '@grpc/grpc-js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import {
+  ServerReflectionClient,
+  type ServerReflectionResponse,
+} from '../../src/gen/grpc/reflection/v1alpha/reflection.ts';
 import { loadContract } from '../../src/transport/rpc/index.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { ROOT } from '../helpers/process.ts';
@@ -62,6 +69,32 @@ test('reflection lists every method of the contract', async () => {
   }
 });
 
+test('reflection v1alpha, which grpcurl asks first, lists services and sends files with their imports', async () => {
+  const client = new ServerReflectionClient(server.grpcTarget, credentials.createInsecure());
+  const call = client.serverReflectionInfo();
+  const answers: ServerReflectionResponse[] = [];
+  const done = new Promise<void>((resolve, reject) => {
+    call.on('data', (answer: ServerReflectionResponse) => answers.push(answer));
+    call.on('end', resolve);
+    call.on('error', reject);
+  });
+  call.write({ host: '', listServices: '*' });
+  call.write({ host: '', fileContainingSymbol: 'hcs.v1.AuthService' });
+  call.write({ host: '', fileContainingSymbol: 'hcs.v1.NoSuchThing' });
+  call.end();
+  await done;
+  client.close();
+  assert.is(answers.length, 3);
+  const services = answers[0]?.listServicesResponse?.service.map((service) => service.name) ?? [];
+  assert.ok(services.includes('hcs.v1.AuthService'), services.join(','));
+  const files = (answers[1]?.fileDescriptorResponse?.fileDescriptorProto ?? []).map(
+    (bytes) => fromBinary(FileDescriptorProtoSchema, bytes).name,
+  );
+  assert.ok(files.includes('hcs/v1/auth.proto'), files.join(','));
+  assert.ok(files.includes('hcs/v1/common.proto'), files.join(','));
+  assert.is(answers[2]?.errorResponse?.errorCode, GrpcStatus.NOT_FOUND);
+});
+
 test('a client with no proto files calls health through reflection', async () => {
   const { stdout, code, stderr } = await bufCurl([
     '--data',
@@ -73,8 +106,10 @@ test('a client with no proto files calls health through reflection', async () =>
 });
 
 test('a client with no proto files calls an hcs method through reflection and sees the typed error', async () => {
-  // A method of a service not built yet, so the typed error is UNIMPLEMENTED.
-  const method = contract.methods.find((m) => m.kind === 'unary' && m.service !== 'hcs.v1.AuthService');
+  // GetDevice with no name: the typed error is INVALID_ARGUMENT naming the field.
+  const method = contract.methods.find(
+    (m) => m.service === 'hcs.v1.DeviceService' && m.method === 'GetDevice',
+  );
   assert.ok(method);
   const { stderr, code } = await bufCurl([
     '--header',
@@ -85,8 +120,8 @@ test('a client with no proto files calls an hcs method through reflection and se
   ]);
   assert.is.not(code, 0);
   const error = JSON.parse(stderr) as { code: string; message: string; details?: { type: string }[] };
-  assert.is(error.code, 'unimplemented');
-  assert.match(error.message, method.path);
+  assert.is(error.code, 'invalid_argument');
+  assert.match(error.message, 'name must be devices/{id}');
   assert.ok(
     error.details?.some((detail) => detail.type === 'google.rpc.ErrorInfo'),
     stderr,

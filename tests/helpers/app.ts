@@ -1,7 +1,11 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type App, createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/platform/config/index.ts';
 import {
   type AccessTokenGrant,
+  authService,
+  authServiceWith,
   createAccessTokens,
   createPasswordHasher,
   DEFAULT_ISSUER,
@@ -9,10 +13,10 @@ import {
   resolveSigningKey,
   TOKEN_AUDIENCE,
 } from '../../src/services/auth/index.ts';
-import { createServiceRegistrations } from '../../src/services/index.ts';
-import type { ServiceRegistration } from '../../src/transport/rpc/index.ts';
+import { replaceProcedures, SERVICE_MODULES, type ServiceModule } from '../../src/services/index.ts';
+import type { HttpRoute } from '../../src/transport/gateway/index.ts';
 import { captureLogs } from './log.ts';
-import { tempDir } from './process.ts';
+import { removeTempDir, tempDir } from './process.ts';
 
 /** An in-process app on free ports, with its log lines collected. */
 export interface TestApp {
@@ -29,6 +33,7 @@ export interface TestApp {
   /** Signs a token with the app's own key, for any grant, issued at `now` (default the present). */
   mintToken(grant: AccessTokenGrant, options?: { now?: number; ttlMs?: number }): string;
   readonly dataDir: string;
+  /** Closes the app and removes its data directory. */
   close(): Promise<void>;
 }
 
@@ -72,12 +77,20 @@ export async function startTestApp(
     env?: Record<string, string>;
     /** Login throttling; e.g. a high per-address allowance when every test client is 127.0.0.1. */
     throttle?: LoginThrottleOptions;
+    /** Service modules served instead of the default module of the same name. */
+    modules?: readonly ServiceModule[];
+    /** HTTP routes served next to the built-in ones. */
+    httpRoutes?: readonly HttpRoute[];
+    /** Text of a `.env` file in the app's working directory. Default none. */
+    dotEnv?: string;
   } = {},
 ): Promise<TestApp> {
   const { logger, lines: logs } = captureLogs();
   const dataDir = tempDir('hcs-data-');
+  const cwd = tempDir();
+  if (options.dotEnv !== undefined) writeFileSync(join(cwd, '.env'), options.dotEnv);
   const config = loadConfig({
-    cwd: tempDir(),
+    cwd,
     env: {
       HCS_HOST: '127.0.0.1',
       HCS_GRPC_PORT: '0',
@@ -91,17 +104,26 @@ export async function startTestApp(
   const app = createApp({
     config,
     logger,
-    services: (defaults) => withImplementations(defaults, options.implementations ?? {}),
-    auth: {
-      hasher: createPasswordHasher(TEST_SCRYPT_COST),
-      ...(options.throttle === undefined ? {} : { throttle: options.throttle }),
-    },
+    services: replaceProcedures(
+      SERVICE_MODULES.map(
+        (module) =>
+          options.modules?.find((replacement) => replacement.name === module.name) ??
+          (module === authService
+            ? authServiceWith({
+                hasher: createPasswordHasher(TEST_SCRYPT_COST),
+                ...(options.throttle === undefined ? {} : { throttle: options.throttle }),
+              })
+            : module),
+      ),
+      options.implementations ?? {},
+    ),
+    httpRoutes: options.httpRoutes ?? [],
   });
   const { grpcPort, httpPort } = await app.start();
   const httpBase = `http://127.0.0.1:${httpPort}`;
   let adminToken: string | undefined;
   const key = resolveSigningKey(
-    { secretKey: config.secretKey, privateKeyFile: config.jwtPrivateKeyFile, dataDir },
+    { secretKey: config.secretKey, privateKeyFile: config.jwtPrivateKeyFile, dataDir: config.dataDir },
     logger,
   );
   const mintToken = (grant: AccessTokenGrant, options: { now?: number; ttlMs?: number } = {}) =>
@@ -124,28 +146,18 @@ export async function startTestApp(
       adminToken ??= mintToken({ subject: 'users/admin', roles: ['admin'], scopes: ['*'] });
       return adminToken;
     },
-    close: () => app.close(),
+    async close() {
+      await app.close();
+      removeTempDir(dataDir);
+      removeTempDir(cwd);
+    },
   };
-}
-
-function withImplementations(
-  registrations: ServiceRegistration[],
-  implementations: Record<string, (input: never, ctx: never) => unknown>,
-): ServiceRegistration[] {
-  return registrations.map((registration) => {
-    const implementation: Record<string, unknown> = { ...registration.implementation };
-    for (const [key, definition] of Object.entries(registration.definition)) {
-      const replacement = implementations[definition.path];
-      if (replacement !== undefined) implementation[key] = replacement;
-    }
-    return { definition: registration.definition, implementation };
-  });
 }
 
 /** The default (all fields empty) response message of a method, as its implementation would build it. */
 export function emptyResponse(path: string): unknown {
-  for (const registration of createServiceRegistrations()) {
-    for (const definition of Object.values(registration.definition)) {
+  for (const module of SERVICE_MODULES) {
+    for (const definition of Object.values(module.definition)) {
       if (definition.path === path) {
         const decode = (definition as unknown as { responseDeserialize(bytes: Buffer): unknown })
           .responseDeserialize;

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,9 +10,27 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 // Resolved here so a child started in another directory (free of any .env) still finds tsx.
 const TSX = import.meta.resolve('tsx');
 
-/** A fresh, empty temporary directory. */
+// Every directory tempDir() made and nobody removed yet; whatever is left goes when the run ends.
+const madeDirs = new Set<string>();
+process.on('exit', () => {
+  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * A fresh, empty temporary directory (`hcs-…` in the OS temp dir). Helpers remove theirs with
+ * {@link removeTempDir} when what used it is closed; anything still there is removed when the
+ * test process exits, so a run leaves no folder behind.
+ */
 export function tempDir(prefix = 'hcs-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  madeDirs.add(dir);
+  return dir;
+}
+
+/** Removes a directory made by {@link tempDir}, with everything in it. */
+export function removeTempDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  madeDirs.delete(dir);
 }
 
 /** A child process with its output collected line by line. */
@@ -35,7 +53,7 @@ export interface RunningProcess {
 export interface RunOptions {
   /** Extra environment; HCS_* variables of the test runner's own environment are dropped. */
   env?: Record<string, string>;
-  /** Working directory. Default: a new temporary directory. */
+  /** Working directory. Default: a new temporary directory, removed once the process has exited. */
   cwd?: string;
 }
 
@@ -44,12 +62,16 @@ export function runTs(script: string, args: string[], options: RunOptions = {}):
   const env: NodeJS.ProcessEnv = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !name.startsWith('HCS_')),
   );
+  const cwd = options.cwd ?? tempDir();
   const child = spawn(process.execPath, ['--import', TSX, join(ROOT, script), ...args], {
-    cwd: options.cwd ?? tempDir(),
+    cwd,
     env: { ...env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  return watch(child);
+  const running = watch(child);
+  if (options.cwd === undefined)
+    return { ...running, exited: running.exited.finally(() => removeTempDir(cwd)) };
+  return running;
 }
 
 /** Collects a child's output. */
@@ -89,7 +111,7 @@ export function watch(child: ChildProcess): RunningProcess {
     stderr,
     exited,
     logLines,
-    waitForLog(match, timeoutMs = 20_000) {
+    waitForLog(match, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           reject(

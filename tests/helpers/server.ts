@@ -1,5 +1,5 @@
 import { passwordGrant, TEST_ADMIN } from './app.ts';
-import { type RunningProcess, runTs, tempDir } from './process.ts';
+import { type RunningProcess, removeTempDir, runTs, tempDir } from './process.ts';
 
 /** A running `hcs serve` child process on ephemeral ports. */
 export interface ServerProcess extends RunningProcess {
@@ -16,24 +16,55 @@ export interface ServerProcess extends RunningProcess {
 
 /**
  * Starts `hcs serve` (or another entry point with the same log contract) on 127.0.0.1 with
- * free ports and a fresh data directory, and waits until it says it is serving.
+ * free ports and a fresh data directory, and waits until it says it is serving. The data
+ * directory is removed once the process has exited, unless the caller gave its own
+ * (`HCS_DATA_DIR` in `env`), e.g. to start a second server on it.
  */
 export async function startServer(
-  options: { env?: Record<string, string>; script?: string; args?: string[] } = {},
+  options: {
+    env?: Record<string, string>;
+    script?: string;
+    args?: string[];
+    /** How long to wait for "hcs is serving". Default 20 000 ms. */
+    readyTimeoutMs?: number;
+  } = {},
 ): Promise<ServerProcess> {
-  const dataDir = tempDir('hcs-data-');
-  const running = runTs(options.script ?? 'src/main.ts', options.args ?? ['serve'], {
-    env: {
-      HCS_HOST: '127.0.0.1',
-      HCS_GRPC_PORT: '0',
-      HCS_HTTP_PORT: '0',
-      HCS_DATA_DIR: dataDir,
-      HCS_LOG_LEVEL: 'info',
-      HCS_ADMIN_PASSWORD: TEST_ADMIN.password,
-      ...options.env,
-    },
-  });
-  const serving = await running.waitForLog((line) => line.msg === 'hcs is serving');
+  const givenDataDir = options.env?.HCS_DATA_DIR;
+  const launch = () => {
+    const dataDir = givenDataDir ?? tempDir('hcs-data-');
+    const started = runTs(options.script ?? 'src/main.ts', options.args ?? ['serve'], {
+      env: {
+        HCS_HOST: '127.0.0.1',
+        HCS_GRPC_PORT: '0',
+        HCS_HTTP_PORT: '0',
+        HCS_DATA_DIR: dataDir,
+        HCS_LOG_LEVEL: 'info',
+        HCS_ADMIN_PASSWORD: TEST_ADMIN.password,
+        ...options.env,
+      },
+    });
+    const running =
+      givenDataDir === undefined
+        ? { ...started, exited: started.exited.finally(() => removeTempDir(dataDir)) }
+        : started;
+    return { dataDir, running, spawnedAt: Date.now() };
+  };
+  let { dataDir, running, spawnedAt } = launch();
+  let serving: Record<string, unknown>;
+  try {
+    serving = await running.waitForLog((line) => line.msg === 'hcs is serving', options.readyTimeoutMs);
+  } catch (error) {
+    // Once in a full run a child was killed by a signal before it wrote a single byte (no hcs
+    // code had run): that is not the server under test. Say so loudly and start it once more.
+    const { child, stdout, stderr } = running;
+    if (child.signalCode === null || `${stdout.join('')}${stderr.join('')}`.trim() !== '') throw error;
+    await running.exited;
+    console.warn(
+      `startServer: pid ${child.pid} got ${child.signalCode} ${Date.now() - spawnedAt} ms after spawn, before writing anything; starting it once more`,
+    );
+    ({ dataDir, running, spawnedAt } = launch());
+    serving = await running.waitForLog((line) => line.msg === 'hcs is serving', options.readyTimeoutMs);
+  }
   const grpcPort = Number(serving.grpcPort);
   const httpBase = `http://127.0.0.1:${Number(serving.httpPort)}`;
   let token: Promise<string> | undefined;

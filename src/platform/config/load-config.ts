@@ -1,8 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseEnv } from 'node:util';
-import type { Config } from './config.ts';
+import type { Config, SettingSource, SettingValue } from './config.ts';
 import { envSchema } from './schema.ts';
+import {
+  isChangeableSetting,
+  isSettingVariable,
+  type SettingVariable,
+  settingValueProblem,
+} from './setting-catalog.ts';
 
 /** A known-weak secret that a production deployment must never run with. */
 const WEAK_SECRETS = new Set(['changeme', 'secret', 'password', 'hcs', 'default']);
@@ -34,6 +40,39 @@ export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
   /** Directory whose `.env` file is read, if present; real environment variables win. Default `process.cwd()`. */
   cwd?: string;
+  /**
+   * Values stored through the settings API, by variable name, below the `.env` file and the
+   * environment: an operator's explicit variable wins. Only changeable settings are read (see
+   * `SETTING_CATALOG`); pass them through {@link acceptStoredSettings} first, as a stored value
+   * that is no longer valid is a {@link ConfigError} here. Default none.
+   */
+  stored?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Splits values stored through the settings API into those {@link loadConfig} may apply and the
+ * problems of the rest (unknown, not changeable, or invalid for this build), so a stored value
+ * an older build accepted never stops the server: the caller logs the problems and starts
+ * without those values.
+ */
+export function acceptStoredSettings(stored: Readonly<Record<string, string>>): {
+  accepted: Record<string, string>;
+  problems: ConfigProblem[];
+} {
+  const accepted: Record<string, string> = {};
+  const problems: ConfigProblem[] = [];
+  for (const [name, value] of Object.entries(stored)) {
+    const problem = !isSettingVariable(name)
+      ? 'not a known setting'
+      : !isChangeableSetting(name)
+        ? 'cannot be changed through the settings API'
+        : value === ''
+          ? undefined
+          : settingValueProblem(name, value);
+    if (problem === undefined) accepted[name] = value;
+    else problems.push({ name, message: `stored value ignored: ${problem}` });
+  }
+  return { accepted, problems };
 }
 
 /**
@@ -42,10 +81,16 @@ export interface LoadConfigOptions {
  */
 export function loadConfig(options: LoadConfigOptions = {}): Config {
   const cwd = options.cwd ?? process.cwd();
-  const merged = { ...readDotEnv(cwd), ...(options.env ?? process.env) };
-  // An empty variable means "not set": `HCS_REDIS_URL=` in a compose file turns Redis off.
+  const layers: [SettingSource, Readonly<Record<string, string | undefined>>][] = [
+    ['environment', options.env ?? process.env],
+    ['env_file', readDotEnv(cwd)],
+    ['stored', storedChangeable(options.stored ?? {})],
+  ];
+  const settings = settingsOf(layers);
   const env = Object.fromEntries(
-    Object.entries(merged).filter(([name, value]) => name.startsWith('HCS_') && value !== ''),
+    Object.entries(settings).flatMap(([name, setting]) =>
+      setting.text === undefined ? [] : [[name, setting.text]],
+    ),
   );
   const result = envSchema.safeParse(env);
   if (!result.success) {
@@ -91,13 +136,24 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       });
     }
   }
+  const dataDir = resolve(cwd, parsed.HCS_DATA_DIR);
+  const commandsFile =
+    parsed.HCS_SYSTEM_COMMANDS_FILE === undefined ? undefined : resolve(cwd, parsed.HCS_SYSTEM_COMMANDS_FILE);
+  const filesRoot = resolve(cwd, parsed.HCS_SYSTEM_FS_ROOT ?? join(parsed.HCS_DATA_DIR, 'files'));
+  if (commandsFile !== undefined && isInside(commandsFile, filesRoot)) {
+    // The file sandbox is writable through the API: an allow-list there could allow anything.
+    problems.push({
+      name: 'HCS_SYSTEM_COMMANDS_FILE',
+      message: `must not be inside the file sandbox ${filesRoot}`,
+    });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: parsed.HCS_ENV,
     host: parsed.HCS_HOST,
     grpcPort: parsed.HCS_GRPC_PORT,
     httpPort: parsed.HCS_HTTP_PORT,
-    dataDir: resolve(cwd, parsed.HCS_DATA_DIR),
+    dataDir,
     databaseUrl: parsed.HCS_DATABASE_URL,
     redisUrl: parsed.HCS_REDIS_URL,
     redisPrefix: parsed.HCS_REDIS_PREFIX,
@@ -112,7 +168,72 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     logLevel: parsed.HCS_LOG_LEVEL,
     shutdownTimeoutMs: parsed.HCS_SHUTDOWN_TIMEOUT_MS,
     autoMigrate: parsed.HCS_AUTO_MIGRATE,
+    proxyAllowedNetworks: parsed.HCS_PROXY_ALLOWED_NETWORKS,
+    proxyConnectTimeoutMs: parsed.HCS_PROXY_CONNECT_TIMEOUT_MS,
+    proxyResponseTimeoutMs: parsed.HCS_PROXY_RESPONSE_TIMEOUT_MS,
+    systemCommandsFile: commandsFile,
+    systemCommandsAllowRoot: parsed.HCS_SYSTEM_COMMANDS_ALLOW_ROOT,
+    systemMaxConcurrentRuns: parsed.HCS_SYSTEM_MAX_CONCURRENT_RUNS,
+    systemCommandRunRetentionMs: parsed.HCS_SYSTEM_COMMAND_RUN_RETENTION_MS,
+    httpRawBodyLimitBytes: parsed.HCS_HTTP_RAW_BODY_LIMIT_BYTES,
+    analyticsDefaultRetentionMs: parsed.HCS_ANALYTICS_DEFAULT_RETENTION_MS,
+    systemFiles: {
+      root: filesRoot,
+      writable: parsed.HCS_SYSTEM_FS_WRITE,
+      quotaBytes: parsed.HCS_SYSTEM_FS_QUOTA_BYTES,
+      minFreeBytes: parsed.HCS_SYSTEM_FS_MIN_FREE_BYTES,
+    },
+    registry: {
+      leaseGraceMs: parsed.HCS_REGISTRY_LEASE_GRACE_MS,
+      minLeaseTtlMs: parsed.HCS_REGISTRY_MIN_LEASE_TTL_MS,
+      minIntervalMs: parsed.HCS_REGISTRY_MIN_INTERVAL_MS,
+      sweepIntervalMs: parsed.HCS_REGISTRY_SWEEP_INTERVAL_MS,
+      watchHistory: parsed.HCS_REGISTRY_WATCH_HISTORY,
+    },
+    settings,
+    devices: {
+      adapters: parsed.HCS_DEVICES_ADAPTERS,
+      allowList: parsed.HCS_DEVICES_ALLOW_LIST,
+      profilesDir:
+        parsed.HCS_DEVICES_PROFILES_DIR === undefined
+          ? undefined
+          : resolve(cwd, parsed.HCS_DEVICES_PROFILES_DIR),
+      queueDepth: parsed.HCS_DEVICES_QUEUE_DEPTH,
+      jobRetentionMs: parsed.HCS_DEVICES_JOB_RETENTION_MS,
+      recordReadings: parsed.HCS_DEVICES_RECORD_READINGS,
+    },
   };
+}
+
+function storedChangeable(stored: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(stored).filter(([name]) => isSettingVariable(name) && isChangeableSetting(name)),
+  );
+}
+
+/**
+ * Each variable from the first layer that defines it, and which layer that was. An empty value
+ * there means "not set" and still hides the layers below: `HCS_REDIS_URL=` in a compose file
+ * turns Redis off whatever `.env` says.
+ */
+function settingsOf(
+  layers: [SettingSource, Readonly<Record<string, string | undefined>>][],
+): Record<SettingVariable, SettingValue> {
+  const settings = {} as Record<SettingVariable, SettingValue>;
+  for (const name of Object.keys(envSchema.shape) as SettingVariable[]) {
+    const layer = layers.find(([, values]) => values[name] !== undefined);
+    const text = layer?.[1][name];
+    settings[name] =
+      layer === undefined || text === undefined
+        ? { text: undefined, source: 'default' }
+        : { text: text === '' ? undefined : text, source: layer[0] };
+  }
+  return settings;
+}
+
+function isInside(path: string, directory: string): boolean {
+  const rest = relative(directory, path);
+  return rest === '' || (rest !== '..' && !rest.startsWith(`..${sep}`) && !isAbsolute(rest));
 }
 
 function readDotEnv(cwd: string): Record<string, string> {

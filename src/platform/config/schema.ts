@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type Cidr, LOOPBACK_AND_PRIVATE_NETWORKS, parseCidr } from '../net/index.ts';
 
 const port = (fallback: number) =>
   z
@@ -13,14 +14,15 @@ const port = (fallback: number) =>
       return value;
     });
 
-const positiveInt = (fallback: number, what: string, max = Number.MAX_SAFE_INTEGER) =>
+const positiveInt = (fallback: number, what: string, max = Number.MAX_SAFE_INTEGER, min = 1) =>
   z
     .string()
     .default(String(fallback))
     .transform((raw, ctx) => {
       const value = Number(raw);
-      if (!/^\d+$/.test(raw.trim()) || value <= 0 || value > max) {
-        const bound = max === Number.MAX_SAFE_INTEGER ? '' : ` up to ${max}`;
+      if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
+        const bound =
+          (min === 1 ? '' : ` from ${min}`) + (max === Number.MAX_SAFE_INTEGER ? '' : ` up to ${max}`);
         ctx.addIssue({
           code: 'custom',
           message: `expected ${what} (a positive integer${bound}), got "${raw}"`,
@@ -62,6 +64,86 @@ const list = z
       .map((item) => item.trim())
       .filter((item) => item !== ''),
   );
+
+// Every bad entry is reported, each with why, so one restart fixes them all.
+const networks = z
+  .string()
+  .default(LOOPBACK_AND_PRIVATE_NETWORKS.join(','))
+  .transform((raw, ctx) => {
+    const entries = raw
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
+    if (entries.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'expected comma-separated networks (e.g. 10.0.0.0/8,fc00::/7)',
+      });
+      return z.NEVER;
+    }
+    const parsed: Cidr[] = [];
+    for (const entry of entries) {
+      try {
+        parsed.push(parseCidr(entry));
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }
+    return parsed;
+  });
+
+const ADAPTER_NAMES = ['simulated', 'hid', 'usb', 'serial'];
+
+const adapterList = z
+  .string()
+  .default(ADAPTER_NAMES.join(','))
+  .transform((raw, ctx) => {
+    const names = raw
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
+    for (const name of names) {
+      if (!ADAPTER_NAMES.includes(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected adapter names from ${ADAPTER_NAMES.join(', ')}, got "${name}"`,
+        });
+      }
+    }
+    return [...new Set(names)];
+  });
+
+/** One parsed `vvvv:pppp[:detach]` entry of `HCS_DEVICES_ALLOW_LIST`. */
+export interface UsbAllowListEntry {
+  vendorId: number;
+  productId: number;
+  detachKernelDriver: boolean;
+}
+
+const usbAllowList = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    const entries: UsbAllowListEntry[] = [];
+    for (const item of (raw ?? '').split(',')) {
+      const entry = item.trim().toLowerCase();
+      if (entry === '') continue;
+      const match = /^([0-9a-f]{4}):([0-9a-f]{4})(:detach)?$/.exec(entry);
+      if (match === null) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected comma-separated vendor:product ids in hex such as 04d8:00dd or 04d8:00dd:detach, got "${item.trim()}"`,
+        });
+        continue;
+      }
+      entries.push({
+        vendorId: Number.parseInt(match[1] as string, 16),
+        productId: Number.parseInt(match[2] as string, 16),
+        detachKernelDriver: match[3] !== undefined,
+      });
+    }
+    return entries;
+  });
 
 const optionalString = z
   .string()
@@ -113,6 +195,59 @@ export const envSchema = z.object({
     })
     .default('info'),
   HCS_SHUTDOWN_TIMEOUT_MS: positiveInt(10_000, 'a drain time in milliseconds'),
+  HCS_PROXY_ALLOWED_NETWORKS: networks,
+  HCS_PROXY_CONNECT_TIMEOUT_MS: positiveInt(5_000, 'a connect timeout in milliseconds', 600_000),
+  HCS_PROXY_RESPONSE_TIMEOUT_MS: positiveInt(60_000, 'a response timeout in milliseconds', 3_600_000),
+  // System commands: off until an allow-list file is configured.
+  HCS_SYSTEM_COMMANDS_FILE: optionalString,
+  HCS_SYSTEM_COMMANDS_ALLOW_ROOT: z
+    .enum(['true', 'false'], { error: (issue) => `expected true or false, got "${String(issue.input)}"` })
+    .default('false')
+    .transform((raw) => raw === 'true'),
+  HCS_SYSTEM_MAX_CONCURRENT_RUNS: positiveInt(4, 'a number of command runs', 256),
+  // 400 days at most: runs are kept for audits, not forever.
+  HCS_SYSTEM_COMMAND_RUN_RETENTION_MS: positiveInt(
+    7 * 24 * 3_600_000,
+    'a retention time in milliseconds',
+    400 * 24 * 3_600_000,
+  ),
+  // The file sandbox of SystemService: off for changes until an operator enables them.
+  HCS_SYSTEM_FS_ROOT: optionalString,
+  HCS_SYSTEM_FS_WRITE: z
+    .enum(['true', 'false'], { error: (issue) => `expected true or false, got "${String(issue.input)}"` })
+    .default('false')
+    .transform((raw) => raw === 'true'),
+  HCS_SYSTEM_FS_QUOTA_BYTES: positiveInt(1024 * 1024 * 1024, 'a sandbox size in bytes'),
+  HCS_SYSTEM_FS_MIN_FREE_BYTES: positiveInt(256 * 1024 * 1024, 'a free-space reserve in bytes'),
+  // Raw (google.api.HttpBody) uploads are streamed, never buffered: a larger total is fine.
+  HCS_HTTP_RAW_BODY_LIMIT_BYTES: positiveInt(1024 * 1024 * 1024, 'a raw body size in bytes'),
+  HCS_REGISTRY_LEASE_GRACE_MS: positiveInt(30_000, 'a grace period in milliseconds', 86_400_000),
+  HCS_REGISTRY_MIN_LEASE_TTL_MS: positiveInt(5_000, 'a lease time to live in milliseconds', 3_600_000),
+  HCS_REGISTRY_MIN_INTERVAL_MS: positiveInt(1_000, 'an interval in milliseconds', 600_000),
+  HCS_REGISTRY_SWEEP_INTERVAL_MS: positiveInt(1_000, 'an interval in milliseconds', 600_000),
+  HCS_REGISTRY_WATCH_HISTORY: positiveInt(10_000, 'a number of changes', 10_000_000),
+  // The bounds of a series' own retention (analytics.proto): 1 hour to 100 years.
+  HCS_ANALYTICS_DEFAULT_RETENTION_MS: positiveInt(
+    30 * 86_400_000,
+    'a retention time in milliseconds',
+    100 * 365.25 * 86_400_000,
+    3_600_000,
+  ),
+  // Devices: every shipped adapter by default; one whose library is missing reports itself unavailable.
+  HCS_DEVICES_ADAPTERS: adapterList,
+  HCS_DEVICES_ALLOW_LIST: usbAllowList,
+  HCS_DEVICES_PROFILES_DIR: optionalString,
+  HCS_DEVICES_QUEUE_DEPTH: positiveInt(32, 'a number of queued commands', 10_000),
+  HCS_DEVICES_JOB_RETENTION_MS: positiveInt(
+    7 * 86_400_000,
+    'a retention time in milliseconds',
+    100 * 365.25 * 86_400_000,
+    1000,
+  ),
+  HCS_DEVICES_RECORD_READINGS: z
+    .enum(['true', 'false'], { error: (issue) => `expected true or false, got "${String(issue.input)}"` })
+    .default('true')
+    .transform((raw) => raw === 'true'),
   HCS_AUTO_MIGRATE: z
     .enum(['true', 'false'], { error: (issue) => `expected true or false, got "${String(issue.input)}"` })
     .optional()

@@ -7,6 +7,19 @@ export const AUDIT_CATEGORIES = ['security', 'registry', 'devices', 'analytics',
 export const AUDIT_OUTCOMES = ['success', 'denied', 'failure'] as const;
 
 /**
+ * The longest text each bounded column of `audit_entry` holds, in characters (the migrations
+ * declare the same lengths). The audit writer fits values to them: PostgreSQL refuses longer ones.
+ */
+export const AUDIT_COLUMN_LENGTHS = {
+  actor: 255,
+  action: 255,
+  target: 1024,
+  clientAddress: 255,
+  requestId: 128,
+  userAgent: 256,
+} as const;
+
+/**
  * One immutable record of the platform audit log (`audit_entry`): every service appends its
  * security-relevant and state-changing calls here, and `ListAuditEntries` / `ListSecurityEvents`
  * read it. Entries are never updated; retention deletes old ones by `time`.
@@ -26,21 +39,21 @@ export const AuditEntrySchema = defineEntity({
       .index('audit_entry_time_index')
       .onCreate(() => new Date()),
     /** Principal subject, e.g. `users/alice`, `apiKeys/ci-runner`, or `anonymous`. */
-    actor: p.string().length(255),
+    actor: p.string().length(AUDIT_COLUMN_LENGTHS.actor),
     /** Fully-qualified method name, e.g. `hcs.v1.DeviceService.ExecuteCommand`. */
-    action: p.string().length(255),
+    action: p.string().length(AUDIT_COLUMN_LENGTHS.action),
     category: p.enum(AUDIT_CATEGORIES),
     /** Resource name or sandbox-relative path; `''` when the call had no single target. */
-    target: p.string().length(1024).default(''),
+    target: p.string().length(AUDIT_COLUMN_LENGTHS.target).default(''),
     outcome: p.enum(AUDIT_OUTCOMES),
     /** Final gRPC status code (0 = OK) and the message returned to the caller. */
     statusCode: p.integer().default(0),
     statusMessage: p.text().default(''),
     /** `ip:port` of the client (IPv6 in brackets). */
-    clientAddress: p.string().length(255).default(''),
-    requestId: p.string().length(128).default(''),
-    /** Client's user agent, truncated to 256 characters by the writer. */
-    userAgent: p.string().length(256).default(''),
+    clientAddress: p.string().length(AUDIT_COLUMN_LENGTHS.clientAddress).default(''),
+    requestId: p.string().length(AUDIT_COLUMN_LENGTHS.requestId).default(''),
+    /** Client's user agent, truncated by the writer. */
+    userAgent: p.string().length(AUDIT_COLUMN_LENGTHS.userAgent).default(''),
     details: p.json<Record<string, string>>().default('{}'),
   },
   indexes: [{ name: 'audit_entry_category_time_index', properties: ['category', 'time'] }],

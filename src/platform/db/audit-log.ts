@@ -1,6 +1,12 @@
 import type { EntityManager } from '@mikro-orm/core';
+import { truncateText } from '../errors/index.ts';
 import type { Logger } from '../log/index.ts';
-import { type AUDIT_CATEGORIES, type AUDIT_OUTCOMES, AuditEntrySchema } from './audit-entry.entity.ts';
+import {
+  type AUDIT_CATEGORIES,
+  AUDIT_COLUMN_LENGTHS,
+  type AUDIT_OUTCOMES,
+  AuditEntrySchema,
+} from './audit-entry.entity.ts';
 
 /** Who did what to which resource, from where, with what result: one audit entry to write. */
 export interface AuditRecord {
@@ -26,6 +32,11 @@ export interface AuditLog {
   /**
    * Writes one entry, and a log line with the same facts. A database failure is logged at
    * error level and does not fail the audited call: the log line still records the event.
+   *
+   * Text is fitted to what every dialect stores: a NUL becomes U+FFFD (PostgreSQL text cannot
+   * hold it) and each value is cut to its column (see {@link AUDIT_COLUMN_LENGTHS}); the status
+   * message and each detail to {@link MAX_FREE_TEXT} characters, at most {@link MAX_DETAILS}
+   * details. A refused call is audited whatever the client sent.
    */
   record(entry: AuditRecord): Promise<void>;
 }
@@ -37,7 +48,15 @@ export interface AuditLogOptions {
   logger: Logger;
 }
 
-const MAX_USER_AGENT = 256;
+/** Most characters kept of the status message and of each detail value. */
+const MAX_FREE_TEXT = 1024;
+/** Most details kept per entry. */
+const MAX_DETAILS = 32;
+
+/** Client text as every dialect stores it: no NUL, at most `maxChars` characters. */
+function storable(text: string, maxChars: number): string {
+  return truncateText(text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text, maxChars);
+}
 
 /** Creates the audit writer over the `audit_entry` table. */
 export function createAuditLog(options: AuditLogOptions): AuditLog {
@@ -45,17 +64,21 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   return {
     async record(entry) {
       const row = {
-        actor: entry.actor,
-        action: entry.action,
+        actor: storable(entry.actor, AUDIT_COLUMN_LENGTHS.actor),
+        action: storable(entry.action, AUDIT_COLUMN_LENGTHS.action),
         category: entry.category,
         outcome: entry.outcome,
-        target: entry.target ?? '',
+        target: storable(entry.target ?? '', AUDIT_COLUMN_LENGTHS.target),
         statusCode: entry.statusCode ?? 0,
-        statusMessage: entry.statusMessage ?? '',
-        clientAddress: entry.clientAddress ?? '',
-        requestId: entry.requestId ?? '',
-        userAgent: (entry.userAgent ?? '').slice(0, MAX_USER_AGENT),
-        details: entry.details ?? {},
+        statusMessage: storable(entry.statusMessage ?? '', MAX_FREE_TEXT),
+        clientAddress: storable(entry.clientAddress ?? '', AUDIT_COLUMN_LENGTHS.clientAddress),
+        requestId: storable(entry.requestId ?? '', AUDIT_COLUMN_LENGTHS.requestId),
+        userAgent: storable(entry.userAgent ?? '', AUDIT_COLUMN_LENGTHS.userAgent),
+        details: Object.fromEntries(
+          Object.entries(entry.details ?? {})
+            .slice(0, MAX_DETAILS)
+            .map(([key, value]) => [storable(key, 64), storable(value, MAX_FREE_TEXT)]),
+        ),
       };
       logger.info({ audit: row }, `audit: ${row.action} by ${row.actor}: ${row.outcome}`);
       try {

@@ -3,9 +3,9 @@ import { dirname } from 'node:path';
 import { type EntitySchema, type MigrationObject, MikroORM, type Transaction } from '@mikro-orm/core';
 import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/sql';
 import type { Config } from '../config/index.ts';
-import { AppError, Code } from '../errors/index.ts';
+import { AppError, addErrorTranslator, Code } from '../errors/index.ts';
 import type { Logger } from '../log/index.ts';
-import { fromOrmError } from './from-orm-error.ts';
+import { fromOrmError, translateOrmError } from './from-orm-error.ts';
 import { loadMigrations } from './load-migrations.ts';
 import { createOrmOptions, type Dialect, dialectOf, sqlitePathOf } from './orm-options.ts';
 import { DbReason } from './reasons.ts';
@@ -74,15 +74,17 @@ export interface CreateDatabaseOptions {
  * Connects to the database the configuration selects (SQLite file in the data directory, or
  * PostgreSQL) and returns it. Applies no migration: `serve` calls `checkSchemaNotNewer()` then
  * `migrate.up()`; `hcs migrate` exposes the rest. A failed connection is thrown as
- * UNAVAILABLE `DATABASE_UNAVAILABLE` (see `fromOrmError`).
+ * UNAVAILABLE `DATABASE_UNAVAILABLE` (see `fromOrmError`). From then on `AppError.from`
+ * translates database errors wherever they surface, so services do not catch them.
  */
 export async function createDatabase(options: CreateDatabaseOptions): Promise<Database> {
   const { config, logger } = options;
+  addErrorTranslator(translateOrmError);
   const dialect = dialectOf(config);
   if (dialect === 'sqlite') mkdirSync(dirname(sqlitePathOf(config)), { recursive: true });
   const migrations = options.migrations ?? (await loadMigrations(dialect));
   const known = migrations.map((migration) => migration.name);
-  const ormOptions = createOrmOptions({ config, logger, migrations, entities: options.entities });
+  const ormOptions = await createOrmOptions({ config, logger, migrations, entities: options.entities });
   const orm = (await MikroORM.init(ormOptions)) as unknown as MikroORM<
     AbstractSqlDriver,
     EntityManager<AbstractSqlDriver>

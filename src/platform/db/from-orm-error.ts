@@ -1,6 +1,7 @@
 import {
   ConnectionException,
   DeadlockException,
+  DriverException,
   ForeignKeyConstraintViolationException,
   LockWaitTimeoutException,
   NotFoundError,
@@ -24,6 +25,9 @@ const SQLITE_UNAVAILABLE = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_CANT
 // PostgreSQL SQLSTATE, better-sqlite3 extended result code.
 const UNIQUE_CODES = new Set(['23505', 'SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
 const FOREIGN_KEY_CODES = new Set(['23503', 'SQLITE_CONSTRAINT_FOREIGNKEY']);
+// PostgreSQL SQLSTATE class 22 (data exception: NUL in text, value too long, numeric or date
+// out of range, text that does not parse as the column's type); SQLite's string or blob too big.
+const UNSTORABLE_CODE = /^22[0-9A-Z]{3}$|^SQLITE_TOOBIG$/;
 const PG_UNAVAILABLE_MESSAGE =
   /Connection terminated|timeout exceeded when trying to connect|the database system is/;
 
@@ -33,6 +37,8 @@ const PG_UNAVAILABLE_MESSAGE =
  * - `findOneOrFail` found nothing → NOT_FOUND `NOT_FOUND`;
  * - unique constraint violated → ALREADY_EXISTS `ALREADY_EXISTS`;
  * - foreign key constraint violated → FAILED_PRECONDITION `REFERENCED_ROW_MISSING`;
+ * - a value the column cannot hold (PostgreSQL data exception, SQLite too big) → INVALID_ARGUMENT
+ *   `UNSTORABLE_VALUE`: the value came from a client (a service validates what it can first);
  * - no connection, connection lost, busy or deadlocked → UNAVAILABLE `DATABASE_UNAVAILABLE`, retry after 1 s;
  * - anything else → INTERNAL `DATABASE_ERROR`.
  *
@@ -57,6 +63,14 @@ export function fromOrmError(error: unknown): AppError {
       Code.FAILED_PRECONDITION,
       DbReason.REFERENCED_ROW_MISSING,
       'a resource this change refers to does not exist, or is still referred to',
+      { cause: error },
+    );
+  }
+  if (UNSTORABLE_CODE.test(codeOf(error))) {
+    return new AppError(
+      Code.INVALID_ARGUMENT,
+      DbReason.UNSTORABLE_VALUE,
+      'a value in the request cannot be stored (a NUL character, or too long or out of range)',
       { cause: error },
     );
   }
@@ -91,7 +105,21 @@ function isUnavailable(error: unknown): boolean {
   return PG_UNAVAILABLE_MESSAGE.test(error.message);
 }
 
-/** {@link fromOrmError}, thrown: the rejection handler of a database call, `.catch(throwOrmError)`. */
-export function throwOrmError(error: unknown): never {
-  throw fromOrmError(error);
+/**
+ * {@link fromOrmError} for errors that come from the database, `undefined` for any other: the
+ * translator a database registers with `addErrorTranslator` when it is opened, so a service
+ * never catches database errors itself (it catches only to turn one into its own reason).
+ */
+export function translateOrmError(error: unknown): AppError | undefined {
+  return isDatabaseError(error) ? fromOrmError(error) : undefined;
+}
+
+// MikroORM converts what its queries raise into DriverException subclasses; raw driver errors
+// (SQL run through `execute()`) are better-sqlite3's SqliteError and pg's DatabaseError.
+function isDatabaseError(error: unknown): boolean {
+  if (error instanceof DriverException || error instanceof NotFoundError) return true;
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'SqliteError') return true;
+  const { severity, code } = error as { severity?: unknown; code?: unknown };
+  return typeof severity === 'string' && typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
 }

@@ -1,4 +1,10 @@
-export { AUDIT_CATEGORIES, AUDIT_OUTCOMES, type AuditEntry, AuditEntrySchema } from './audit-entry.entity.ts';
+export {
+  AUDIT_CATEGORIES,
+  AUDIT_COLUMN_LENGTHS,
+  AUDIT_OUTCOMES,
+  type AuditEntry,
+  AuditEntrySchema,
+} from './audit-entry.entity.ts';
 export { type AuditLog, type AuditLogOptions, type AuditRecord, createAuditLog } from './audit-log.ts';
 export {
   type CreateDatabaseOptions,
@@ -7,12 +13,14 @@ export {
   type MigrationStatus,
   type Migrations,
 } from './create-database.ts';
-export { fromOrmError, throwOrmError } from './from-orm-error.ts';
+export { fromOrmError, translateOrmError } from './from-orm-error.ts';
 export { loadMigrations } from './load-migrations.ts';
+export { type OpenDatabaseOptions, openDatabase } from './open-database.ts';
 export {
   createOrmOptions,
   type Dialect,
   dialectOf,
+  loadBoundDriver,
   MIGRATIONS_DIR,
   type OrmOptions,
   type OrmOptionsInput,

@@ -2,9 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EntitySchema, MigrationObject, Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { AbstractSqlDriver } from '@mikro-orm/sql';
-import { SqliteDriver } from '@mikro-orm/sqlite';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
 import { AuditEntrySchema } from './audit-entry.entity.ts';
@@ -36,6 +34,16 @@ export interface OrmOptionsInput {
   migrations?: readonly MigrationObject[];
   /** Receives MikroORM's own messages at debug level. Default: they are dropped. */
   logger?: Logger;
+}
+
+/**
+ * The driver class of a dialect, imported on demand: the PostgreSQL driver (with `pg`) and the
+ * SQLite one (with the native better-sqlite3) each cost start time and memory, and a process
+ * runs on one of them only.
+ */
+export async function loadBoundDriver(dialect: Dialect): Promise<NonNullable<OrmOptions['driver']>> {
+  if (dialect === 'postgresql') return (await import('./bound-postgresql-driver.ts')).BoundPostgreSqlDriver;
+  return (await import('./bound-sqlite-driver.ts')).BoundSqliteDriver;
 }
 
 /** Which dialect a configuration selects: PostgreSQL for a `postgres://` URL, else SQLite. */
@@ -74,7 +82,7 @@ async function applySqlitePragmas(connection: unknown): Promise<void> {
 }
 
 /**
- * MikroORM options for a configuration: unset `databaseUrl` (or `sqlite:`/`file:`) is a SQLite
+ * MikroORM options for a configuration, with only the selected dialect's driver loaded: unset `databaseUrl` (or `sqlite:`/`file:`) is a SQLite
  * file with WAL and foreign keys on; `postgres://…` is PostgreSQL with at most
  * {@link POSTGRES_POOL_MAX} connections. Migrations are an explicit list, not a folder scan, so
  * the code knows exactly which migrations it ships (see `checkSchemaNotNewer`), and the
@@ -83,7 +91,7 @@ async function applySqlitePragmas(connection: unknown): Promise<void> {
  * The database is never created implicitly (`ensureDatabase: false`): PostgreSQL databases are
  * provisioned by the operator; the SQLite file is created by the driver when opened.
  */
-export function createOrmOptions(input: OrmOptionsInput): OrmOptions {
+export async function createOrmOptions(input: OrmOptionsInput): Promise<OrmOptions> {
   const { config, logger } = input;
   const dialect = dialectOf(config);
   const common = {
@@ -108,7 +116,7 @@ export function createOrmOptions(input: OrmOptionsInput): OrmOptions {
   if (dialect === 'postgresql') {
     return {
       ...common,
-      driver: PostgreSqlDriver,
+      driver: await loadBoundDriver(dialect),
       clientUrl: config.databaseUrl,
       pool: { min: 0, max: POSTGRES_POOL_MAX, idleTimeoutMillis: 30_000 },
       driverOptions: { connectionTimeoutMillis: 5_000 },
@@ -116,7 +124,7 @@ export function createOrmOptions(input: OrmOptionsInput): OrmOptions {
   }
   return {
     ...common,
-    driver: SqliteDriver,
+    driver: await loadBoundDriver(dialect),
     dbName: sqlitePathOf(config),
     onCreateConnection: applySqlitePragmas,
   };

@@ -17,6 +17,12 @@ export const PlatformReason = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   /** The caller is known but its roles or scopes do not satisfy the method's policy. */
   PERMISSION_DENIED: 'PERMISSION_DENIED',
+  /**
+   * A route that forwards to another server (the registry's HTTP proxy) got no usable answer
+   * from it: the connection failed or the server died before answering. HTTP 502; gRPC code
+   * UNAVAILABLE. The cause is in the error's metadata.
+   */
+  BAD_GATEWAY: 'BAD_GATEWAY',
   /** An error nobody translated: a bug. The client sees a generic message. */
   INTERNAL: 'INTERNAL',
 } as const;

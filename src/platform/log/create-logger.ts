@@ -1,4 +1,5 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
+import { serializeError } from './error-serializer.ts';
 import { REDACT_PATHS, REDACTED } from './redaction.ts';
 
 /** Options of {@link createLogger}. */
@@ -16,7 +17,8 @@ export type { Logger } from 'pino';
 
 /**
  * Creates the process logger: one JSON line per event, ISO timestamps, secrets redacted
- * (authorization headers, passwords, tokens, API keys; see `redaction.ts`).
+ * (authorization headers, passwords, tokens, API keys; see `redaction.ts`), errors bounded in
+ * size (`serializeError`, for `err` and `error` fields).
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   return pino(
@@ -25,6 +27,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       base: options.base ?? { service: 'hcs', pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: REDACT_PATHS, censor: REDACTED },
+      serializers: { err: serializeError, error: serializeError },
       formatters: { level: (label) => ({ level: label }) },
     },
     options.destination ?? pino.destination({ sync: false }),

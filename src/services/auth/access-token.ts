@@ -9,7 +9,7 @@ import {
 } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { AppError, Code } from '../../platform/errors/index.ts';
-import { AuthReason } from './errors.ts';
+import { AuthReason } from './reasons.ts';
 import { createVerifiedTokenCache } from './verified-token-cache.ts';
 
 /**
@@ -92,7 +92,9 @@ export interface AccessTokens {
   sign(grant: AccessTokenGrant): IssuedAccessToken;
   /**
    * The claims of a valid token. Only the configured algorithm is accepted (never `none`, never
-   * HS256 against an asymmetric key); `iss`, `aud` and `exp` are checked with the clock skew.
+   * HS256 against an asymmetric key); `iss`, `aud` and `exp` are checked with the clock skew, and
+   * so is `iat` (and `nbf`): a token issued in the future is invalid. Times must be whole seconds
+   * up to the year 9999.
    * Throws UNAUTHENTICATED `TOKEN_EXPIRED` or `TOKEN_INVALID`; the message never contains the
    * token. A token verified before is answered from the cache until its `exp` or {@link forget}.
    */
@@ -205,7 +207,7 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
         }
         throw tokenInvalid(error);
       }
-      const claims = claimsFromPayload(payload);
+      const claims = claimsFromPayload(payload, Math.floor((now() + clockSkewMs) / 1000));
       cache.set(token, claims.jti, claims.exp * 1000, claims);
       return claims;
     },
@@ -263,14 +265,22 @@ function thumbprintOf(jwk: JsonWebKey): string {
   return createHash('sha256').update(canonical).digest('base64url');
 }
 
-function claimsFromPayload(payload: unknown): AccessTokenClaims {
+/** The last second a token time may name: 9999-12-31T23:59:59Z, the end of a protobuf Timestamp. */
+const MAX_TOKEN_TIME = 253_402_300_799;
+
+// Times are whole seconds a Timestamp can carry (a WhoAmI answer holds them), and a token is
+// not issued, nor valid from, later than `latest` (now plus the clock skew): jsonwebtoken checks
+// `exp` and `nbf` against the clock but reads `iat` as it is.
+function claimsFromPayload(payload: unknown, latest: number): AccessTokenClaims {
   if (typeof payload !== 'object' || payload === null) throw tokenInvalid();
-  const { sub, roles, scope, jti, sid, iat, exp, iss, aud } = payload as Record<string, unknown>;
+  const { sub, roles, scope, jti, sid, iat, exp, nbf, iss, aud } = payload as Record<string, unknown>;
   const isString = (value: unknown): value is string => typeof value === 'string';
-  const isTime = (value: unknown): value is number => Number.isSafeInteger(value);
+  const isTime = (value: unknown): value is number =>
+    Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= MAX_TOKEN_TIME;
   if (
     !(isString(sub) && isString(scope) && isString(jti) && isString(iss) && isString(aud)) ||
-    !(isTime(iat) && isTime(exp)) ||
+    !(isTime(iat) && isTime(exp) && iat <= latest && iat < exp) ||
+    !(nbf === undefined || (isTime(nbf) && nbf <= latest)) ||
     !(Array.isArray(roles) && roles.every(isString)) ||
     !(sid === undefined || isString(sid))
   ) {

@@ -1,6 +1,6 @@
-import { AppError, Code } from '../../platform/errors/index.ts';
+import { AppError, Code, invalidField as invalid, listSome } from '../../platform/errors/index.ts';
 import type { NewApiKey } from './api-keys.ts';
-import { AuthReason, invalidField as invalid } from './errors.ts';
+import { AuthReason } from './reasons.ts';
 
 /** The rule of an API key id, the `{api_key}` of `apiKeys/{api_key}` (AIP-122). */
 export const API_KEY_ID_PATTERN = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -29,7 +29,7 @@ export function assertNotWider(
     throw new AppError(
       Code.PERMISSION_DENIED,
       AuthReason.CREDENTIAL_WIDENING,
-      `a key cannot grant what the caller lacks: ${[...extraRoles, ...extraScopes].join(', ')}`,
+      `a key cannot grant what the caller lacks: ${listSome([...extraRoles, ...extraScopes])}`,
     );
   }
 }

@@ -2,14 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { type Bus, defineTopic, type Subscription } from '../../platform/bus/index.ts';
 import type { AuditLog } from '../../platform/db/index.ts';
-import { fromOrmError, throwOrmError } from '../../platform/db/index.ts';
-import { AppError, Code } from '../../platform/errors/index.ts';
+import { fromOrmError } from '../../platform/db/index.ts';
+import { AppError, Code, invalidField } from '../../platform/errors/index.ts';
+import { auditCall, type CallFacts, findKeysetPage, type KeysetOrder } from '../common/index.ts';
 import { type ApiKey, ApiKeySchema } from './api-key.entity.ts';
 import { assertKeyId, assertNotWider, expiryOf } from './api-key-rules.ts';
-import { auditSecurity, type CallFacts } from './call-facts.ts';
-import { AuthReason, invalidField } from './errors.ts';
 import { generateOpaqueSecret, hashSecret, parseOpaqueSecret, verifySecret } from './opaque-secret.ts';
-import { assertPage, pageTokenOf, valueFromPageToken } from './paging.ts';
+import { AuthReason } from './reasons.ts';
 import { assertScopeList } from './scopes.ts';
 import { assertRoles } from './user-rules.ts';
 
@@ -91,6 +90,14 @@ export interface ApiKeys {
 const REVOKED_TOPIC = defineTopic<string>('auth.api-key-revoked');
 const LAST_USED_EVERY_MS = 60_000;
 
+/** Newest first: key ids are ULIDs, so id order is creation order. */
+const API_KEY_ORDER: KeysetOrder<ApiKey> = {
+  key: 'id',
+  direction: 'desc',
+  cursorPrefix: 'k1:',
+  keyPattern: /^[0-9A-Z]{26}$/,
+};
+
 /** Creates the API key service. */
 export function createApiKeys(options: ApiKeysOptions): ApiKeys {
   const { em, audit, bus } = options;
@@ -119,7 +126,7 @@ export function createApiKeys(options: ApiKeysOptions): ApiKeys {
 
   async function load(manager: EntityManager, keyId: string): Promise<ApiKey> {
     assertKeyId(keyId, 'name');
-    const row = await manager.findOne(ApiKeySchema, { keyId }).catch(throwOrmError);
+    const row = await manager.findOne(ApiKeySchema, { keyId });
     if (row === null)
       throw new AppError(Code.NOT_FOUND, AuthReason.API_KEY_NOT_FOUND, `API key "${keyId}" does not exist`);
     return row;
@@ -171,7 +178,7 @@ export function createApiKeys(options: ApiKeysOptions): ApiKeys {
           },
         );
       }
-      await auditSecurity(audit, facts, {
+      await auditCall(audit, 'security', facts, {
         outcome: 'success',
         target: `apiKeys/${keyId}`,
         details: { roles: roles.join(' '), scopes: scopes.join(' '), prefix: row.prefix },
@@ -184,19 +191,8 @@ export function createApiKeys(options: ApiKeysOptions): ApiKeys {
     },
 
     async listApiKeys(request) {
-      const pageSize = assertPage(request.pageSize);
-      const before =
-        request.pageToken === '' ? undefined : valueFromPageToken(request.pageToken, 'k1:', /^[0-9A-Z]{26}$/);
-      const rows = await em()
-        .find(ApiKeySchema, before === undefined ? {} : { id: { $lt: before } }, {
-          orderBy: { id: 'desc' },
-          limit: pageSize + 1,
-        })
-        .catch(throwOrmError);
-      const page = rows.slice(0, pageSize);
-      const last = page.at(-1);
-      const more = rows.length > pageSize && last !== undefined;
-      return { apiKeys: page.map(view), nextPageToken: more ? pageTokenOf('k1:', last.id) : '' };
+      const page = await findKeysetPage(em(), ApiKeySchema, {}, API_KEY_ORDER, request);
+      return { apiKeys: page.rows.map(view), nextPageToken: page.nextPageToken };
     },
 
     async revokeApiKey(keyId, facts) {
@@ -204,10 +200,10 @@ export function createApiKeys(options: ApiKeysOptions): ApiKeys {
       const row = await load(manager, keyId);
       if (row.revokeTime == null) {
         row.revokeTime = new Date(now());
-        await manager.flush().catch(throwOrmError);
+        await manager.flush();
         verified.delete(row.lookupId);
         await bus.publish(REVOKED_TOPIC, row.lookupId);
-        await auditSecurity(audit, facts, {
+        await auditCall(audit, 'security', facts, {
           outcome: 'success',
           target: `apiKeys/${keyId}`,
           details: { prefix: row.prefix },
@@ -228,7 +224,7 @@ export function createApiKeys(options: ApiKeysOptions): ApiKeys {
       const at = now();
       let cached = verified.get(lookupId);
       if (cached === undefined || cached.until <= at) {
-        const row = await em().findOne(ApiKeySchema, { lookupId }).catch(throwOrmError);
+        const row = await em().findOne(ApiKeySchema, { lookupId });
         if (row === null) throw keyInvalid();
         cached = { row, until: at + cacheTtlMs };
         verified.set(lookupId, cached);

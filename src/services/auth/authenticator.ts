@@ -2,7 +2,7 @@ import { AppError, Code } from '../../platform/errors/index.ts';
 import type { Authenticator, Principal } from '../../transport/rpc/index.ts';
 import type { AccessTokenClaims, AccessTokens } from './access-token.ts';
 import type { ApiKeys } from './api-keys.ts';
-import { AuthReason } from './errors.ts';
+import { AuthReason } from './reasons.ts';
 import type { TokenRevocations } from './token-revocations.ts';
 
 /** Options of {@link createAuthenticator}. */

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
-import { throwOrmError } from '../../platform/db/index.ts';
 import { Code } from '../../platform/errors/index.ts';
-import type { Logger } from '../../platform/log/index.ts';
+import { type Logger, printNotice } from '../../platform/log/index.ts';
 import { UserSchema } from './user.entity.ts';
 import type { Users } from './users.ts';
 
@@ -19,13 +18,13 @@ export interface BootstrapAdminOptions {
 
 /**
  * Creates the first administrator when the database has no user at all, so a fresh box can be
- * signed in to. A generated password is written once to the log as a warning: it exists
- * nowhere else. Replicas starting together on one database create it once (the loser of the
+ * signed in to. A generated password is written once to the log as a warning (and, at a
+ * terminal, in a framed notice on standard error): it exists nowhere else. Replicas starting together on one database create it once (the loser of the
  * unique-index race finds it there). Resolves whether it created the user.
  */
 export async function ensureBootstrapAdmin(options: BootstrapAdminOptions): Promise<boolean> {
   const { em, users, logger, username } = options;
-  const existing = await em().count(UserSchema, {}).catch(throwOrmError);
+  const existing = await em().count(UserSchema, {});
   if (existing > 0) return false;
   const password = options.password ?? randomBytes(18).toString('base64url');
   try {
@@ -42,6 +41,13 @@ export async function ensureBootstrapAdmin(options: BootstrapAdminOptions): Prom
       { username },
       `created the administrator "${username}" with the generated password ${password} — it is shown only this once: sign in and change it (AuthService.ChangePassword), or set HCS_ADMIN_PASSWORD before the first start`,
     );
+    printNotice([
+      `hcs created the administrator "${username}" with this password, shown only this once:`,
+      '',
+      `    ${password}`,
+      '',
+      'Sign in and change it, or set HCS_ADMIN_PASSWORD before the first start.',
+    ]);
   } else {
     logger.info(
       { username },

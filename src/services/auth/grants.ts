@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { AuditLog } from '../../platform/db/index.ts';
-import { createUlid, throwOrmError } from '../../platform/db/index.ts';
+import { createUlid } from '../../platform/db/index.ts';
 import { Code } from '../../platform/errors/index.ts';
+import { auditCall, type CallFacts } from '../common/index.ts';
 import type { AccessTokens } from './access-token.ts';
-import { auditSecurity, type CallFacts } from './call-facts.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { oauthError } from './oauth-error.ts';
 import { generateOpaqueSecret, parseOpaqueSecret, verifySecret } from './opaque-secret.ts';
@@ -113,9 +113,7 @@ export function createGrants(options: GrantsOptions): Grants {
     // The throttle serialises attempts per username, so concurrent guesses cannot all slip
     // through the check before the first failure is counted.
     await throttle.attempt(username, facts.clientAddress, async () => {
-      user = USERNAME_PATTERN.test(username)
-        ? await manager.findOne(UserSchema, { username }).catch(throwOrmError)
-        : null;
+      user = USERNAME_PATTERN.test(username) ? await manager.findOne(UserSchema, { username }) : null;
       verified =
         user === null
           ? await hasher.verifyAgainstDummy(request.password)
@@ -129,7 +127,7 @@ export function createGrants(options: GrantsOptions): Grants {
     if (found === null || !verified || found.disabled) {
       const why = found === null ? 'unknown user' : verified ? 'user disabled' : 'wrong password';
       const message = verified && found !== null ? `user "${username}" is disabled` : WRONG_CREDENTIALS;
-      await auditSecurity(audit, facts, {
+      await auditCall(audit, 'security', facts, {
         outcome: 'denied',
         target,
         statusCode: Code.UNAUTHENTICATED,
@@ -144,8 +142,8 @@ export function createGrants(options: GrantsOptions): Grants {
     signedIn.lastLoginTime = new Date(now());
     const family = { id: createUlid(), expireTime: new Date(now() + refreshTtlMs), scope: scopes.join(' ') };
     const response = issue(manager, signedIn, family, scopes);
-    await manager.flush().catch(throwOrmError);
-    await auditSecurity(audit, facts, {
+    await manager.flush();
+    await auditCall(audit, 'security', facts, {
       actor: `users/${username}`,
       outcome: 'success',
       target,
@@ -165,12 +163,12 @@ export function createGrants(options: GrantsOptions): Grants {
       throw oauthError('invalid_grant', BAD_REFRESH_TOKEN);
     }
     const manager = em();
-    const row = await manager.findOne(RefreshTokenSchema, { lookupId }).catch(throwOrmError);
+    const row = await manager.findOne(RefreshTokenSchema, { lookupId });
     if (row === null || !verifySecret(request.refreshToken, row.tokenHash)) {
       throw oauthError('invalid_grant', BAD_REFRESH_TOKEN);
     }
     const denied = async (why: string) => {
-      await auditSecurity(audit, facts, {
+      await auditCall(audit, 'security', facts, {
         outcome: 'denied',
         target: `refreshTokens/${lookupId}`,
         statusCode: Code.UNAUTHENTICATED,
@@ -194,15 +192,17 @@ export function createGrants(options: GrantsOptions): Grants {
     // other is treated as the replay it may well be.
     const marked =
       row.usedTime == null
-        ? await manager
-            .nativeUpdate(RefreshTokenSchema, { id: row.id, usedTime: null }, { usedTime: new Date(now()) })
-            .catch(throwOrmError)
+        ? await manager.nativeUpdate(
+            RefreshTokenSchema,
+            { id: row.id, usedTime: null },
+            { usedTime: new Date(now()) },
+          )
         : 0;
     if (marked === 0) {
       await revocation.revokeFamily(manager, row.familyId);
       throw await denied('reused: family revoked');
     }
-    const user = await manager.findOne(UserSchema, { id: row.userId }).catch(throwOrmError);
+    const user = await manager.findOne(UserSchema, { id: row.userId });
     if (user === null || user.disabled) throw await denied(user === null ? 'user deleted' : 'user disabled');
     const response = issue(
       manager,
@@ -210,14 +210,14 @@ export function createGrants(options: GrantsOptions): Grants {
       { id: row.familyId, expireTime: row.expireTime, scope: row.scope },
       scopes,
     );
-    await manager.flush().catch(throwOrmError);
+    await manager.flush();
     // A revocation of the family or the user that ran while this refresh was under way found
     // no row for the token just written; look again now that it is stored, and fail closed.
     if (await revocation.isFamilyRevoked(manager, row.familyId)) {
       await revocation.revokeFamily(manager, row.familyId);
       throw await denied('revoked during the refresh');
     }
-    await auditSecurity(audit, facts, {
+    await auditCall(audit, 'security', facts, {
       actor: `users/${user.username}`,
       outcome: 'success',
       target: `users/${user.username}`,

@@ -1,16 +1,3 @@
-import type { EntitySchema } from '@mikro-orm/core';
-import { ApiKeySchema } from './api-key.entity.ts';
-import { RefreshTokenSchema } from './refresh-token.entity.ts';
-import { TokenRevocationSchema } from './token-revocation.entity.ts';
-import { UserSchema } from './user.entity.ts';
-
-/** The tables of the auth service. */
-export const AUTH_ENTITIES: readonly EntitySchema[] = [
-  UserSchema,
-  RefreshTokenSchema,
-  ApiKeySchema,
-  TokenRevocationSchema,
-];
 export {
   type AccessTokenAlgorithm,
   type AccessTokenClaims,
@@ -26,19 +13,17 @@ export {
 } from './access-token.ts';
 export { type ApiKey, ApiKeySchema } from './api-key.entity.ts';
 export { type ApiKeys, type ApiKeyView, createApiKeys, type NewApiKey } from './api-keys.ts';
-export { localCallFacts } from './call-facts.ts';
 export {
-  type Auth,
-  type AuthOptions,
-  type AuthSettings,
-  authSettingsOf,
-  createAuth,
+  type AuthService,
+  type AuthServiceOptions,
+  authService,
+  authServiceWith,
+  createAuthService,
   DEFAULT_ISSUER,
   TOKEN_AUDIENCE,
-} from './create-auth.ts';
-export { AuthReason } from './errors.ts';
-export { clientAddressOf, createLoginThrottle, type LoginThrottle } from './login-throttle.ts';
-export { OAUTH_ENDPOINT_METHODS } from './oauth-error.ts';
+} from './auth-service.ts';
+export { AUTH_ENTITIES } from './entities.ts';
+export { createLoginThrottle, type LoginThrottle } from './login-throttle.ts';
 export {
   type GeneratedOpaqueSecret,
   generateOpaqueSecret,
@@ -68,6 +53,7 @@ export {
   type ValidLoginThrottleOptions,
   validateLoginThrottleOptions,
 } from './rate-limit-policy.ts';
+export { AuthReason } from './reasons.ts';
 export { KNOWN_SCOPES } from './scopes.ts';
 export { GENERATED_SECRET_FILE, resolveSigningKey } from './signing-key.ts';
 export { USER_ROLES, type User, type UserRole, UserSchema } from './user.entity.ts';
@@ -77,7 +63,7 @@ export {
   usernameFromUserName,
   userProcedures,
   userToMessage,
-} from './user-handlers.ts';
+} from './user-procedures.ts';
 export { assertUsername, USERNAME_PATTERN } from './user-rules.ts';
 export { UPDATABLE_USER_FIELDS } from './user-update-mask.ts';
 export {

@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { throwOrmError } from '../../platform/db/index.ts';
 import { AppError, Code } from '../../platform/errors/index.ts';
-import { AuthReason } from './errors.ts';
+import { AuthReason } from './reasons.ts';
 import { type User, UserSchema } from './user.entity.ts';
 
 /** Whether the user can administer the server: enabled and holding the admin role. */
@@ -15,9 +14,11 @@ export function isEnabledAdmin(user: User): boolean {
  * the admins lease, so two concurrent demotions cannot both pass.
  */
 export async function assertAnotherEnabledAdmin(manager: EntityManager, user: User): Promise<void> {
-  const enabled = await manager
-    .find(UserSchema, { disabled: false, id: { $ne: user.id } }, { fields: ['roles'] })
-    .catch(throwOrmError);
+  const enabled = await manager.find(
+    UserSchema,
+    { disabled: false, id: { $ne: user.id } },
+    { fields: ['roles'] },
+  );
   if (!enabled.some((other) => other.roles.includes('admin'))) {
     throw new AppError(
       Code.FAILED_PRECONDITION,

@@ -1,13 +1,13 @@
 import type { Cache } from '../../platform/cache/index.ts';
 import { AppError, Code } from '../../platform/errors/index.ts';
 import { createMemoryLock, type Lock } from '../../platform/lock/index.ts';
-import { AuthReason } from './errors.ts';
 import {
   assertLoginAllowed,
   type LoginFailures,
   type LoginThrottleOptions,
   validateLoginThrottleOptions,
 } from './rate-limit-policy.ts';
+import { AuthReason } from './reasons.ts';
 
 /** Options of {@link createLoginThrottle}. */
 export interface LoginThrottleStoreOptions extends LoginThrottleOptions {
@@ -105,12 +105,4 @@ export function createLoginThrottle(options: LoginThrottleStoreOptions): LoginTh
     },
   };
   return throttle;
-}
-
-/** The address part of a peer (`1.2.3.4:5678`, `[::1]:5678`, `::1:5678` → without the port). */
-export function clientAddressOf(peer: string): string {
-  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(peer);
-  if (bracketed?.[1] !== undefined) return bracketed[1];
-  const withPort = /^(.*):\d+$/.exec(peer);
-  return withPort?.[1] ?? peer;
 }

@@ -1,14 +1,5 @@
 import { AppError, Code } from '../../platform/errors/index.ts';
 
-/**
- * The methods whose HTTP bindings are OAuth2 endpoints (RFC 6749 token, RFC 7009 revocation):
- * the gateway answers every failure of theirs in the RFC's error form.
- */
-export const OAUTH_ENDPOINT_METHODS = [
-  '/hcs.v1.AuthService/CreateToken',
-  '/hcs.v1.AuthService/RevokeToken',
-] as const;
-
 /** The RFC 6749 §5.2 error codes hcs answers at the token endpoint. */
 export type OAuthErrorCode = 'invalid_request' | 'invalid_grant' | 'unsupported_grant_type' | 'invalid_scope';
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AppError, Code } from '../../platform/errors/index.ts';
-import { AuthReason } from './errors.ts';
+import { AuthReason } from './reasons.ts';
 
 /** What an opaque secret is for; its two-letter tag is part of the value (`rt`, `ak`). */
 export type OpaqueSecretKind = 'refresh_token' | 'api_key';

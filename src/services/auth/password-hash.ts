@@ -1,6 +1,6 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { AppError, Code } from '../../platform/errors/index.ts';
-import { AuthReason } from './errors.ts';
+import { AuthReason } from './reasons.ts';
 
 /** The scrypt work parameters (RFC 7914): CPU/memory cost `N`, block size `r`, parallelism `p`. */
 export interface ScryptCost {

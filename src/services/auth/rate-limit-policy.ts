@@ -1,5 +1,5 @@
 import { AppError, Code } from '../../platform/errors/index.ts';
-import { AuthReason } from './errors.ts';
+import { AuthReason } from './reasons.ts';
 
 /** Options of the login throttling policy. */
 export interface LoginThrottleOptions {

@@ -1,9 +1,8 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { AuditLog } from '../../platform/db/index.ts';
-import { throwOrmError } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors/index.ts';
+import { auditCall, type CallFacts } from '../common/index.ts';
 import type { AccessTokens } from './access-token.ts';
-import { auditSecurity, type CallFacts } from './call-facts.ts';
 import { parseOpaqueSecret, verifySecret } from './opaque-secret.ts';
 import { RefreshTokenSchema } from './refresh-token.entity.ts';
 import type { TokenRevocations } from './token-revocations.ts';
@@ -48,9 +47,11 @@ export function createRevocation(options: RevocationOptions): Revocation {
   }
 
   async function revokeFamily(manager: EntityManager, familyId: string): Promise<void> {
-    await manager
-      .nativeUpdate(RefreshTokenSchema, { familyId, revokeTime: null }, { revokeTime: new Date(now()) })
-      .catch(throwOrmError);
+    await manager.nativeUpdate(
+      RefreshTokenSchema,
+      { familyId, revokeTime: null },
+      { revokeTime: new Date(now()) },
+    );
     await denySessions([familyId]);
   }
 
@@ -62,10 +63,10 @@ export function createRevocation(options: RevocationOptions): Revocation {
       return false;
     }
     const manager = em();
-    const row = await manager.findOne(RefreshTokenSchema, { lookupId }).catch(throwOrmError);
+    const row = await manager.findOne(RefreshTokenSchema, { lookupId });
     if (row === null || !verifySecret(value, row.tokenHash)) return false;
     await revokeFamily(manager, row.familyId);
-    await auditSecurity(audit, facts, {
+    await auditCall(audit, 'security', facts, {
       outcome: 'success',
       target: `refreshTokens/${lookupId}`,
       details: { token_type: 'refresh_token', family: row.familyId },
@@ -83,7 +84,7 @@ export function createRevocation(options: RevocationOptions): Revocation {
     }
     await revocations.revoke([{ handle: `jti:${claims.jti}`, expireAt: now() + accessTokens.acceptedForMs }]);
     accessTokens.forget(claims.jti);
-    await auditSecurity(audit, facts, {
+    await auditCall(audit, 'security', facts, {
       actor: claims.sub,
       outcome: 'success',
       target: claims.sub,
@@ -99,26 +100,24 @@ export function createRevocation(options: RevocationOptions): Revocation {
     },
     async revokeUserSessions(userId, { accessTokensToo }) {
       const manager = em();
-      await manager
-        .nativeUpdate(RefreshTokenSchema, { userId, revokeTime: null }, { revokeTime: new Date(now()) })
-        .catch(throwOrmError);
+      await manager.nativeUpdate(
+        RefreshTokenSchema,
+        { userId, revokeTime: null },
+        { revokeTime: new Date(now()) },
+      );
       if (!accessTokensToo) return;
       // Every family that issued a token recently enough for its access token to be alive,
       // revoked or not: a reset may have revoked its refresh tokens without denying the family.
-      const recent = await manager
-        .find(
-          RefreshTokenSchema,
-          { userId, createTime: { $gt: new Date(now() - accessTokens.acceptedForMs) } },
-          { fields: ['familyId'] },
-        )
-        .catch(throwOrmError);
+      const recent = await manager.find(
+        RefreshTokenSchema,
+        { userId, createTime: { $gt: new Date(now() - accessTokens.acceptedForMs) } },
+        { fields: ['familyId'] },
+      );
       await denySessions([...new Set(recent.map((row) => row.familyId))]);
     },
     revokeFamily,
     async isFamilyRevoked(manager, familyId) {
-      const revoked = await manager
-        .count(RefreshTokenSchema, { familyId, revokeTime: { $ne: null } })
-        .catch(throwOrmError);
+      const revoked = await manager.count(RefreshTokenSchema, { familyId, revokeTime: { $ne: null } });
       return revoked > 0;
     },
   };

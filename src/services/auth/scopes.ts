@@ -1,4 +1,4 @@
-import { AppError, Code } from '../../platform/errors/index.ts';
+import { AppError, Code, listSome } from '../../platform/errors/index.ts';
 import { oauthError } from './oauth-error.ts';
 
 /** Every scope hcs knows: read and write per service. `*` stands for all of them. */
@@ -7,6 +7,7 @@ export const KNOWN_SCOPES = [
   'auth:write',
   'registry:read',
   'registry:write',
+  'registry:proxy',
   'devices:read',
   'devices:write',
   'analytics:read',
@@ -31,13 +32,22 @@ export function parseScopeParameter(scope: string): string[] {
   return scopes;
 }
 
-/** Throws INVALID_ARGUMENT `INVALID_SCOPE` (`invalid_scope`) when a scope is not one hcs knows. */
+/** Most scope entries a request may list: every known scope, and room for repeats. */
+export const MAX_SCOPE_ENTRIES = 64;
+
+/**
+ * Throws INVALID_ARGUMENT `INVALID_SCOPE` (`invalid_scope`) when a scope is not one hcs knows,
+ * or more than {@link MAX_SCOPE_ENTRIES} are listed (refused before any other work).
+ */
 export function assertKnownScopes(scopes: readonly string[], field: string): void {
+  if (scopes.length > MAX_SCOPE_ENTRIES) {
+    throw oauthError('invalid_scope', `at most ${MAX_SCOPE_ENTRIES} scopes may be given`, { field });
+  }
   const unknown = scopes.filter((item) => !KNOWN.has(item));
   if (unknown.length > 0) {
     throw oauthError(
       'invalid_scope',
-      `unknown scope(s) ${unknown.map((item) => JSON.stringify(item.slice(0, 64))).join(', ')}; known scopes are ${KNOWN_SCOPES.join(', ')} and *`,
+      `unknown scope(s) ${listSome(unknown.map((item) => JSON.stringify(item.slice(0, 64))))}; known scopes are ${KNOWN_SCOPES.join(', ')} and *`,
       { field },
     );
   }

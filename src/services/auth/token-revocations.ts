@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { type Bus, defineTopic, type Subscription } from '../../platform/bus/index.ts';
-import { fromOrmError, throwOrmError } from '../../platform/db/index.ts';
 import { TokenRevocationSchema } from './token-revocation.entity.ts';
 
 /** A denied access-token handle: `jti:<jti>` or `sid:<refresh token family>`, until `expireAt` (ms). */
@@ -51,9 +50,7 @@ export function createTokenRevocations(options: TokenRevocationsOptions): TokenR
   return {
     async start() {
       subscription = await bus.subscribe(REVOCATIONS_TOPIC, (handles) => remember(handles));
-      const rows = await em()
-        .find(TokenRevocationSchema, { expireTime: { $gt: new Date(now()) } })
-        .catch(throwOrmError);
+      const rows = await em().find(TokenRevocationSchema, { expireTime: { $gt: new Date(now()) } });
       remember(rows.map((row) => ({ handle: row.handle, expireAt: row.expireTime.getTime() })));
     },
     isRevoked(jti, sid) {
@@ -69,13 +66,9 @@ export function createTokenRevocations(options: TokenRevocationsOptions): TokenR
       if (handles.length === 0) return;
       remember(handles);
       const manager = em();
-      try {
-        await manager.nativeDelete(TokenRevocationSchema, { expireTime: { $lte: new Date(now()) } });
-        for (const { handle, expireAt } of handles) {
-          await manager.upsert(TokenRevocationSchema, { handle, expireTime: new Date(expireAt) });
-        }
-      } catch (error) {
-        throw fromOrmError(error);
+      await manager.nativeDelete(TokenRevocationSchema, { expireTime: { $lte: new Date(now()) } });
+      for (const { handle, expireAt } of handles) {
+        await manager.upsert(TokenRevocationSchema, { handle, expireTime: new Date(expireAt) });
       }
       await bus.publish(REVOCATIONS_TOPIC, [...handles]);
     },

@@ -1,6 +1,6 @@
-import { AppError } from '../../platform/errors/index.ts';
-import { AuthReason, invalidField } from './errors.ts';
+import { AppError, invalidField, listSome } from '../../platform/errors/index.ts';
 import { assertPasswordAcceptable } from './password-hash.ts';
+import { AuthReason } from './reasons.ts';
 import { USER_ROLES, type UserRole } from './user.entity.ts';
 
 /** The rule of a username (and of `HCS_ADMIN_USERNAME`), compared case-sensitively. */
@@ -35,14 +35,23 @@ function isUserRole(role: string): role is UserRole {
   return (USER_ROLES as readonly string[]).includes(role);
 }
 
-/** The roles sorted and without duplicates; INVALID_ARGUMENT `INVALID_ROLES` on `field` when empty or unknown. */
+/** Most role entries a request may list (there are four roles; the rest would be repeats). */
+export const MAX_ROLE_ENTRIES = 16;
+
+/**
+ * The roles sorted and without duplicates; INVALID_ARGUMENT `INVALID_ROLES` on `field` when
+ * empty, unknown, or more than {@link MAX_ROLE_ENTRIES} (refused before any other work).
+ */
 export function assertRoles(roles: readonly string[], field: string): UserRole[] {
+  if (roles.length > MAX_ROLE_ENTRIES) {
+    throw invalidField(AuthReason.INVALID_ROLES, field, `at most ${MAX_ROLE_ENTRIES} roles may be given`);
+  }
   const unknown = roles.filter((role) => !isUserRole(role));
   if (roles.length === 0 || unknown.length > 0) {
     const problem =
       roles.length === 0
         ? 'no role given'
-        : `unknown role(s) ${unknown.map((role) => JSON.stringify(role.slice(0, 32))).join(', ')}`;
+        : `unknown role(s) ${listSome(unknown.map((role) => JSON.stringify(role.slice(0, 32))))}`;
     throw invalidField(
       AuthReason.INVALID_ROLES,
       field,

@@ -1,4 +1,5 @@
-import { AuthReason, invalidField } from './errors.ts';
+import { invalidField, listSome } from '../../platform/errors/index.ts';
+import { AuthReason } from './reasons.ts';
 import type { UserChanges } from './users.ts';
 
 /** The `update_mask` paths UpdateUser accepts (`*` means all of them). */
@@ -17,6 +18,14 @@ export function maskPaths(changes: UserChanges, updateMask: readonly string[] | 
     if (changes.disabled) implied.add('disabled');
     return implied;
   }
+  // A mask names each field once; a longer one is refused before any work on its paths.
+  if (updateMask.length > UPDATABLE_USER_FIELDS.length + 1) {
+    throw invalidField(
+      AuthReason.INVALID_UPDATE_MASK,
+      'update_mask',
+      `an update mask has at most ${UPDATABLE_USER_FIELDS.length + 1} paths: ${UPDATABLE_USER_FIELDS.join(', ')} or *`,
+    );
+  }
   if (updateMask.includes('*')) return new Set(UPDATABLE_USER_FIELDS);
   const updatable: readonly string[] = UPDATABLE_USER_FIELDS;
   const bad = updateMask.filter((path) => !updatable.includes(path));
@@ -24,7 +33,7 @@ export function maskPaths(changes: UserChanges, updateMask: readonly string[] | 
     throw invalidField(
       AuthReason.INVALID_UPDATE_MASK,
       'update_mask',
-      `cannot update ${bad.join(', ')}: updatable fields are ${UPDATABLE_USER_FIELDS.join(', ')}`,
+      `cannot update ${listSome(bad)}: updatable fields are ${UPDATABLE_USER_FIELDS.join(', ')}`,
     );
   }
   return new Set(updateMask);

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
-import { fromOrmError, throwOrmError } from '../../platform/db/index.ts';
-import { AppError, Code } from '../../platform/errors/index.ts';
+import { fromOrmError } from '../../platform/db/index.ts';
+import { AppError, Code, invalidField } from '../../platform/errors/index.ts';
 import { createMemoryLock, type Lock } from '../../platform/lock/index.ts';
-import { AuthReason, invalidField } from './errors.ts';
+import { DEFAULT_PAGE_SIZE, findKeysetPage, type KeysetOrder, MAX_PAGE_SIZE } from '../common/index.ts';
 import { assertAnotherEnabledAdmin, isEnabledAdmin } from './last-admin.ts';
 import type { LoginThrottle } from './login-throttle.ts';
-import { assertPage, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageTokenOf, valueFromPageToken } from './paging.ts';
 import { assertPasswordAcceptable, type PasswordHasher } from './password-hash.ts';
+import { AuthReason } from './reasons.ts';
 import { type User, type UserRole, UserSchema } from './user.entity.ts';
 import {
   assertDisplayName,
@@ -23,6 +23,14 @@ export const DEFAULT_USER_PAGE_SIZE = DEFAULT_PAGE_SIZE;
 /** Largest `page_size`; larger requests are coerced to it, as the proto documents. */
 export const MAX_USER_PAGE_SIZE = MAX_PAGE_SIZE;
 const ADMINS_LOCK = 'auth:admins';
+
+const USER_ORDER: KeysetOrder<User> = {
+  key: 'username',
+  direction: 'asc',
+  cursorPrefix: 'u1:',
+  keyPattern: USERNAME_PATTERN,
+  defaultPageSize: DEFAULT_USER_PAGE_SIZE,
+};
 
 /** A user as the service returns it: every field except the password hash. */
 export interface UserView {
@@ -148,7 +156,7 @@ export function createUsers(options: UsersOptions): Users {
 
   async function load(manager: EntityManager, username: string): Promise<User> {
     assertUsername(username, 'name');
-    const user = await manager.findOne(UserSchema, { username }).catch(throwOrmError);
+    const user = await manager.findOne(UserSchema, { username });
     if (user === null) {
       throw new AppError(Code.NOT_FOUND, AuthReason.USER_NOT_FOUND, `user "${username}" does not exist`);
     }
@@ -173,7 +181,7 @@ export function createUsers(options: UsersOptions): Users {
     if (wasEnabledAdmin && !isEnabledAdmin(user)) await assertAnotherEnabledAdmin(manager, user);
     const disabling = paths.has('disabled') && changes.disabled && !wasDisabled;
     user.updateTime = new Date();
-    await manager.flush().catch(throwOrmError);
+    await manager.flush();
     if (disabling || rolesTaken) await endSessions(user, true);
     return userToView(user);
   }
@@ -214,19 +222,8 @@ export function createUsers(options: UsersOptions): Users {
     },
 
     async listUsers(request) {
-      const pageSize = assertPage(request.pageSize, DEFAULT_USER_PAGE_SIZE);
-      const after =
-        request.pageToken === '' ? undefined : valueFromPageToken(request.pageToken, 'u1:', USERNAME_PATTERN);
-      const rows = await em()
-        .find(UserSchema, after === undefined ? {} : { username: { $gt: after } }, {
-          orderBy: { username: 'asc' },
-          limit: pageSize + 1,
-        })
-        .catch(throwOrmError);
-      const page = rows.slice(0, pageSize);
-      const last = page.at(-1);
-      const more = rows.length > pageSize && last !== undefined;
-      return { users: page.map(userToView), nextPageToken: more ? pageTokenOf('u1:', last.username) : '' };
+      const page = await findKeysetPage(em(), UserSchema, {}, USER_ORDER, request);
+      return { users: page.rows.map(userToView), nextPageToken: page.nextPageToken };
     },
 
     async updateUser(changes, updateMask) {
@@ -245,7 +242,7 @@ export function createUsers(options: UsersOptions): Users {
         const manager = em();
         const user = await load(manager, username);
         if (isEnabledAdmin(user)) await assertAnotherEnabledAdmin(manager, user);
-        await manager.remove(user).flush().catch(throwOrmError);
+        await manager.remove(user).flush();
         await endSessions(user, true);
       });
     },
@@ -262,7 +259,7 @@ export function createUsers(options: UsersOptions): Users {
       user.passwordHash = passwordHash;
       user.passwordUpdateTime = now;
       user.updateTime = now;
-      await manager.flush().catch(throwOrmError);
+      await manager.flush();
       await endSessions(user, false);
       return { generatedPassword };
     },
@@ -297,7 +294,7 @@ export function createUsers(options: UsersOptions): Users {
       user.passwordHash = await hasher.hash(newPassword);
       user.passwordUpdateTime = now;
       user.updateTime = now;
-      await manager.flush().catch(throwOrmError);
+      await manager.flush();
       await endSessions(user, false);
     },
   };

@@ -4,18 +4,21 @@ import { appendVary } from './vary.ts';
 /** Request headers a browser may send: credentials, request ids, tracing, deadlines. */
 const ALLOWED_HEADERS =
   'authorization, content-type, x-api-key, x-request-id, traceparent, tracestate, grpc-timeout';
-const EXPOSED_HEADERS = 'x-request-id, www-authenticate, retry-after, allow';
+// Content-Disposition: a page saving a download (an analytics export) can name the file.
+const EXPOSED_HEADERS = 'x-request-id, www-authenticate, retry-after, allow, content-disposition';
 
 /**
  * CORS per `HCS_CORS_ORIGINS`: `*` answers any origin with `*` (never with credentials);
  * otherwise only listed origins are echoed back, with `Vary: Origin`. Returns true when it
- * answered a preflight (`OPTIONS` with `Access-Control-Request-Method`) completely.
+ * answered a preflight (`OPTIONS` with `Access-Control-Request-Method`) completely: 204 with
+ * `allowedMethods()` and the request id.
  */
 export function applyCors(
   request: IncomingMessage,
   response: ServerResponse,
   origins: readonly string[],
   allowedMethods: () => readonly string[],
+  requestId: string,
 ): boolean {
   const origin = request.headers.origin;
   if (origin === undefined) return false;
@@ -34,6 +37,7 @@ export function applyCors(
     'access-control-allow-headers': ALLOWED_HEADERS,
     'access-control-max-age': '600',
     'content-length': 0,
+    'x-request-id': requestId,
   });
   response.end();
   return true;

@@ -1,17 +1,18 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AppError, Code, PlatformReason } from '../../platform/errors/index.ts';
+import type { IncomingMessage } from 'node:http';
 import type { Logger } from '../../platform/log/index.ts';
-import { type CallContext, createCallContext, type Procedure } from '../rpc/index.ts';
+import { type CallContext, createCallContext, type Procedure, REQUEST_ID_HEADER } from '../rpc/index.ts';
+import type { HttpRouteContext } from './http-route.ts';
 
 /**
  * The call context of an HTTP request: headers stand in for gRPC metadata (the same
- * `authorization`, `x-api-key`, `x-request-id`, `traceparent` reach the chain), the client
- * closing the connection before the response is done aborts `ctx.signal`, and a `grpc-timeout`
- * header sets the deadline as it does for gRPC.
+ * `authorization`, `x-api-key`, `traceparent` reach the chain), `x-request-id` reads as the
+ * id the server already gave the request (so the chain adopts it and every answer quotes one
+ * id), the route's signal is the call's (aborted when the client goes away), and a
+ * `grpc-timeout` header sets the deadline as it does for gRPC.
  */
 export function httpCallContext(
   request: IncomingMessage,
-  response: ServerResponse,
+  route: HttpRouteContext,
   procedure: Procedure,
   logger: Logger,
 ): CallContext {
@@ -21,27 +22,15 @@ export function httpCallContext(
     peer: () => `${request.socket.remoteAddress ?? 'unknown'}:${request.socket.remotePort ?? 0}`,
     requestHeaders: {
       get(name) {
+        if (name === REQUEST_ID_HEADER) return route.requestId;
         const value = request.headers[name];
         return Array.isArray(value) ? value[0] : value;
       },
     },
-    // Watched only once something reads `ctx.signal`: a listener per request costs every call.
-    signal: () => {
-      const controller = new AbortController();
-      const cancel = () => {
-        if (!response.writableFinished) controller.abort(cancellation());
-      };
-      if (response.destroyed) cancel();
-      else response.once('close', cancel);
-      return controller.signal;
-    },
+    signal: () => route.signal,
     deadline: deadlineFrom(request.headers['grpc-timeout']),
     logger,
   });
-}
-
-function cancellation(): AppError {
-  return new AppError(Code.CANCELLED, PlatformReason.CANCELLED, 'the client closed the connection');
 }
 
 const UNIT_MS: Record<string, number> = { H: 3_600_000, M: 60_000, S: 1000, m: 1, u: 0.001, n: 0.000_001 };

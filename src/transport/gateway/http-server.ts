@@ -1,15 +1,25 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AppError, Code } from '../../platform/errors/index.ts';
+import { AppError } from '../../platform/errors/index.ts';
 import type { Logger } from '../../platform/log/index.ts';
-import { requestIdFrom } from '../rpc/index.ts';
-import { type ContentCoding, compress, negotiateEncoding } from './compress.ts';
+import { type Interceptor, REQUEST_ID_HEADER } from '../rpc/index.ts';
+import { createApiRoute } from './api-route.ts';
 import { applyCors } from './cors.ts';
-import { createDocs, DOCS_PATH } from './docs.ts';
+import { createDocsRoutes } from './docs-routes.ts';
+import { guardHttpRoute } from './guarded-route.ts';
+import { createHealthRoutes } from './health-routes.ts';
+import type { HttpRoute } from './http-route.ts';
+import { createHttpRouter } from './http-router.ts';
+import { codeToHttpStatus } from './http-status.ts';
+import { createOpenApiRoute, OPENAPI_PATH } from './openapi-route.ts';
 import type { ReadinessProbe } from './probes.ts';
-import { parseRequestTarget, type RequestTarget } from './request-target.ts';
+import { requestIdOf } from './request-id.ts';
+import { parseRequestTarget } from './request-target.ts';
+import { RouteContext } from './route-context.ts';
+import { methodNotAllowed, routeNotFound } from './route-errors.ts';
 import type { Transcoder } from './transcoder.ts';
-import { appendVary } from './vary.ts';
+import { discardUnreadBody } from './unread-body.ts';
+import { createWellKnownRoutes, type WellKnownDocuments } from './well-known-routes.ts';
 import { writeError } from './write-error.ts';
 
 /** Options of {@link createHttpServer}. */
@@ -19,159 +29,119 @@ export interface HttpServerOptions {
   readiness: ReadinessProbe;
   /** The REST view of the procedures, served under `/api/`. */
   transcoder: Transcoder;
-  /** `HCS_CORS_ORIGINS`. Default `["*"]`. */
+  /** `HCS_CORS_ORIGINS`: who may read the routes whose `cors` is `configured`. Default `["*"]`. */
   corsOrigins?: readonly string[];
-  /** The OpenAPI document served at {@link OPENAPI_PATH}. */
-  openApi: Record<string, unknown>;
+  /** Builds the OpenAPI document served at {@link OPENAPI_PATH}; called once, on its first request. */
+  openApi: () => Record<string, unknown>;
   /** The documents under `/.well-known/`. Default: none served. */
   wellKnown?: WellKnownDocuments;
+  /**
+   * Routes services add next to the built-in ones (an HTTP proxy, a raw file download, …).
+   * A conflict between them, or with a built-in route, throws here. Default none.
+   */
+  routes?: readonly HttpRoute[];
+  /**
+   * The RPC interceptor chain: a route in `routes` whose policy is not public runs through it
+   * (see {@link HttpRoute.policy}). Required when such a route is given; default none.
+   */
+  interceptors?: readonly Interceptor[];
+  /**
+   * Most bytes of a request body its route left unread that are read and dropped after the
+   * answer, to keep the connection for the next request; past it the connection is closed
+   * (see `discardUnreadBody`). Default 4 MiB.
+   */
+  unreadBodyLimitBytes?: number;
 }
 
-/** The public documents other services read to verify hcs tokens without calling hcs. */
-export interface WellKnownDocuments {
-  /** `/.well-known/jwks.json` (RFC 7517): the token-verifying public keys; empty for HS256. */
-  jwks(): unknown;
-  /** `/.well-known/oauth-authorization-server` (RFC 8414) for a request to `host`. */
-  authorizationServer(host: string | undefined): unknown;
-}
-
-/** Where the OpenAPI document is served. */
-export const OPENAPI_PATH = '/api/v1/openapi.json';
-
-/** Prefix of every REST route. */
-export const API_PREFIX = '/api/';
-
-/** The HTTP listener: liveness, readiness and the REST gateway. */
+/** The HTTP listener: liveness, readiness, the REST gateway, its documents and services' routes. */
 export interface HttpServer {
   /** Binds and starts serving; resolves to the bound port (useful with port 0). */
   listen(host: string, port: number): Promise<number>;
   /** Marks the process as draining: `/readyz` answers 503 from now on. */
   drain(): void;
-  /** Stops accepting connections and closes idle ones; waits for in-flight requests up to `timeoutMs`. */
+  /**
+   * Stops accepting connections and closes idle ones; waits for in-flight requests up to
+   * `timeoutMs`, closing each connection as soon as it has no request left.
+   */
   close(timeoutMs: number): Promise<void>;
 }
 
-/** Creates the HTTP server; nothing listens until {@link HttpServer.listen}. */
+const ANY_ORIGIN: readonly string[] = ['*'];
+
+/**
+ * Creates the HTTP server; nothing listens until {@link HttpServer.listen}. Each request is
+ * given its id, its target is read, and the route table picks the route by path, then method
+ * (HEAD by GET's route; a preflight is answered from the path's methods). Every refusal (400,
+ * 404, 405 with `Allow`) and whatever a route throws goes through the one error writer with
+ * `x-request-id`; a 5xx is logged with the request id and its cause. A body the route did not
+ * read to its end is dropped after the answer, so the connection serves its next request (see
+ * `discardUnreadBody`). Throws when routes conflict.
+ */
 export function createHttpServer(options: HttpServerOptions): HttpServer {
   let draining = false;
-  const server: Server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      options.logger.error({ err: error, url: request.url }, 'http handler failed');
-      if (!response.headersSent)
-        sendJson(response, 500, { code: Code.INTERNAL, message: 'internal error', details: [] });
-      else response.destroy();
-    });
+  const { transcoder, logger } = options;
+  const corsOrigins = options.corsOrigins ?? ANY_ORIGIN;
+  const unreadBodyLimitBytes = options.unreadBodyLimitBytes ?? 4 * 1024 * 1024;
+  const router = createHttpRouter({
+    builtin: [
+      ...createHealthRoutes({ readiness: options.readiness, draining: () => draining }),
+      createOpenApiRoute(options.openApi),
+      ...createDocsRoutes(OPENAPI_PATH),
+      ...(options.wellKnown === undefined ? [] : createWellKnownRoutes(options.wellKnown)),
+      createApiRoute(transcoder),
+    ],
+    extra: (options.routes ?? []).map((route) => guardedRoute(route, options)),
   });
+  const server: Server = createServer(dispatch);
   server.keepAliveTimeout = 5_000;
 
-  const { transcoder } = options;
-  const corsOrigins = options.corsOrigins ?? ['*'];
-  const openApiJson = JSON.stringify(options.openApi);
-  // The document never changes while the server runs: each coding is compressed once.
-  const compressedOpenApiByCoding = new Map<ContentCoding, Promise<Buffer>>();
-  const compressedOpenApi = (encoding: ContentCoding) => {
-    let compressed = compressedOpenApiByCoding.get(encoding);
-    if (compressed === undefined) {
-      compressed = compress(openApiJson, encoding);
-      compressedOpenApiByCoding.set(encoding, compressed);
-    }
-    return compressed;
-  };
-  const serveDocs = createDocs(OPENAPI_PATH);
-
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    let url: RequestTarget;
+  function dispatch(request: IncomingMessage, response: ServerResponse): void {
+    // A request on a connection kept from before the drain: its answer is that connection's last.
+    if (draining) response.setHeader('connection', 'close');
+    response.once('finish', () => discardUnreadBody(request, unreadBodyLimitBytes));
+    const requestId = requestIdOf(request);
     try {
-      url = parseRequestTarget(request.url ?? '/');
-    } catch (error) {
-      const header = request.headers['x-request-id'];
-      const requestId = requestIdFrom(Array.isArray(header) ? header[0] : header);
-      writeError(response, error, { codec: transcoder.codec, requestId, logger: options.logger });
-      return;
-    }
-    const path = url.pathname;
-    if (path === OPENAPI_PATH && (request.method === 'GET' || request.method === 'HEAD')) {
-      applyCors(request, response, corsOrigins, () => ['GET']);
-      const encoding = negotiateEncoding(request);
-      const body = encoding === undefined ? openApiJson : await compressedOpenApi(encoding);
-      appendVary(response, 'Accept-Encoding');
-      response.writeHead(200, {
-        'content-type': 'application/json; charset=utf-8',
-        'content-length': Buffer.byteLength(body),
-        'x-content-type-options': 'nosniff',
-        'cache-control': 'no-cache',
-        ...(encoding ? { 'content-encoding': encoding } : {}),
-      });
-      response.end(request.method === 'HEAD' ? undefined : body);
-      return;
-    }
-    if (
-      (path === DOCS_PATH || path.startsWith(`${DOCS_PATH}/`)) &&
-      request.method === 'GET' &&
-      serveDocs(path, response)
-    ) {
-      return;
-    }
-    if (path.startsWith('/.well-known/') && options.wellKnown !== undefined) {
-      const document =
-        path === '/.well-known/jwks.json'
-          ? options.wellKnown.jwks()
-          : path === '/.well-known/oauth-authorization-server'
-            ? options.wellKnown.authorizationServer(request.headers.host)
-            : undefined;
-      if (document !== undefined) {
-        // Public, read by other services' token verifiers, possibly from browsers.
-        if (applyCors(request, response, ['*'], () => ['GET'])) return;
-        if (refusedUnlessGet(request, response, path)) return;
-        // The key set is the same for everyone; the metadata may be built from the Host header,
-        // so no shared cache may keep one client's answer for another.
-        sendJson(
+      const target = parseRequestTarget(request.url ?? '/');
+      const path = target.pathname;
+      const routes = router.find(path);
+      if (routes === undefined) throw routeNotFound(request.method, path);
+      if (
+        routes.cors !== 'none' &&
+        request.headers.origin !== undefined &&
+        applyCors(
+          request,
           response,
-          200,
-          document,
-          path === '/.well-known/jwks.json' ? 'public, max-age=300' : 'no-store',
-        );
+          routes.cors === 'any' ? ANY_ORIGIN : corsOrigins,
+          () => routes.allowed(path),
+          requestId,
+        )
+      ) {
         return;
       }
-    }
-    if (path.startsWith(API_PREFIX)) {
-      const answered = applyCors(request, response, corsOrigins, () => allowedMethods(path));
-      if (!answered) await transcoder.handle(request, response, url);
-      return;
-    }
-    if (path === '/healthz' || path === '/readyz') {
-      if (refusedUnlessGet(request, response, path)) return;
-      if (path === '/healthz') {
-        sendJson(response, 200, { status: 'ok' });
-        return;
+      const route = routes.route(request.method ?? 'GET');
+      if (route === undefined) {
+        const allow = routes.allowed(path);
+        response.setHeader('allow', allow.join(', '));
+        throw methodNotAllowed(request.method, path, allow);
       }
-      const checks = await options.readiness();
-      const ready = !draining && checks.every((check) => check.ok);
-      sendJson(response, ready ? 200 : 503, {
-        status: draining ? 'draining' : ready ? 'ready' : 'not ready',
-        checks: Object.fromEntries(
-          checks.map((check) => [check.name, { ok: check.ok, detail: check.detail }]),
-        ),
-      });
-      return;
+      if (route.writesRequestId !== true) response.setHeader(REQUEST_ID_HEADER, requestId);
+      const answered = route.handle(request, response, new RouteContext(requestId, target, response, logger));
+      if (answered !== undefined)
+        answered.then(undefined, (error: unknown) => fail(request, response, requestId, error));
+    } catch (error) {
+      fail(request, response, requestId, error);
     }
-    writeError(
-      response,
-      new AppError(Code.NOT_FOUND, 'ROUTE_NOT_FOUND', `no route for ${request.method} ${path}`),
-      {
-        codec: transcoder.codec,
-        requestId: '',
-        logger: options.logger,
-      },
-    );
   }
 
-  // For a preflight: the methods the path accepts, so the browser learns them in one round trip.
-  function allowedMethods(path: string): string[] {
-    const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter(
-      (method) => transcoder.routes.lookup(method, path).kind === 'found',
-    );
-    return methods.length > 0 ? methods : ['GET'];
+  function fail(request: IncomingMessage, response: ServerResponse, requestId: string, error: unknown): void {
+    const appError = AppError.from(error);
+    if (codeToHttpStatus(appError.code) >= 500) {
+      logger.error(
+        { err: appError.cause ?? appError, requestId, method: request.method, url: request.url },
+        `http request failed: ${appError.message}`,
+      );
+    }
+    writeError(response, appError, { codec: transcoder.codec, requestId, logger });
   }
 
   return {
@@ -189,11 +159,16 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     },
     close(timeoutMs) {
       return new Promise((resolve) => {
+        // A connection busy now is idle once its last answer is out: close it then, not after
+        // the keep-alive timeout (Go's Shutdown polls the same way).
+        const closeIdle = setInterval(() => server.closeIdleConnections(), 100);
         const timer = setTimeout(() => {
+          clearInterval(closeIdle);
           server.closeAllConnections();
           resolve();
         }, timeoutMs);
         server.close(() => {
+          clearInterval(closeIdle);
           clearTimeout(timer);
           resolve();
         });
@@ -203,25 +178,12 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   };
 }
 
-/** Answers 405 with `Allow: GET, HEAD` to any other method; true when it did. */
-function refusedUnlessGet(request: IncomingMessage, response: ServerResponse, path: string): boolean {
-  if (request.method === 'GET' || request.method === 'HEAD') return false;
-  response.setHeader('allow', 'GET, HEAD');
-  sendJson(response, 405, {
-    code: Code.UNIMPLEMENTED,
-    message: `${request.method} is not allowed on ${path}`,
-    details: [],
-  });
-  return true;
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown, cacheControl = 'no-store'): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'x-content-type-options': 'nosniff',
-    'cache-control': cacheControl,
-  });
-  response.end(response.req.method === 'HEAD' ? undefined : text);
+function guardedRoute(route: HttpRoute, options: HttpServerOptions): HttpRoute {
+  if (route.policy === undefined || route.policy.public) return route;
+  if (options.interceptors === undefined) {
+    throw new Error(
+      `HTTP route ${route.name ?? route.path} has a policy but the server was given no interceptor chain`,
+    );
+  }
+  return guardHttpRoute(route, { interceptors: options.interceptors, logger: options.logger });
 }

@@ -1,12 +1,12 @@
-export { DOCS_PATH } from './docs.ts';
-export {
-  API_PREFIX,
-  createHttpServer,
-  type HttpServer,
-  type HttpServerOptions,
-  OPENAPI_PATH,
-  type WellKnownDocuments,
-} from './http-server.ts';
+export { API_PREFIX } from './api-route.ts';
+export { DOCS_PATH } from './docs-routes.ts';
+export type { HttpRoute, HttpRouteContext, HttpRouteCors, HttpRouteDocs } from './http-route.ts';
+export { createHttpServer, type HttpServer, type HttpServerOptions } from './http-server.ts';
+export { sendJson } from './json-response.ts';
 export { createOpenApiDocument } from './openapi/index.ts';
+export { OPENAPI_PATH } from './openapi-route.ts';
 export type { ReadinessCheck, ReadinessProbe } from './probes.ts';
+export { requestIdOf } from './request-id.ts';
+export type { RequestTarget } from './request-target.ts';
 export { createTranscoder, type Transcoder, type TranscoderOptions } from './transcoder.ts';
+export { createWellKnownRoutes, type WellKnownDocuments } from './well-known-routes.ts';

@@ -54,12 +54,16 @@ export function createJsonWriters(): JsonWriters {
       return out === '' ? '{}' : `${out}}`;
     };
     compiling.set(desc.typeName, writer);
-    fields = desc.fields.map((field) => ({
-      property: field.localName,
-      first: `{${JSON.stringify(field.jsonName)}:`,
-      next: `,${JSON.stringify(field.jsonName)}:`,
-      convert: converterOf(field),
-    }));
+    // In field-number order, as protobuf-es writes JSON (a field added later may be declared
+    // beside its kin with a higher number).
+    fields = [...desc.fields]
+      .sort((a, b) => a.number - b.number)
+      .map((field) => ({
+        property: field.localName,
+        first: `{${JSON.stringify(field.jsonName)}:`,
+        next: `,${JSON.stringify(field.jsonName)}:`,
+        convert: converterOf(field),
+      }));
     compiling.delete(desc.typeName);
     writers.set(desc.typeName, writer);
     return writer;

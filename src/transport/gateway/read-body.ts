@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { AppError, Code } from '../../platform/errors/index.ts';
+import { AppError, Code, PlatformReason } from '../../platform/errors/index.ts';
+import { isJsonTooDeep, MAX_JSON_DEPTH } from './json-depth.ts';
+import { assertUtf8 } from './utf8.ts';
 
 /** Why a request body was refused before it reached a procedure; each maps to its own HTTP status. */
 export const BodyReason = {
@@ -20,18 +22,49 @@ export async function readBody(request: IncomingMessage, limitBytes: number): Pr
   if (declared > limitBytes) throw tooLarge(limitBytes);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limitBytes) throw tooLarge(limitBytes);
-    chunks.push(chunk);
+  try {
+    for await (const chunk of bodyChunks(request)) {
+      size += chunk.length;
+      if (size > limitBytes) throw tooLarge(limitBytes);
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    throw bodyReadError(error);
   }
   return Buffer.concat(chunks, size);
 }
 
-/** Parses a JSON body; an empty body is `{}`. Malformed JSON is INVALID_ARGUMENT with the parser's position. */
-export function parseJsonBody(bytes: Buffer): unknown {
+/**
+ * The chunks of a request body as they arrive. A reader that stops early (a refusal part-way)
+ * leaves the request as it is instead of destroying it, which would reset the connection
+ * under the answer: the server drops the rest after answering (see `discardUnreadBody`).
+ */
+export function bodyChunks(request: IncomingMessage): AsyncIterable<Buffer> {
+  return request.iterator({ destroyOnReturn: false });
+}
+
+/**
+ * What a failure reading a request body is: the client closing the connection mid-body
+ * (`aborted`, a premature close) is CANCELLED, not a server fault; anything else as it is.
+ */
+export function bodyReadError(error: unknown): unknown {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (code !== 'ECONNRESET' && code !== 'ERR_STREAM_PREMATURE_CLOSE') return error;
+  return new AppError(Code.CANCELLED, PlatformReason.CANCELLED, 'the client closed the connection mid-body', {
+    cause: error,
+  });
+}
+
+/**
+ * Parses a JSON body; an empty body is `{}`. Malformed JSON is INVALID_ARGUMENT with the
+ * parser's position; so are bytes that are not UTF-8 and nesting deeper than
+ * {@link MAX_JSON_DEPTH} (see `isJsonTooDeep`).
+ */
+export function parseJsonBody(bytes: Buffer, what = 'the request body'): unknown {
+  assertUtf8(bytes, what);
   const text = bytes.toString('utf8');
   if (text.trim() === '') return {};
+  if (isJsonTooDeep(text)) throw tooDeep(what);
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -39,7 +72,7 @@ export function parseJsonBody(bytes: Buffer): unknown {
     throw new AppError(
       Code.INVALID_ARGUMENT,
       BodyReason.MALFORMED_JSON,
-      `the request body is not valid JSON at line ${line}, column ${column}: ${(error as Error).message}`,
+      `${what} is not valid JSON at line ${line}, column ${column}: ${(error as Error).message}`,
       { metadata: { line: String(line), column: String(column) } },
     );
   }
@@ -89,6 +122,15 @@ export function assertJsonContentType(
       `unsupported content type "${type || '(none)'}": send ${accepted.join(' or ')}`,
     );
   }
+}
+
+/** INVALID_ARGUMENT `MALFORMED_JSON`: the JSON nests deeper than {@link MAX_JSON_DEPTH}. */
+export function tooDeep(what: string): AppError {
+  return new AppError(
+    Code.INVALID_ARGUMENT,
+    BodyReason.MALFORMED_JSON,
+    `${what} nests arrays or objects more than ${MAX_JSON_DEPTH} deep`,
+  );
 }
 
 function tooLarge(limitBytes: number): AppError {

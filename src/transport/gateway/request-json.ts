@@ -1,4 +1,4 @@
-import type { DescMessage, JsonObject, JsonValue } from '@bufbuild/protobuf';
+import type { DescField, DescMessage, JsonObject, JsonValue } from '@bufbuild/protobuf';
 import { AppError, Code, PlatformReason } from '../../platform/errors/index.ts';
 import { boundFieldsOf, type PathBindings, queryParamsToJson, type Route } from './routing/index.ts';
 
@@ -21,20 +21,25 @@ export function assembleRequestJson(options: {
 }): JsonObject {
   const { route, input, bindings, query } = options;
   let { body } = options;
-  const request: JsonObject = {};
+  // A body bound to the whole request, or to a message field, is that message's JSON: an
+  // object. (`[]`, `null` or `"x"` would otherwise decode as an empty message and change nothing.)
+  if (route.body === '*' && !isObject(body)) throw notAnObject('the request body');
+  const bodyField = route.body === undefined || route.body === '*' ? undefined : fieldOf(input, route.body);
+  if (bodyField?.fieldKind === 'message' && !isObject(body)) {
+    throw notAnObject(`the request body (field ${bodyField.name})`, bodyField.name);
+  }
   // The mask lists what the client sent, so it is taken before the path adds its fields.
   const updateMask =
     route.httpMethod === 'PATCH' && route.body !== undefined && route.body !== '*'
       ? implicitUpdateMask(input, route.body, body)
       : undefined;
   // Path variables are written into the body's objects below; copy them, never the caller's.
+  // (The body's depth is bounded by the body reader, so the copy cannot overflow the stack.)
   if (route.body !== undefined && typeof body === 'object' && body !== null) body = structuredClone(body);
-  if (route.body === '*') {
-    if (!isObject(body)) throw notAnObject('the request body');
-    Object.assign(request, body);
-  } else if (route.body !== undefined) {
-    request[route.body] = body as JsonValue;
-  }
+  // Spread, not Object.assign: a `__proto__` key stays a key, refused below as unknown, instead
+  // of setting the prototype and vanishing.
+  const request: JsonObject = route.body === '*' ? { ...(body as JsonObject) } : {};
+  if (route.body !== undefined && route.body !== '*') request[route.body] = body as JsonValue;
   if (query !== undefined) {
     deepMerge(request, queryParamsToJson(query, { message: input, boundFields: boundFieldsOf(route) }));
   }
@@ -72,6 +77,10 @@ function fieldPathsOf(desc: DescMessage, json: JsonObject, prefix = ''): string[
   return paths;
 }
 
+function fieldOf(input: DescMessage, name: string): DescField | undefined {
+  return input.fields.find((field) => field.name === name);
+}
+
 function setPath(target: JsonObject, path: string[], value: string): void {
   const [head, ...rest] = path;
   if (head === undefined) return;
@@ -97,6 +106,9 @@ function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function notAnObject(what: string): AppError {
-  return new AppError(Code.INVALID_ARGUMENT, PlatformReason.INVALID_REQUEST, `${what} must be a JSON object`);
+function notAnObject(what: string, field?: string): AppError {
+  const description = `${what} must be a JSON object`;
+  return new AppError(Code.INVALID_ARGUMENT, PlatformReason.INVALID_REQUEST, description, {
+    fieldViolations: field === undefined ? [] : [{ field, description }],
+  });
 }

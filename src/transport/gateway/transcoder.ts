@@ -1,5 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { AppError, Code } from '../../platform/errors/index.ts';
+import type { DescField } from '@bufbuild/protobuf';
+import { AppError } from '../../platform/errors/index.ts';
 import type { Logger } from '../../platform/log/index.ts';
 import {
   appErrorToStatus,
@@ -8,16 +9,27 @@ import {
   isAsyncIterable,
   type Procedure,
   type ProcedureTable,
-  requestIdFrom,
+  readFirst,
 } from '../rpc/index.ts';
 import { isCompressible, maybeCompress } from './compress.ts';
+import {
+  type HttpBodyOf,
+  HttpBodyReason,
+  httpBodyFieldOf,
+  httpBodyOfOutput,
+  readRawBody,
+  sendHttpBody,
+} from './http-body.ts';
 import { httpCallContext } from './http-context.ts';
+import type { HttpRouteContext } from './http-route.ts';
 import { createJsonCodec, type JsonCodec } from './json-codec.ts';
 import { assertJsonContentType, parseJsonBody, readBody } from './read-body.ts';
 import { readNdjson } from './read-ndjson.ts';
 import { assembleRequestJson } from './request-json.ts';
 import type { RequestTarget } from './request-target.ts';
+import { methodNotAllowed, routeNotFound } from './route-errors.ts';
 import { createRouteTable, queryParamsToJson, type Route, type RouteTable } from './routing/index.ts';
+import { assertUtf8, assertUtf8PercentEncoding } from './utf8.ts';
 import { appendVary } from './vary.ts';
 import { writeError } from './write-error.ts';
 import { contentTypeOf, framingFor, writeStreamItem } from './write-stream.ts';
@@ -30,78 +42,142 @@ export interface TranscoderOptions {
   /** Largest request body (or NDJSON line, for client streaming), in bytes. Default 4 MiB. */
   bodyLimitBytes?: number;
   /**
-   * gRPC paths of the methods that are OAuth2 endpoints (token, revocation). Their failures are
-   * answered in RFC 6749 §5.2 form even when raised before the procedure runs (a malformed or
-   * oversized body), and their answers carry `Pragma: no-cache` (§5.1). Default none.
+   * Largest raw request body (a `google.api.HttpBody` field, see `http-body.ts`), counted over
+   * the whole body, however it is streamed. Default `bodyLimitBytes`.
    */
-  oauthMethods?: readonly string[];
+  rawBodyLimitBytes?: number;
 }
 
 /** The REST view of every annotated method. */
 export interface Transcoder {
   readonly routes: RouteTable;
   readonly codec: JsonCodec;
-  /** Serves one request under the REST prefix, errors included. */
-  handle(request: IncomingMessage, response: ServerResponse, url: RequestTarget): Promise<void>;
+  /**
+   * Serves one request under the REST prefix, errors included (a HEAD as its path's GET, without
+   * the body). Every answer carries `ctx.requestId` as `x-request-id`, written in its one
+   * `writeHead`.
+   */
+  handle(request: IncomingMessage, response: ServerResponse, ctx: HttpRouteContext): Promise<void>;
 }
 
 /**
  * The HTTP/JSON gateway, in grpc-gateway's stages: route lookup → path bindings → query →
  * body → the same interceptor chain and procedure the gRPC server calls, in process → the
  * response (or stream) → errors as google.rpc.Status JSON with the standard status table.
+ *
+ * Bodies are JSON (NDJSON or SSE for streams), except where a rule's `body` or `response_body`
+ * names a `google.api.HttpBody`: those are raw bytes, streamed both ways, with the method's
+ * entity headers (ETag, Content-Length, Content-Range…) and 206/416 for ranges (`http-body.ts`).
  */
 export function createTranscoder(options: TranscoderOptions): Transcoder {
   const routes = createRouteTable(options.contract);
   const codec = createJsonCodec(options.contract.registry);
   const bodyLimitBytes = options.bodyLimitBytes ?? 4 * 1024 * 1024;
+  const rawBodyLimitBytes = options.rawBodyLimitBytes ?? bodyLimitBytes;
   const { logger } = options;
-  const oauthMethods = new Set(options.oauthMethods ?? []);
+  // Per route, found on first use: where its raw request body goes and how to find its raw answer.
+  const rawShapes = new Map<Route, { input: DescField | undefined; output: HttpBodyOf | undefined }>();
+  const rawShapeOf = (route: Route, procedure: Procedure) => {
+    let shape = rawShapes.get(route);
+    if (shape === undefined) {
+      const output = options.contract.registry.getMessage(procedure.outputType);
+      shape = {
+        input: httpBodyFieldOf(inputDescOf(procedure), route.body),
+        output: output === undefined ? undefined : httpBodyOfOutput(output, route.responseBody),
+      };
+      rawShapes.set(route, shape);
+    }
+    return shape;
+  };
 
   async function handle(
     request: IncomingMessage,
     response: ServerResponse,
-    url: RequestTarget,
+    routeCtx: HttpRouteContext,
   ): Promise<void> {
-    let ctx: CallContext | undefined;
+    const url = routeCtx.target;
     let oauth = false;
     try {
       const found = routes.lookup(request.method ?? 'GET', url.pathname);
-      if (found.kind === 'not-found') {
-        throw new AppError(
-          Code.NOT_FOUND,
-          'ROUTE_NOT_FOUND',
-          `no route for ${request.method} ${url.pathname}`,
-        );
-      }
+      if (found.kind === 'not-found') throw routeNotFound(request.method, url.pathname);
       if (found.kind === 'method-not-allowed') {
         response.setHeader('allow', found.allow.join(', '));
-        throw new AppError(
-          Code.UNIMPLEMENTED,
-          'METHOD_NOT_ALLOWED',
-          `${request.method} is not allowed on ${url.pathname}; use ${found.allow.join(', ')}`,
-        );
+        throw methodNotAllowed(request.method, url.pathname, found.allow);
       }
       const { route, bindings } = found;
-      oauth = oauthMethods.has(route.method.path);
+      // An OAuth2 endpoint answers every failure in RFC 6749 form, even one raised before the
+      // procedure runs (a malformed or oversized body), and its answers carry `Pragma: no-cache`.
+      oauth = route.method.httpErrorFormat === 'oauth2';
       const procedure = options.procedures.get(route.method.path);
       if (procedure === undefined) throw new Error(`no procedure for ${route.method.path}`);
-      ctx = httpCallContext(request, response, procedure, logger);
+      const ctx = httpCallContext(request, routeCtx, procedure, logger);
+      const raw = rawShapeOf(route, procedure);
+      const streamingInput = procedure.kind === 'client_streaming' || procedure.kind === 'bidi_streaming';
       // A route without a body is assembled synchronously: no promise to wait on for a GET.
       const input =
-        procedure.kind === 'client_streaming' || procedure.kind === 'bidi_streaming'
-          ? streamedInput(request, procedure, route, url, bindings)
-          : route.body === undefined
-            ? requestOf(procedure, route, url, bindings, {})
-            : requestOf(procedure, route, url, bindings, await readUnaryBody(request, procedure, route));
+        raw.input !== undefined
+          ? await rawInput(request, procedure, route, url, bindings, raw.input, streamingInput)
+          : streamingInput
+            ? await readFirst(streamedInput(request, procedure, route, url, bindings))
+            : route.body === undefined
+              ? requestOf(procedure, route, url, bindings, {})
+              : requestOf(procedure, route, url, bindings, await readUnaryBody(request, procedure, route));
       const output = await procedure.invoke(input, ctx);
-      if (isAsyncIterable(output)) await sendStream(request, response, procedure, ctx, output);
+      if (raw.output !== undefined) {
+        await sendHttpBody(
+          request,
+          response,
+          ctx,
+          isAsyncIterable(output) ? output : single(output),
+          raw.output,
+        );
+      } else if (isAsyncIterable(output)) await sendStream(request, response, procedure, ctx, output);
       else await sendMessage(request, response, route, procedure, ctx, output, oauth);
     } catch (error) {
-      // A request refused before the chain ran (route, body) still gets an id to quote.
-      const header = request.headers['x-request-id'];
-      const requestId = ctx?.requestId || requestIdFrom(Array.isArray(header) ? header[0] : header);
-      writeError(response, error, { codec, requestId, logger, oauth });
+      // What the procedure threw the chain has logged, as an AppError; anything else is the
+      // gateway's own failure.
+      if (!(error instanceof AppError)) {
+        logger.error({ err: error, requestId: routeCtx.requestId }, 'REST gateway failed');
+      }
+      writeError(response, error, {
+        codec,
+        requestId: routeCtx.requestId,
+        logger,
+        oauth,
+        headers: rangeErrorHeaders(error),
+      });
     }
+  }
+
+  // A raw body: the request fields from the path and query once, then the bytes in the HttpBody
+  // field, one message per chunk as they arrive for a client stream, or all of them for a unary
+  // call. Built as messages directly: base64 in JSON and back would cost more than the bytes.
+  async function rawInput(
+    request: IncomingMessage,
+    procedure: Procedure,
+    route: Route,
+    url: RequestTarget,
+    bindings: Record<string, string>,
+    field: DescField,
+    streaming: boolean,
+  ): Promise<unknown> {
+    const base = requestOf(procedure, route, url, bindings, {}) as Record<string, unknown>;
+    const contentType = request.headers['content-type'] ?? '';
+    const withData = (data: Buffer) => ({
+      ...base,
+      [field.localName]: { contentType, data, extensions: [] },
+    });
+    const chunks = readRawBody(request, rawBodyLimitBytes);
+    if (streaming) {
+      return readFirst(
+        (async function* rawMessages() {
+          for await (const chunk of chunks) yield withData(chunk);
+        })(),
+      );
+    }
+    const parts: Buffer[] = [];
+    for await (const chunk of chunks) parts.push(chunk);
+    return withData(Buffer.concat(parts));
   }
 
   // The body of a unary call with a body: JSON, or a form for `body: "*"`.
@@ -114,7 +190,11 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
       // HTML forms and OAuth2 clients (RFC 6749 token requests) post form fields: read them
       // with the query-parameter rules, onto the fields the path leaves free. Unknown ones are
       // skipped, as RFC 6749 §3.2 requires of a token endpoint; a repeated singular one is not.
-      const form = new URLSearchParams((await readBody(request, bodyLimitBytes)).toString('utf8'));
+      const bytes = await readBody(request, bodyLimitBytes);
+      assertUtf8(bytes, 'the request body');
+      const text = bytes.toString('utf8');
+      assertUtf8PercentEncoding(text, 'the request body');
+      const form = new URLSearchParams(text);
       const pathFields = route.template.variables.map((variable) => variable.fieldPath);
       return queryParamsToJson(form, {
         message: inputDescOf(procedure),
@@ -134,6 +214,7 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
     bindings: Record<string, string>,
     body: unknown,
   ) {
+    if (url.search !== '') assertUtf8PercentEncoding(url.search, 'the query string');
     const json = assembleRequestJson({
       route,
       input: inputDescOf(procedure),
@@ -225,6 +306,12 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
     };
     addMetadataHeaders(headers, ctx, false);
     response.writeHead(200, headers);
+    if (request.method === 'HEAD') {
+      // The stream's headers, no body: the stream is closed before it produces anything.
+      response.end();
+      await output[Symbol.asyncIterator]().return?.();
+      return;
+    }
     response.flushHeaders();
     const { signal } = ctx;
     try {
@@ -253,6 +340,17 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
   }
 
   return { routes, codec, handle };
+}
+
+async function* single(message: unknown): AsyncGenerator<unknown> {
+  yield message;
+}
+
+// A 416 says which range the content has (RFC 9110 §15.5.17), from the error's metadata.
+function rangeErrorHeaders(error: unknown): Record<string, string> | undefined {
+  if (!(error instanceof AppError) || error.reason !== HttpBodyReason.RANGE_NOT_SATISFIABLE) return undefined;
+  const range = error.details.metadata?.content_range;
+  return range === undefined ? undefined : { 'content-range': range };
 }
 
 function isFormEncoded(request: IncomingMessage): boolean {

@@ -14,7 +14,14 @@ import {
 } from '@grpc/grpc-js';
 import { AppError, Code, PlatformReason } from '../../platform/errors/index.ts';
 import type { Logger } from '../../platform/log/index.ts';
-import { type CallContext, createCallContext, type Procedure, REQUEST_ID_HEADER } from '../rpc/index.ts';
+import {
+  type CallContext,
+  createCallContext,
+  logFaultOnce,
+  type Procedure,
+  REQUEST_ID_HEADER,
+  readFirst,
+} from '../rpc/index.ts';
 import { headersToMetadata, metadataToHeaders } from './metadata-headers.ts';
 import { appErrorToServiceError } from './status-details.ts';
 
@@ -56,7 +63,7 @@ function bindUnary(procedure: Procedure, options: BindOptions): handleUnaryCall<
       input = decode(procedure, call.request);
     } catch (error) {
       finish();
-      callback(toServiceError(error, ctx));
+      callback(toServiceError(error, ctx, options));
       return;
     }
     procedure.invoke(input, ctx).then(
@@ -66,7 +73,7 @@ function bindUnary(procedure: Procedure, options: BindOptions): handleUnaryCall<
       },
       (error: unknown) => {
         finish();
-        callback(toServiceError(error, ctx));
+        callback(toServiceError(error, ctx, options));
       },
     );
   };
@@ -82,13 +89,12 @@ function bindServerStreaming(
       try {
         const input = decode(procedure, call.request);
         const output = (await procedure.invoke(input, ctx)) as AsyncIterable<unknown>;
-        sendHeaders(call, ctx);
-        await writeAll(call, output, procedure, ctx);
+        await writeAll(call, output, procedure, ctx, sendHeaders(call, ctx));
         finish();
         call.end(trailersOf(ctx));
       } catch (error) {
         finish();
-        call.emit('error', toServiceError(logEncodingFailure(error, ctx, options), ctx));
+        call.emit('error', toServiceError(logEncodingFailure(error, ctx, options), ctx, options));
       }
     })();
   };
@@ -100,16 +106,18 @@ function bindClientStreaming(
 ): handleClientStreamingCall<Buffer, Buffer> {
   return function handleClientStreaming(call, callback) {
     const { ctx, finish } = contextFor(call, procedure, options);
-    procedure.invoke(decodeStream(procedure, call), ctx).then(
-      (output) => {
-        finish();
-        respond(call, callback, procedure, ctx, output, options);
-      },
-      (error: unknown) => {
-        finish();
-        callback(toServiceError(error, ctx));
-      },
-    );
+    readFirst(decodeStream(procedure, call))
+      .then((input) => procedure.invoke(input, ctx))
+      .then(
+        (output) => {
+          finish();
+          respond(call, callback, procedure, ctx, output, options);
+        },
+        (error: unknown) => {
+          finish();
+          callback(toServiceError(error, ctx, options));
+        },
+      );
   };
 }
 
@@ -122,13 +130,12 @@ function bindBidiStreaming(
     void (async () => {
       try {
         const output = (await procedure.invoke(decodeStream(procedure, call), ctx)) as AsyncIterable<unknown>;
-        sendHeaders(call, ctx);
-        await writeAll(call, output, procedure, ctx);
+        await writeAll(call, output, procedure, ctx, sendHeaders(call, ctx));
         finish();
         call.end(trailersOf(ctx));
       } catch (error) {
         finish();
-        call.emit('error', toServiceError(logEncodingFailure(error, ctx, options), ctx));
+        call.emit('error', toServiceError(logEncodingFailure(error, ctx, options), ctx, options));
       }
     })();
   };
@@ -148,10 +155,11 @@ function encode(procedure: Procedure, message: unknown): Buffer {
 
 // An encoding failure happens after the chain logged the call as OK, so it is logged here.
 function logEncodingFailure(error: unknown, ctx: CallContext, options: BindOptions): unknown {
-  if (error instanceof EncodingError) {
-    (ctx.requestId === '' ? options.logger : ctx.log).error({ err: error }, 'response could not be encoded');
-  }
-  return error;
+  if (!(error instanceof EncodingError)) return error;
+  const fault = AppError.from(error);
+  const fields = { requestId: ctx.requestId, method: ctx.procedure.path };
+  logFaultOnce(fault, options.logger, fields, 'response could not be encoded');
+  return fault;
 }
 
 function respond(
@@ -166,7 +174,7 @@ function respond(
   try {
     bytes = encode(procedure, output);
   } catch (error) {
-    callback(toServiceError(logEncodingFailure(error, ctx, options), ctx));
+    callback(toServiceError(logEncodingFailure(error, ctx, options), ctx, options));
     return;
   }
   sendHeaders(call, ctx);
@@ -229,6 +237,7 @@ function decode(procedure: Procedure, bytes: Buffer): unknown {
   try {
     return procedure.decode(bytes);
   } catch (error) {
+    if (error instanceof AppError) throw error;
     throw new AppError(
       Code.INVALID_ARGUMENT,
       PlatformReason.INVALID_REQUEST,
@@ -237,26 +246,49 @@ function decode(procedure: Procedure, bytes: Buffer): unknown {
   }
 }
 
+// A request stream that ends without its end (the client went away, or grpc-js already answered
+// the call, e.g. RESOURCE_EXHAUSTED for an oversized message) is a cancellation, not a fault.
+// Read by hand, not with for-await: leaving a for-await on an undecodable message would destroy
+// the call's stream, and a bidi call's status would then never be sent.
 async function* decodeStream(procedure: Procedure, call: AsyncIterable<unknown>): AsyncGenerator<unknown> {
-  for await (const chunk of call) yield decode(procedure, chunk as Buffer);
+  const messages = call[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const next = await messages.next();
+      if (next.done === true) return;
+      yield decode(procedure, next.value as Buffer);
+    }
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
+    throw new AppError(Code.CANCELLED, PlatformReason.CANCELLED, 'the request stream ended before its end');
+  }
 }
 
 // Honours back-pressure: a slow client slows the producer instead of growing the send buffer.
+// Headers a stream sets while producing its first message go out with that message (a raw
+// download knows its ETag and length only once it opened the file), unless some were sent
+// already when the call began.
 async function writeAll(
   call: ServerWritableStream<Buffer, Buffer> | ServerDuplexStream<Buffer, Buffer>,
   messages: AsyncIterable<unknown>,
   procedure: Procedure,
   ctx: CallContext,
+  headersSent: boolean,
 ): Promise<void> {
   const { signal } = ctx;
+  let sent = headersSent;
   for await (const message of messages) {
     if (signal.aborted) return;
+    if (!sent) sent = sendHeaders(call, ctx);
     if (!call.write(encode(procedure, message))) await once(call, 'drain', { signal }).catch(() => undefined);
   }
 }
 
-function sendHeaders(call: AnyCall, ctx: CallContext): void {
-  if (ctx.responseHeaders.size > 0) call.sendMetadata(headersToMetadata(ctx.responseHeaders, new Metadata()));
+// True when headers went out (there were some to send).
+function sendHeaders(call: AnyCall, ctx: CallContext): boolean {
+  if (ctx.responseHeaders.size === 0) return false;
+  call.sendMetadata(headersToMetadata(ctx.responseHeaders, new Metadata()));
+  return true;
 }
 
 // The request id is echoed on failures only (as a trailer, with the status): that is when a
@@ -266,8 +298,10 @@ function trailersOf(ctx: CallContext): Metadata | undefined {
   return ctx.responseTrailers.size > 0 ? headersToMetadata(ctx.responseTrailers, new Metadata()) : undefined;
 }
 
-function toServiceError(error: unknown, ctx: CallContext) {
+function toServiceError(error: unknown, ctx: CallContext, options: BindOptions) {
+  const appError = AppError.from(error);
+  logFaultOnce(appError, options.logger, { requestId: ctx.requestId, method: ctx.procedure.path });
   const trailers = new Map(ctx.responseTrailers);
   if (ctx.requestId !== '') trailers.set(REQUEST_ID_HEADER, ctx.requestId);
-  return appErrorToServiceError(AppError.from(error), trailers);
+  return appErrorToServiceError(appError, trailers);
 }

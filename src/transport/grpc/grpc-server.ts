@@ -2,6 +2,8 @@ import { Server, ServerCredentials, type ServiceDefinition } from '@grpc/grpc-js
 import type { Logger } from '../../platform/log/index.ts';
 import type { Contract, ProcedureTable } from '../rpc/index.ts';
 import { bindProcedure } from './bind-procedure.ts';
+import { clientMistakeInterceptor } from './client-mistake-statuses.ts';
+import { routeGrpcJsLogs } from './grpc-js-log.ts';
 import { addHealth, type HealthReporter } from './health.ts';
 import { addReflection } from './reflection.ts';
 
@@ -10,8 +12,14 @@ export interface GrpcServerOptions {
   contract: Contract;
   procedures: ProcedureTable;
   logger: Logger;
-  /** Largest request message accepted, in bytes. Default 4 MiB (grpc-js's own default). */
-  maxReceiveMessageBytes?: number;
+  /**
+   * Largest message received or sent, in bytes; a larger one fails the call with
+   * RESOURCE_EXHAUSTED naming both sizes (grpc-js's "Received/Sent message larger than max
+   * (N vs limit)"). hcs passes `HCS_HTTP_BODY_LIMIT_BYTES`, so both transports take requests of
+   * the same size. Default 4 MiB: grpc-js's receive limit, and what its clients accept by default
+   * (grpc-js itself sends messages of any size).
+   */
+  maxMessageBytes?: number;
 }
 
 /** A gRPC server serving every procedure, health and reflection. */
@@ -26,10 +34,18 @@ export interface GrpcServer {
   close(timeoutMs: number): Promise<boolean>;
 }
 
-/** Creates the gRPC server; nothing listens until {@link GrpcServer.listen}. */
+/**
+ * Creates the gRPC server; nothing listens until {@link GrpcServer.listen}. grpc-js's own log
+ * lines go to `options.logger` from now on (`routeGrpcJsLogs`), and what grpc-js would answer
+ * INTERNAL for a client's mistake is INVALID_ARGUMENT (`clientMistakeInterceptor`).
+ */
 export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
+  const maxMessageBytes = options.maxMessageBytes ?? 4 * 1024 * 1024;
+  routeGrpcJsLogs(options.logger);
   const server = new Server({
-    'grpc.max_receive_message_length': options.maxReceiveMessageBytes ?? 4 * 1024 * 1024,
+    'grpc.max_receive_message_length': maxMessageBytes,
+    'grpc.max_send_message_length': maxMessageBytes,
+    interceptors: [clientMistakeInterceptor()],
   });
   for (const service of options.contract.services) {
     const definition: Record<string, ServiceDefinition[string]> = {};

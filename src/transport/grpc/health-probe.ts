@@ -1,5 +1,9 @@
-import { credentials, makeGenericClientConstructor, type ServiceError } from '@grpc/grpc-js';
-import { service as healthService } from 'grpc-health-check';
+import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import {
+  type HealthCheckResponse,
+  HealthClient,
+  healthCheckResponse_ServingStatusToJSON,
+} from '../../gen/grpc/health/v1/health.ts';
 
 /** Options of {@link probeHealth}. */
 export interface HealthProbeOptions {
@@ -11,8 +15,6 @@ export interface HealthProbeOptions {
   timeoutMs?: number;
 }
 
-const HealthClient = makeGenericClientConstructor(healthService, 'grpc.health.v1.Health');
-
 /**
  * Asks a server's `grpc.health.v1.Health/Check` for a status. Resolves to the status name
  * (`SERVING`, `NOT_SERVING`, …) or rejects with the reason it could not ask.
@@ -20,16 +22,15 @@ const HealthClient = makeGenericClientConstructor(healthService, 'grpc.health.v1
 export function probeHealth(options: HealthProbeOptions): Promise<string> {
   const client = new HealthClient(options.target, credentials.createInsecure());
   const deadline = Date.now() + (options.timeoutMs ?? 3000);
-  const check = client.check as unknown as (
-    request: { service: string },
-    options: { deadline: number },
-    callback: (error: ServiceError | null, response?: { status?: string | number }) => void,
-  ) => void;
   return new Promise<string>((resolve, reject) => {
-    check.call(client, { service: options.service ?? '' }, { deadline }, (error, response) => {
+    const answer = (error: ServiceError | null, response?: HealthCheckResponse) => {
       client.close();
       if (error) reject(new Error(error.details || error.message));
-      else resolve(String(response?.status ?? 'UNKNOWN'));
-    });
+      else
+        resolve(
+          response === undefined ? 'UNKNOWN' : healthCheckResponse_ServingStatusToJSON(response.status),
+        );
+    };
+    client.check({ service: options.service ?? '' }, new Metadata(), { deadline }, answer);
   });
 }

@@ -14,12 +14,14 @@ export {
   type ContractMethod,
   DESCRIPTOR_SET_URL,
   HCS_PACKAGE,
+  type HttpErrorFormat,
   loadContract,
 } from './contract.ts';
 export { applyInterceptors, type Interceptor, isAsyncIterable, observeStream } from './interceptor.ts';
 export {
   type Authenticator,
   type Credentials,
+  logFaultOnce,
   REQUEST_ID_HEADER,
   readCredentials,
   requestIdFrom,
@@ -49,4 +51,5 @@ export {
   type ServiceDefinition,
   type ServiceRegistration,
 } from './procedure-table.ts';
+export { readFirst } from './read-first.ts';
 export { appErrorToStatus, ERROR_DOMAIN } from './status.ts';

@@ -2,6 +2,7 @@ import { AppError, Code, PlatformReason } from '../../platform/errors/index.ts';
 import type { Contract } from './contract.ts';
 import { applyInterceptors, type Interceptor } from './interceptor.ts';
 import type { Invoke, MethodDefinition, Procedure, ServiceImplementation } from './procedure.ts';
+import { createRequestValidator } from './request-validator.ts';
 
 /** A ts-proto grpc-js service definition: method key → definition. */
 export type ServiceDefinition = Readonly<Record<string, MethodDefinition<unknown, never>>>;
@@ -40,6 +41,10 @@ export interface ProcedureTable {
  * Builds one procedure per contract method. Methods without an implementation answer
  * UNIMPLEMENTED naming the method, after the same guard as the others. Throws at start when
  * the generated code and the descriptor set disagree, or a method has no policy.
+ *
+ * A procedure's `decode` checks the bytes first (`createRequestValidator`: well-formed, valid
+ * UTF-8 without NUL, Timestamps and Durations in range), so both transports refuse the same
+ * requests with the same INVALID_ARGUMENT.
  */
 export function createProcedureTable(options: ProcedureTableOptions): ProcedureTable {
   const definitions = new Map<
@@ -52,6 +57,7 @@ export function createProcedureTable(options: ProcedureTableOptions): ProcedureT
     }
   }
   const procedures: Procedure[] = [];
+  const validatorFor = createRequestValidator(options.contract.registry);
   for (const method of options.contract.methods) {
     const found = definitions.get(method.path);
     if (found === undefined)
@@ -63,6 +69,7 @@ export function createProcedureTable(options: ProcedureTableOptions): ProcedureT
       ? wrapImplementation(found.implementation as (input: unknown, ctx: unknown) => unknown)
       : unimplemented(method.path);
     const { definition } = found;
+    const check = validatorFor(method.inputType);
     procedures.push({
       service: method.service,
       method: method.method,
@@ -72,8 +79,10 @@ export function createProcedureTable(options: ProcedureTableOptions): ProcedureT
       inputType: method.inputType,
       outputType: method.outputType,
       implemented,
-      decode: (bytes) =>
-        definition.requestDeserialize(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
+      decode: (bytes) => {
+        check(bytes);
+        return definition.requestDeserialize(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      },
       encode: (message) => definition.responseSerialize(message as never),
       invoke: applyInterceptors(handler, options.interceptors),
     });

@@ -30,6 +30,7 @@ export type Invoke = (input: unknown, ctx: CallContext) => Promise<unknown>;
 export interface Procedure extends ProcedureInfo {
   /** Whether a service implements it; unimplemented ones answer UNIMPLEMENTED after the guard. */
   readonly implemented: boolean;
+  /** Checks and decodes a request; throws INVALID_ARGUMENT (an AppError) for bytes it refuses. */
   decode(bytes: Uint8Array): unknown;
   encode(message: unknown): Buffer;
   /** The procedure wrapped in the interceptor chain. */

@@ -214,6 +214,22 @@ export function runCredentialCases(target: CredentialsTarget): void {
     assert.ok(details.some((detail) => detail.grant_type === 'refresh_token' && detail.why === undefined));
   });
 
+  test('a refresh token with the real lookup id but a forged secret is refused and spends nothing', async () => {
+    await createUser('forger', ['operator']);
+    const signedIn = await passwordGrant(app.httpBase, 'forger', 'a long enough password');
+    const real = signedIn.refresh_token;
+    // The same lookup id; the last character of the 256-bit secret changed.
+    const forged = `${real.slice(0, -1)}${real.endsWith('A') ? 'B' : 'A'}`;
+    const refresh = (token: string) =>
+      rest('POST', '/api/v1/auth/token', { form: { grant_type: 'refresh_token', refresh_token: token } });
+    const refused = await refresh(forged);
+    assert.is(refused.status, 400, refused.text);
+    assert.is(refused.json.error, 'invalid_grant');
+    // The forgery neither used the real token nor revoked its family.
+    const honest = await refresh(real);
+    assert.is(honest.status, 200, honest.text);
+  });
+
   test('RevokeToken (RFC 7009) ends an access token at once and answers 200 even for junk', async () => {
     const { access_token, refresh_token } = await passwordGrant(
       app.httpBase,
@@ -322,6 +338,52 @@ export function runCredentialCases(target: CredentialsTarget): void {
     assert.is((await rest('GET', '/api/v1/auth/whoami', { apiKey: secret })).status, 401);
     const again = await rest('POST', '/api/v1/apiKeys/line-3-gateway:revoke', { token: admin, json: {} });
     assert.is(again.json.revokeTime, revoked.json.revokeTime, 'revoking twice keeps the first time');
+    client.close();
+  });
+
+  test('an API key authenticates only with its whole secret, and only until its expire_time', async () => {
+    const admin = await app.adminToken();
+    const expireAt = Date.now() + 2500;
+    const created = await rest('POST', '/api/v1/apiKeys', {
+      token: admin,
+      json: {
+        apiKeyId: 'short-lived',
+        apiKey: {
+          roles: ['service'],
+          scopes: ['registry:read'],
+          expireTime: new Date(expireAt).toISOString(),
+        },
+      },
+    });
+    assert.is(created.status, 200, created.text);
+    const secret = String(created.json.secret);
+    // The real lookup id with one character of the secret changed.
+    const forged = `${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`;
+    const client = rawClient(app.grpcTarget);
+    const whoAmI = async (key: string) => {
+      const metadata = new Metadata();
+      metadata.set('x-api-key', key);
+      const overGrpc = await callRaw(client, '/hcs.v1.AuthService/WhoAmI', Buffer.alloc(0), metadata);
+      const overRest = await rest('GET', '/api/v1/auth/whoami', { apiKey: key });
+      return { grpc: overGrpc.error, rest: overRest };
+    };
+    const assertRefused = async (key: string, what: string) => {
+      const { grpc, rest: answer } = await whoAmI(key);
+      assert.is(grpc?.code, GrpcStatus.UNAUTHENTICATED, `${what} over gRPC`);
+      assert.is(statusDetails(grpc)?.errorInfo?.reason, 'API_KEY_INVALID', what);
+      assert.is(answer.status, 401, `${what} over REST: ${answer.text}`);
+    };
+
+    await assertRefused(forged, 'a wrong secret, the key never used');
+    const real = await whoAmI(secret);
+    assert.is(real.grpc, undefined, real.grpc?.message);
+    assert.is(real.rest.status, 200, real.rest.text);
+    await assertRefused(forged, 'a wrong secret, the key just verified');
+
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expireAt - Date.now() + 50)));
+    await assertRefused(secret, 'the right secret past expire_time');
+    const read = await rest('GET', '/api/v1/apiKeys/short-lived', { token: admin });
+    assert.is(read.json.state, 'API_KEY_STATE_EXPIRED', read.text);
     client.close();
   });
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { status as GrpcStatus, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createAccessTokens, USER_ROLES } from '../../../src/services/auth/index.ts';
+import { createAccessTokens, KNOWN_SCOPES, USER_ROLES } from '../../../src/services/auth/index.ts';
 import { type ContractMethod, loadContract, type Policy } from '../../../src/transport/rpc/index.ts';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { callRaw, clientStreamRaw, rawClient, streamRaw } from '../../helpers/grpc-client.ts';
@@ -27,8 +27,34 @@ const contract = loadContract();
 let app: TestApp;
 let revokedToken = '';
 let scopelessKey = '';
+/** API keys of every role, one per scope set a policy asks for (keyed by the sorted set). */
+const keysByScopes = new Map<string, string>();
 
-const subjectOf = (roles: readonly string[]) => ({ subject: 'users/matrix', roles, scopes: ['*'] });
+const subjectOf = (roles: readonly string[], scopes: readonly string[] = ['*']) => ({
+  subject: 'users/matrix',
+  roles,
+  scopes,
+});
+const scopeSetOf = (scopes: readonly string[]) => [...scopes].sort().join(' ');
+// Narrow scope sets around a method's own: each is a scope a careless check would confuse with it.
+const sameVerbOtherService = (scope: string) => {
+  const [service, verb] = scope.split(':');
+  return KNOWN_SCOPES.find((other) => other.endsWith(`:${verb}`) && !other.startsWith(`${service}:`));
+};
+const otherVerbSameService = (scope: string) => {
+  const [service] = scope.split(':');
+  return KNOWN_SCOPES.find((other) => other.startsWith(`${service}:`) && other !== scope);
+};
+const narrowToken = (policy: Policy, scopes: readonly (string | undefined)[]): Credential => ({
+  kind: 'bearer',
+  token: app.mintToken(
+    subjectOf(
+      allowedRoles(policy),
+      scopes.filter((scope): scope is string => scope !== undefined),
+    ),
+  ),
+});
+const deniedUnlessPublic = (policy: Policy): Outcome => (policy.public ? 'passed' : 'denied');
 const allowedRoles = (policy: Policy) => (policy.roles.length > 0 ? policy.roles : ['viewer']);
 const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const guarded =
@@ -93,6 +119,48 @@ const CASES: Case[] = [
     expected: (policy) => (policy.public || policy.scopes.length === 0 ? 'passed' : 'denied'),
   },
   {
+    name: 'token with exactly the scopes the method needs',
+    credential: (_method, policy) => narrowToken(policy, policy.scopes),
+    expected: () => 'passed',
+  },
+  {
+    name: 'API key with exactly the scopes the method needs',
+    credential: (_method, policy) => {
+      const key = keysByScopes.get(scopeSetOf(policy.scopes));
+      return key === undefined ? undefined : { kind: 'api_key', key };
+    },
+    expected: () => 'passed',
+  },
+  {
+    name: 'token missing one of the scopes the method needs',
+    credential: (_method, policy) =>
+      policy.scopes.length === 0 ? undefined : narrowToken(policy, policy.scopes.slice(1)),
+    expected: deniedUnlessPublic,
+  },
+  {
+    name: 'token with every known scope but the ones the method needs',
+    credential: (_method, policy) =>
+      policy.scopes.length === 0
+        ? undefined
+        : narrowToken(
+            policy,
+            KNOWN_SCOPES.filter((scope) => !policy.scopes.includes(scope)),
+          ),
+    expected: deniedUnlessPublic,
+  },
+  {
+    name: 'token with the same verb on another service',
+    credential: (_method, policy) =>
+      policy.scopes.length === 0 ? undefined : narrowToken(policy, policy.scopes.map(sameVerbOtherService)),
+    expected: deniedUnlessPublic,
+  },
+  {
+    name: 'token with the other verb on the same service',
+    credential: (_method, policy) =>
+      policy.scopes.length === 0 ? undefined : narrowToken(policy, policy.scopes.map(otherVerbSameService)),
+    expected: deniedUnlessPublic,
+  },
+  {
     name: 'valid credentials',
     credential: (_method, policy) => ({
       kind: 'bearer',
@@ -118,6 +186,23 @@ test.before(async () => {
     body: JSON.stringify({ apiKeyId: 'no-scopes', apiKey: { roles: [...USER_ROLES], scopes: [] } }),
   });
   scopelessKey = ((await created.json()) as { secret: string }).secret;
+  const scopeSets = new Set(
+    contract.methods
+      .filter((method) => method.policy?.public === false)
+      .map((method) => scopeSetOf(method.policy?.scopes ?? [])),
+  );
+  for (const [index, scopeSet] of [...scopeSets].entries()) {
+    const scoped = await fetch(`${app.httpBase}/api/v1/apiKeys`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+      body: JSON.stringify({
+        apiKeyId: `scoped-${index}`,
+        apiKey: { roles: [...USER_ROLES], scopes: scopeSet === '' ? [] : scopeSet.split(' ') },
+      }),
+    });
+    assert.is(scoped.status, 200, `a key with the scopes "${scopeSet}"`);
+    keysByScopes.set(scopeSet, ((await scoped.json()) as { secret: string }).secret);
+  }
 });
 
 test.after(async () => {
@@ -130,9 +215,10 @@ function outcomeOfGrpc(error: ServiceError | undefined): Outcome {
   return 'passed';
 }
 
-function outcomeOfHttp(status: number): Outcome {
+// A 403 with a service's own reason (a command not on the allow-list) passed the guard.
+function outcomeOfHttp(status: number, body: string): Outcome {
   if (status === 401) return 'unauthenticated';
-  if (status === 403) return 'denied';
+  if (status === 403 && body.includes('"reason":"PERMISSION_DENIED"')) return 'denied';
   return 'passed';
 }
 
@@ -188,8 +274,9 @@ async function callHttp(
     headers,
     body: hasBody ? (method.kind === 'client_streaming' ? '' : '{}') : undefined,
   });
-  await response.body?.cancel();
-  return outcomeOfHttp(response.status);
+  const text = response.status === 403 ? await response.text() : '';
+  if (response.status !== 403) await response.body?.cancel();
+  return outcomeOfHttp(response.status, text);
 }
 
 test('every method declares a policy, and every guarded method names the roles it admits', () => {

@@ -58,4 +58,24 @@ test('the same username twice is 409 ALREADY_EXISTS; an unknown user is 404; a s
   assert.match(short.text, 'password');
 });
 
+test('PATCH changes the user the path names; a "name" in the body cannot redirect it to another user', async () => {
+  const created = await call('POST', '/users', {
+    user: { username: 'alice', roles: ['viewer'] },
+    password: 'alice has a long password',
+  });
+  assert.is(created.status, 200, created.text);
+  const adminBefore = await call('GET', '/users/admin');
+  const patched = await call('PATCH', '/users/alice?updateMask=displayName', {
+    name: 'users/admin',
+    displayName: 'Mallory',
+  });
+  assert.is(patched.status, 200, patched.text);
+  assert.is(patched.json.name, 'users/alice');
+  const admin = await call('GET', '/users/admin');
+  assert.is(admin.json.displayName, adminBefore.json.displayName, 'admin is untouched');
+  assert.is(admin.json.updateTime, adminBefore.json.updateTime);
+  const alice = await call('GET', '/users/alice');
+  assert.is(alice.json.displayName, 'Mallory', 'the user of the path got the change');
+});
+
 test.run();

@@ -1,10 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempDir } from '../../helpers/process.ts';
 import { runUserCases } from './users.case.ts';
 
-const scratch = mkdtempSync(join(tmpdir(), 'hcs-users-test-'));
-process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+const scratch = tempDir('hcs-users-test-');
 
 runUserCases({
   label: 'sqlite',

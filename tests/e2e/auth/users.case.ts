@@ -12,7 +12,9 @@ import {
   UserSchema,
   userProcedures,
 } from '../../../src/services/auth/index.ts';
+import { ListReason } from '../../../src/services/common/index.ts';
 import { ENTITIES } from '../../../src/services/index.ts';
+import type { CallContext } from '../../../src/transport/rpc/index.ts';
 
 type DbConfig = Pick<Config, 'databaseUrl' | 'dataDir'>;
 
@@ -28,7 +30,8 @@ const entities = ENTITIES;
 // The cheapest cost scrypt accepts here: the tests are about users, not hashing.
 const hasher = createPasswordHasher({ cost: { N: 1024, r: 1, p: 1, keyLength: 16 } });
 const PASSWORD = 'correct horse battery';
-const CTX = {};
+// These procedures do not read their call context.
+const CTX = {} as CallContext;
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {
@@ -216,25 +219,25 @@ export function runUserCases(target: UsersTarget): void {
     {
       name: 'a negative page size',
       call: () => rpc.listUsers({ pageSize: -1, pageToken: '', filter: '', orderBy: '' }, CTX),
-      reason: AuthReason.INVALID_PAGE_SIZE,
+      reason: ListReason.INVALID_PAGE_SIZE,
       field: 'page_size',
     },
     {
       name: 'a filter, which this server does not evaluate',
       call: () => rpc.listUsers({ pageSize: 0, pageToken: '', filter: 'disabled = true', orderBy: '' }, CTX),
-      reason: AuthReason.INVALID_LIST_OPTION,
+      reason: ListReason.INVALID_LIST_OPTION,
       field: 'filter',
     },
     {
       name: 'an order other than by username',
       call: () => rpc.listUsers({ pageSize: 0, pageToken: '', filter: '', orderBy: 'create_time desc' }, CTX),
-      reason: AuthReason.INVALID_LIST_OPTION,
+      reason: ListReason.INVALID_LIST_OPTION,
       field: 'order_by',
     },
     {
       name: 'a page token the server did not issue',
       call: () => rpc.listUsers({ pageSize: 0, pageToken: 'not-a-token', filter: '', orderBy: '' }, CTX),
-      reason: AuthReason.INVALID_PAGE_TOKEN,
+      reason: ListReason.INVALID_PAGE_TOKEN,
       field: 'page_token',
     },
     {

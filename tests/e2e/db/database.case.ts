@@ -3,8 +3,10 @@ import * as assert from 'uvu/assert';
 import { entities } from '../../../mikro-orm.config.ts';
 import type { Config } from '../../../src/platform/config/index.ts';
 import {
+  AUDIT_COLUMN_LENGTHS,
   type AuditEntry,
   AuditEntrySchema,
+  createAuditLog,
   createDatabase,
   type Database,
   DbReason,
@@ -12,6 +14,7 @@ import {
 } from '../../../src/platform/db/index.ts';
 import { type Code, Code as Codes, isAppError } from '../../../src/platform/errors/index.ts';
 import { createLogger } from '../../../src/platform/log/index.ts';
+import { captureLogs } from '../../helpers/log.ts';
 
 type DbConfig = Pick<Config, 'databaseUrl' | 'dataDir'>;
 
@@ -134,6 +137,33 @@ export function runDatabaseCases(target: DatabaseTarget): void {
     assert.is(loaded.time.getTime(), entry.time.getTime());
     assert.is(loaded.target, 'users/bob');
     assert.is(loaded.userAgent, '');
+  });
+
+  test('an audit record of any client text is stored, fitted to what the columns hold', async () => {
+    const db = open();
+    const { logger: auditLogger, lines } = captureLogs();
+    const audit = createAuditLog({ em: () => db.em(), logger: auditLogger });
+    const requestId = `refused-${target.label}`;
+    await audit.record({
+      actor: 'users/admin',
+      action: 'hcs.v1.AuthService.DeleteUser',
+      category: 'security',
+      outcome: 'failure',
+      target: `users/a\u0000b${'x'.repeat(5000)}`,
+      statusMessage: 'm'.repeat(100_000),
+      requestId,
+      details: Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`k${i}`, 'v\u0000'])),
+    });
+    assert.not.ok(
+      lines.some((line) => line.msg === 'the audit entry could not be stored'),
+      JSON.stringify(lines.find((line) => line.level === 'error')?.err),
+    );
+    const stored = await db.em().findOneOrFail(AuditEntrySchema, { requestId });
+    assert.ok(stored.target.startsWith('users/a\uFFFDbxxx'));
+    assert.ok(stored.target.length <= AUDIT_COLUMN_LENGTHS.target);
+    assert.ok(stored.statusMessage.length <= 1024);
+    assert.ok(Object.keys(stored.details).length <= 32);
+    assert.is(stored.details.k0, 'v\uFFFD');
   });
 
   test('down to the start then up again round-trips to the same schema', async () => {

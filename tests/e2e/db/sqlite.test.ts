@@ -1,14 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createDatabase } from '../../../src/platform/db/index.ts';
 import { createLogger } from '../../../src/platform/log/index.ts';
+import { tempDir } from '../../helpers/process.ts';
 import { runDatabaseCases } from './database.case.ts';
+import { type DriverStatement, runStatementCases } from './statements.case.ts';
 
-const scratch = mkdtempSync(join(tmpdir(), 'hcs-db-test-'));
-process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+const scratch = tempDir('hcs-db-test-');
 let count = 0;
 const newDataDir = () => join(scratch, `data-${++count}`);
 
@@ -24,6 +24,36 @@ runDatabaseCases({
     const dataDir = newDataDir();
     mkdirSync(join(dataDir, 'hcs.sqlite'), { recursive: true });
     return { databaseUrl: undefined, dataDir };
+  },
+});
+
+/** The better-sqlite3 calls Kysely's SQLite driver makes: `prepare(sql)`, then run/all/get/iterate. */
+interface NativeSqlite {
+  prepare(sql: string): Record<string, (...parameters: unknown[]) => unknown>;
+}
+
+runStatementCases({
+  label: 'sqlite',
+  storesNul: true,
+  async open() {
+    return { config: { databaseUrl: undefined, dataDir: newDataDir() }, cleanup: async () => {} };
+  },
+  async record(db, into: DriverStatement[]) {
+    const connection = db.em().getConnection() as unknown as { getNativeClient(): Promise<NativeSqlite> };
+    const native = await connection.getNativeClient();
+    const prepare = native.prepare.bind(native);
+    native.prepare = (sql) => {
+      const statement = prepare(sql);
+      for (const method of ['run', 'all', 'get', 'iterate']) {
+        const original = statement[method]?.bind(statement);
+        if (original === undefined) continue;
+        statement[method] = (...parameters: unknown[]) => {
+          into.push({ sql, parameters: parameters.flat() });
+          return original(...parameters);
+        };
+      }
+      return statement;
+    };
   },
 });
 

@@ -45,7 +45,7 @@ if (!available && process.env.CI === 'true') {
         if (!request.url().startsWith(app.httpBase)) external.push(request.url());
       });
       await page.goto(`${app.httpBase}/docs`);
-      await page.waitForSelector('.opblock-tag-section', { timeout: 15_000 });
+      await page.waitForSelector('.opblock-tag-section', { timeout: 60_000 });
       const tags = await page.locator('.opblock-tag').allTextContents();
       for (const service of [
         'AuthService',
@@ -69,13 +69,13 @@ if (!available && process.env.CI === 'true') {
       await oauth.locator('input#oauth_password').fill(TEST_ADMIN.password);
       const [tokenResponse] = await Promise.all([
         page.waitForResponse((candidate) => candidate.url().endsWith('/api/v1/auth/token'), {
-          timeout: 15_000,
+          timeout: 60_000,
         }),
         oauth.locator('button.authorize').click(),
       ]);
       assert.is(tokenResponse.status(), 200, await tokenResponse.text());
       // Swagger UI turns the button into Logout once it holds a token.
-      await oauth.locator('button', { hasText: 'Logout' }).waitFor({ timeout: 15_000 });
+      await oauth.locator('button', { hasText: 'Logout' }).waitFor({ timeout: 60_000 });
       await dialog.locator('button.close-modal').click();
 
       // A protected call now carries the token and answers 200 with the signed-in user.
@@ -86,9 +86,9 @@ if (!available && process.env.CI === 'true') {
         }
         const [response] = await Promise.all([
           page.waitForResponse((candidate) => candidate.url().endsWith('/api/v1/auth/whoami'), {
-            timeout: 15_000,
+            timeout: 60_000,
           }),
-          operation.locator('button.execute').click({ timeout: 15_000 }),
+          operation.locator('button.execute').click({ timeout: 60_000 }),
         ]);
         await operation.locator('.live-responses-table .response-col_status').first().waitFor();
         return { response, shown: (await operation.locator('.live-responses-table').textContent()) ?? '' };
@@ -101,7 +101,7 @@ if (!available && process.env.CI === 'true') {
 
       // persistAuthorization: after a reload the page is still signed in.
       await page.reload();
-      await page.waitForSelector('.opblock-tag-section', { timeout: 15_000 });
+      await page.waitForSelector('.opblock-tag-section', { timeout: 60_000 });
       const again = await whoAmI();
       assert.is(again.response.status(), 200, 'still authorized after a reload');
       assert.equal(external, [], 'no request left the box');

@@ -1,6 +1,7 @@
 import { compileErrors, validate } from '@readme/openapi-parser';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { PROXY_POLICY } from '../../../src/services/registry/http-proxy/index.ts';
 import { loadContract } from '../../../src/transport/rpc/index.ts';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { runTs } from '../../helpers/process.ts';
@@ -78,6 +79,38 @@ test('security comes from the policy: public methods none, others OAuth2, bearer
   const devices = document.paths['/api/v1/devices']?.get;
   assert.equal(devices?.security, [{ oauth2: ['devices:read'] }, { bearer: [] }, { apiKey: [] }]);
   assert.is(document.components.securitySchemes.oauth2?.flows?.password?.tokenUrl, '/api/v1/auth/token');
+});
+
+test('every operation asks for the security the policy of its method declares in the descriptors', () => {
+  const policies = new Map(
+    contract.methods.map((method) => [`${method.service.split('.').pop()}_${method.method}`, method.policy]),
+  );
+  // The routes a service adds beside its methods carry their own policy: the registry's proxy.
+  for (const verb of ['delete', 'get', 'head', 'options', 'patch', 'post', 'put']) {
+    policies.set(`RegistryService_Proxy_${verb}`, PROXY_POLICY);
+  }
+  const declaredScopes = Object.keys(
+    (document.components.securitySchemes.oauth2?.flows?.password as { scopes?: object } | undefined)
+      ?.scopes ?? {},
+  );
+  let checked = 0;
+  for (const [path, operations] of Object.entries(document.paths)) {
+    for (const [verb, operation] of Object.entries(operations)) {
+      // An additional binding is `<Service>_<Method>_<n>`.
+      const policy = policies.get(operation.operationId.replace(/_\d+$/, ''));
+      assert.ok(policy, `${verb} ${path}: ${operation.operationId} is a method with a policy`);
+      const expected = policy.public ? [] : [{ oauth2: [...policy.scopes] }, { bearer: [] }, { apiKey: [] }];
+      assert.equal(operation.security, expected, `${verb.toUpperCase()} ${path}`);
+      for (const scope of policy.scopes) assert.ok(declaredScopes.includes(scope), `${scope} is declared`);
+      checked += 1;
+    }
+  }
+  assert.ok(checked >= contract.methods.length, `${checked} operations checked`);
+  assert.ok(
+    contract.methods.some((method) => method.policy?.public) &&
+      contract.methods.some((method) => method.policy?.roles.includes('admin')),
+    'both kinds are in the contract',
+  );
 });
 
 test('descriptions come from the proto comments, parameters from path and query', () => {

@@ -29,7 +29,7 @@ test.after(async () => {
 function peerSwitched(process: RunningProcess, backend: string, count: number): Promise<unknown> {
   const switches = () =>
     process.logLines().filter((line) => line.event === 'status' && line.backend === backend);
-  return process.waitForLog(() => switches().length >= count, 5000);
+  return process.waitForLog(() => switches().length >= count, 15_000);
 }
 
 /** Pings until the peer answers; resolves the round trip in ms, rejects after `timeoutMs`. */
@@ -64,10 +64,10 @@ test('two processes hear each other’s messages, and still do after Redis resta
   });
   await Promise.all([
     peerSwitched(peer, 'redis', 1),
-    waitFor(() => shared.status().backend === 'redis', 5000, 'redis'),
+    waitFor(() => shared.status().backend === 'redis', 15_000, 'redis'),
   ]);
 
-  await pingPeer(shared, pongs, 1, 3000);
+  await pingPeer(shared, pongs, 1, 15_000);
   const heard = peer.logLines().filter((line) => line.event === 'ping' && line.from === 'test');
   assert.ok(heard.length >= 1, 'the peer heard the ping');
 
@@ -77,9 +77,9 @@ test('two processes hear each other’s messages, and still do after Redis resta
   await redis.start();
   await Promise.all([
     peerSwitched(peer, 'redis', 2),
-    waitFor(() => shared.status().backend === 'redis', 5000, 'the return'),
+    waitFor(() => shared.status().backend === 'redis', 15_000, 'the return'),
   ]);
-  await pingPeer(shared, pongs, 2, 3000);
+  await pingPeer(shared, pongs, 2, 15_000);
 });
 
 test.run();

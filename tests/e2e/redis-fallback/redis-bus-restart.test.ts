@@ -39,7 +39,7 @@ test('a Redis bus restores its topic and pattern subscriptions after Redis resta
 
   await redis.kill();
   await redis.start();
-  await waitFor(() => publisher.status === 'ready' && subscriber.status === 'ready', 5000, 'reconnection');
+  await waitFor(() => publisher.status === 'ready' && subscriber.status === 'ready', 15_000, 'reconnection');
   // The resubscription follows the reconnection by one round trip; publish until it is in place.
   const deadline = performance.now() + 3000;
   while (!(exact.includes(2) && pattern.includes(2)) && performance.now() < deadline) {

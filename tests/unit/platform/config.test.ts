@@ -48,6 +48,12 @@ const invalid: [string, Record<string, string>, string, RegExp][] = [
     'HCS_HTTP_BODY_LIMIT_BYTES',
     /positive integer/,
   ],
+  [
+    'a body limit over 1 GiB',
+    { HCS_HTTP_BODY_LIMIT_BYTES: String(8 * 1024 ** 3) },
+    'HCS_HTTP_BODY_LIMIT_BYTES',
+    /up to 1073741824/,
+  ],
   ['auto-migrate that is not a boolean', { HCS_AUTO_MIGRATE: 'yes' }, 'HCS_AUTO_MIGRATE', /true or false/],
   ['production without a secret', { HCS_ENV: 'production' }, 'HCS_SECRET_KEY', /required in production/],
   [
@@ -78,6 +84,18 @@ const invalid: [string, Record<string, string>, string, RegExp][] = [
     'HCS_SERVICE_API_KEYS',
     /32/,
   ],
+  [
+    'an analytics default retention under one hour',
+    { HCS_ANALYTICS_DEFAULT_RETENTION_MS: '59000' },
+    'HCS_ANALYTICS_DEFAULT_RETENTION_MS',
+    /from 3600000 up to 3155760000000\), got "59000"/,
+  ],
+  [
+    'an analytics default retention with a unit',
+    { HCS_ANALYTICS_DEFAULT_RETENTION_MS: '30d' },
+    'HCS_ANALYTICS_DEFAULT_RETENTION_MS',
+    /retention time in milliseconds/,
+  ],
   ['a public URL that is not http(s)', { HCS_PUBLIC_URL: 'ftp://edge' }, 'HCS_PUBLIC_URL', /http/],
 ];
 
@@ -97,6 +115,17 @@ test('reports every bad variable at once', () => {
     HCS_ENV: 'qa',
   });
   assert.equal(Object.keys(problems).sort(), ['HCS_ENV', 'HCS_GRPC_PORT', 'HCS_HTTP_PORT', 'HCS_LOG_LEVEL']);
+});
+
+test('a body limit of exactly 1 GiB is accepted', () => {
+  const config = loadConfig({ env: { HCS_HTTP_BODY_LIMIT_BYTES: String(1024 ** 3) }, cwd });
+  assert.is(config.httpBodyLimitBytes, 1024 ** 3);
+});
+
+test('the analytics default retention is 30 days unless set, and may be one hour', () => {
+  assert.is(loadConfig({ env: {}, cwd }).analyticsDefaultRetentionMs, 30 * 86_400_000);
+  const hour = loadConfig({ env: { HCS_ANALYTICS_DEFAULT_RETENTION_MS: '3600000' }, cwd });
+  assert.is(hour.analyticsDefaultRetentionMs, 3_600_000);
 });
 
 test('auto-migrate is decided by the dialect unless set', () => {

@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { chooseLogFormat, formatNotice, printNotice } from '../../../src/platform/log/index.ts';
 import { captureLogs } from '../../helpers/log.ts';
 
 function capture() {
@@ -36,6 +37,59 @@ test('writes one JSON object per line with level name and ISO time', () => {
   assert.is(lines[0]?.requestId, 'r-1');
   assert.is(lines[0]?.msg, 'call failed');
   assert.match(String(lines[0]?.time), /^\d{4}-\d\d-\d\dT/);
+});
+
+const formats: [env: 'development' | 'production' | 'test', isTTY: boolean, format: 'pretty' | 'json'][] = [
+  ['development', true, 'pretty'],
+  ['development', false, 'json'],
+  ['production', true, 'json'],
+  ['production', false, 'json'],
+  ['test', true, 'json'],
+  ['test', false, 'json'],
+];
+
+for (const [env, isTTY, format] of formats) {
+  test(`${env} ${isTTY ? 'at a terminal' : 'into a pipe or file'} writes ${format} lines`, () => {
+    assert.is(chooseLogFormat({ env, isTTY }), format);
+  });
+}
+
+test('a notice is framed, every line padded to the longest', () => {
+  assert.is(
+    formatNotice(['first line', '', '    s3cret', 'last']),
+    [
+      '+--------------+',
+      '|  first line  |',
+      '|              |',
+      '|      s3cret  |',
+      '|  last        |',
+      '+--------------+',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('a notice is printed to a terminal only', () => {
+  const written: string[] = [];
+  const stream = (isTTY: boolean) =>
+    ({ isTTY, write: (text: string) => written.push(text) }) as unknown as NodeJS.WriteStream;
+  assert.is(printNotice(['to a pipe'], stream(false)), false);
+  assert.equal(written, []);
+  assert.is(printNotice(['to a terminal'], stream(true)), true);
+  assert.match(written.join(''), '|  to a terminal  |');
+});
+
+test('an error quoting a huge input makes a log line of a few KiB', () => {
+  const { lines, logger } = captureLogs();
+  const input = 'x'.repeat(1_500_000);
+  const error = Object.assign(new Error(`bad value ${input}`), {
+    sql: input,
+    values: Array(100_000).fill(input),
+  });
+  logger.error({ err: new Error('wrapped', { cause: error }) }, 'call failed');
+  const size = JSON.stringify(lines[0]).length;
+  assert.ok(size < 64 * 1024, `a line of ${size} characters`);
+  assert.match(JSON.stringify(lines[0]), 'bad value xxx');
 });
 
 test.run();

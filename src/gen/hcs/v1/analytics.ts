@@ -10,16 +10,21 @@ import {
   type CallOptions,
   type ChannelCredentials,
   Client,
+  type ClientDuplexStream,
   type ClientOptions,
+  type ClientReadableStream,
   type ClientUnaryCall,
   type ClientWritableStream,
+  type handleBidiStreamingCall,
   type handleClientStreamingCall,
+  type handleServerStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
   type Metadata,
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { HttpBody } from "../../google/api/httpbody.ts";
 import { Duration } from "../../google/protobuf/duration.ts";
 import { FieldMask } from "../../google/protobuf/field_mask.ts";
 import { Timestamp } from "../../google/protobuf/timestamp.ts";
@@ -28,57 +33,159 @@ export const protobufPackage = "hcs.v1";
 
 export const protobufFileName = "hcs/v1/analytics.proto";
 
-/** CsvTimeFormat is the encoding of the time column of a CSV import. */
-export enum CsvTimeFormat {
-  /** CSV_TIME_FORMAT_UNSPECIFIED - Not set; treated as RFC3339. */
-  CSV_TIME_FORMAT_UNSPECIFIED = 0,
-  /** CSV_TIME_FORMAT_RFC3339 - RFC 3339 timestamps with offset, e.g. "2025-03-01T12:00:00.250Z". */
-  CSV_TIME_FORMAT_RFC3339 = 1,
-  /** CSV_TIME_FORMAT_UNIX_SECONDS - Seconds since the Unix epoch, optionally fractional, e.g. "1740830400.25". */
-  CSV_TIME_FORMAT_UNIX_SECONDS = 2,
-  /** CSV_TIME_FORMAT_UNIX_MILLIS - Integer milliseconds since the Unix epoch, e.g. "1740830400250". */
-  CSV_TIME_FORMAT_UNIX_MILLIS = 3,
+/** SampleForm selects how query answers carry their samples. */
+export enum SampleForm {
+  /** SAMPLE_FORM_UNSPECIFIED - Not set; treated as SAMPLES. */
+  SAMPLE_FORM_UNSPECIFIED = 0,
+  /** SAMPLE_FORM_SAMPLES - Per sample, in the `samples` field. */
+  SAMPLE_FORM_SAMPLES = 1,
+  /** SAMPLE_FORM_COLUMNS - Columnar, in the `columns` field. */
+  SAMPLE_FORM_COLUMNS = 2,
   UNRECOGNIZED = -1,
 }
 
-export function csvTimeFormatFromJSON(object: any): CsvTimeFormat {
+export function sampleFormFromJSON(object: any): SampleForm {
   switch (object) {
     case 0:
-    case "CSV_TIME_FORMAT_UNSPECIFIED":
-      return CsvTimeFormat.CSV_TIME_FORMAT_UNSPECIFIED;
+    case "SAMPLE_FORM_UNSPECIFIED":
+      return SampleForm.SAMPLE_FORM_UNSPECIFIED;
     case 1:
-    case "CSV_TIME_FORMAT_RFC3339":
-      return CsvTimeFormat.CSV_TIME_FORMAT_RFC3339;
+    case "SAMPLE_FORM_SAMPLES":
+      return SampleForm.SAMPLE_FORM_SAMPLES;
     case 2:
-    case "CSV_TIME_FORMAT_UNIX_SECONDS":
-      return CsvTimeFormat.CSV_TIME_FORMAT_UNIX_SECONDS;
-    case 3:
-    case "CSV_TIME_FORMAT_UNIX_MILLIS":
-      return CsvTimeFormat.CSV_TIME_FORMAT_UNIX_MILLIS;
+    case "SAMPLE_FORM_COLUMNS":
+      return SampleForm.SAMPLE_FORM_COLUMNS;
     case -1:
     case "UNRECOGNIZED":
     default:
-      return CsvTimeFormat.UNRECOGNIZED;
+      return SampleForm.UNRECOGNIZED;
   }
 }
 
-export function csvTimeFormatToJSON(object: CsvTimeFormat): string {
+export function sampleFormToJSON(object: SampleForm): string {
   switch (object) {
-    case CsvTimeFormat.CSV_TIME_FORMAT_UNSPECIFIED:
-      return "CSV_TIME_FORMAT_UNSPECIFIED";
-    case CsvTimeFormat.CSV_TIME_FORMAT_RFC3339:
-      return "CSV_TIME_FORMAT_RFC3339";
-    case CsvTimeFormat.CSV_TIME_FORMAT_UNIX_SECONDS:
-      return "CSV_TIME_FORMAT_UNIX_SECONDS";
-    case CsvTimeFormat.CSV_TIME_FORMAT_UNIX_MILLIS:
-      return "CSV_TIME_FORMAT_UNIX_MILLIS";
-    case CsvTimeFormat.UNRECOGNIZED:
+    case SampleForm.SAMPLE_FORM_UNSPECIFIED:
+      return "SAMPLE_FORM_UNSPECIFIED";
+    case SampleForm.SAMPLE_FORM_SAMPLES:
+      return "SAMPLE_FORM_SAMPLES";
+    case SampleForm.SAMPLE_FORM_COLUMNS:
+      return "SAMPLE_FORM_COLUMNS";
+    case SampleForm.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
   }
 }
 
-/** Aggregation reduces a group of sample values to one value. */
+/** UploadFormat is the document format of UploadSamples and ExportSamples. */
+export enum UploadFormat {
+  /**
+   * UPLOAD_FORMAT_UNSPECIFIED - Not set: UploadSamples takes it from the body's content type (`text/csv` or
+   * `application/x-ndjson`, CSV when neither); ExportSamples uses CSV.
+   */
+  UPLOAD_FORMAT_UNSPECIFIED = 0,
+  /** UPLOAD_FORMAT_CSV - Comma-separated values with a header row (RFC 4180), UTF-8. */
+  UPLOAD_FORMAT_CSV = 1,
+  /** UPLOAD_FORMAT_NDJSON - Newline-delimited JSON objects, UTF-8. */
+  UPLOAD_FORMAT_NDJSON = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function uploadFormatFromJSON(object: any): UploadFormat {
+  switch (object) {
+    case 0:
+    case "UPLOAD_FORMAT_UNSPECIFIED":
+      return UploadFormat.UPLOAD_FORMAT_UNSPECIFIED;
+    case 1:
+    case "UPLOAD_FORMAT_CSV":
+      return UploadFormat.UPLOAD_FORMAT_CSV;
+    case 2:
+    case "UPLOAD_FORMAT_NDJSON":
+      return UploadFormat.UPLOAD_FORMAT_NDJSON;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return UploadFormat.UNRECOGNIZED;
+  }
+}
+
+export function uploadFormatToJSON(object: UploadFormat): string {
+  switch (object) {
+    case UploadFormat.UPLOAD_FORMAT_UNSPECIFIED:
+      return "UPLOAD_FORMAT_UNSPECIFIED";
+    case UploadFormat.UPLOAD_FORMAT_CSV:
+      return "UPLOAD_FORMAT_CSV";
+    case UploadFormat.UPLOAD_FORMAT_NDJSON:
+      return "UPLOAD_FORMAT_NDJSON";
+    case UploadFormat.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** TimeFormat is how a document writes the sample instants. */
+export enum TimeFormat {
+  /**
+   * TIME_FORMAT_UNSPECIFIED - Not set: on upload, RFC 3339 when the cell has a "-" or ":", else epoch milliseconds;
+   * on export, RFC 3339.
+   */
+  TIME_FORMAT_UNSPECIFIED = 0,
+  /** TIME_FORMAT_RFC3339 - RFC 3339 with an offset, e.g. "2026-03-01T12:00:00.250Z". */
+  TIME_FORMAT_RFC3339 = 1,
+  /** TIME_FORMAT_EPOCH_MILLIS - Integer milliseconds since the Unix epoch, e.g. "1772366400250". */
+  TIME_FORMAT_EPOCH_MILLIS = 2,
+  /** TIME_FORMAT_EPOCH_MICROS - Integer microseconds since the Unix epoch (truncated to milliseconds). */
+  TIME_FORMAT_EPOCH_MICROS = 3,
+  /** TIME_FORMAT_EPOCH_NANOS - Integer nanoseconds since the Unix epoch (truncated to milliseconds). */
+  TIME_FORMAT_EPOCH_NANOS = 4,
+  UNRECOGNIZED = -1,
+}
+
+export function timeFormatFromJSON(object: any): TimeFormat {
+  switch (object) {
+    case 0:
+    case "TIME_FORMAT_UNSPECIFIED":
+      return TimeFormat.TIME_FORMAT_UNSPECIFIED;
+    case 1:
+    case "TIME_FORMAT_RFC3339":
+      return TimeFormat.TIME_FORMAT_RFC3339;
+    case 2:
+    case "TIME_FORMAT_EPOCH_MILLIS":
+      return TimeFormat.TIME_FORMAT_EPOCH_MILLIS;
+    case 3:
+    case "TIME_FORMAT_EPOCH_MICROS":
+      return TimeFormat.TIME_FORMAT_EPOCH_MICROS;
+    case 4:
+    case "TIME_FORMAT_EPOCH_NANOS":
+      return TimeFormat.TIME_FORMAT_EPOCH_NANOS;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return TimeFormat.UNRECOGNIZED;
+  }
+}
+
+export function timeFormatToJSON(object: TimeFormat): string {
+  switch (object) {
+    case TimeFormat.TIME_FORMAT_UNSPECIFIED:
+      return "TIME_FORMAT_UNSPECIFIED";
+    case TimeFormat.TIME_FORMAT_RFC3339:
+      return "TIME_FORMAT_RFC3339";
+    case TimeFormat.TIME_FORMAT_EPOCH_MILLIS:
+      return "TIME_FORMAT_EPOCH_MILLIS";
+    case TimeFormat.TIME_FORMAT_EPOCH_MICROS:
+      return "TIME_FORMAT_EPOCH_MICROS";
+    case TimeFormat.TIME_FORMAT_EPOCH_NANOS:
+      return "TIME_FORMAT_EPOCH_NANOS";
+    case TimeFormat.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/**
+ * Aggregation reduces the samples of a bucket or window to one value. NaN when there are
+ * no samples, except COUNT and SUM (0).
+ */
 export enum Aggregation {
   /** AGGREGATION_UNSPECIFIED - Not set; treated as MEAN. */
   AGGREGATION_UNSPECIFIED = 0,
@@ -92,12 +199,19 @@ export enum Aggregation {
   AGGREGATION_SUM = 4,
   /** AGGREGATION_COUNT - Number of samples. */
   AGGREGATION_COUNT = 5,
-  /** AGGREGATION_FIRST - Value of the earliest sample. */
+  /** AGGREGATION_FIRST - Value of the earliest sample (not available for rolling windows). */
   AGGREGATION_FIRST = 6,
-  /** AGGREGATION_LAST - Value of the latest sample. */
+  /** AGGREGATION_LAST - Value of the latest sample (not available for rolling windows). */
   AGGREGATION_LAST = 7,
   /** AGGREGATION_MEDIAN - Median (50th percentile, linear interpolation between the two middle values). */
   AGGREGATION_MEDIAN = 8,
+  /**
+   * AGGREGATION_STD - Sample standard deviation (denominator count - 1, as pandas); NaN for fewer than 2
+   * samples.
+   */
+  AGGREGATION_STD = 9,
+  /** AGGREGATION_VAR - Sample variance (denominator count - 1); NaN for fewer than 2 samples. */
+  AGGREGATION_VAR = 10,
   UNRECOGNIZED = -1,
 }
 
@@ -130,6 +244,12 @@ export function aggregationFromJSON(object: any): Aggregation {
     case 8:
     case "AGGREGATION_MEDIAN":
       return Aggregation.AGGREGATION_MEDIAN;
+    case 9:
+    case "AGGREGATION_STD":
+      return Aggregation.AGGREGATION_STD;
+    case 10:
+    case "AGGREGATION_VAR":
+      return Aggregation.AGGREGATION_VAR;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -157,77 +277,11 @@ export function aggregationToJSON(object: Aggregation): string {
       return "AGGREGATION_LAST";
     case Aggregation.AGGREGATION_MEDIAN:
       return "AGGREGATION_MEDIAN";
+    case Aggregation.AGGREGATION_STD:
+      return "AGGREGATION_STD";
+    case Aggregation.AGGREGATION_VAR:
+      return "AGGREGATION_VAR";
     case Aggregation.UNRECOGNIZED:
-    default:
-      return "UNRECOGNIZED";
-  }
-}
-
-/** FillPolicy decides what a resampling emits for a bucket without samples. */
-export enum FillPolicy {
-  /** FILL_POLICY_UNSPECIFIED - Not set; treated as NONE. */
-  FILL_POLICY_UNSPECIFIED = 0,
-  /** FILL_POLICY_NONE - Empty buckets are omitted from the output. */
-  FILL_POLICY_NONE = 1,
-  /** FILL_POLICY_NAN - Empty buckets are emitted with value NaN. */
-  FILL_POLICY_NAN = 2,
-  /** FILL_POLICY_ZERO - Empty buckets are emitted with value 0. */
-  FILL_POLICY_ZERO = 3,
-  /**
-   * FILL_POLICY_PREVIOUS - Empty buckets repeat the value of the previous non-empty bucket (forward fill);
-   * leading empty buckets are NaN.
-   */
-  FILL_POLICY_PREVIOUS = 4,
-  /**
-   * FILL_POLICY_LINEAR - Empty buckets are linearly interpolated between the neighbouring non-empty buckets;
-   * leading and trailing empty buckets are NaN.
-   */
-  FILL_POLICY_LINEAR = 5,
-  UNRECOGNIZED = -1,
-}
-
-export function fillPolicyFromJSON(object: any): FillPolicy {
-  switch (object) {
-    case 0:
-    case "FILL_POLICY_UNSPECIFIED":
-      return FillPolicy.FILL_POLICY_UNSPECIFIED;
-    case 1:
-    case "FILL_POLICY_NONE":
-      return FillPolicy.FILL_POLICY_NONE;
-    case 2:
-    case "FILL_POLICY_NAN":
-      return FillPolicy.FILL_POLICY_NAN;
-    case 3:
-    case "FILL_POLICY_ZERO":
-      return FillPolicy.FILL_POLICY_ZERO;
-    case 4:
-    case "FILL_POLICY_PREVIOUS":
-      return FillPolicy.FILL_POLICY_PREVIOUS;
-    case 5:
-    case "FILL_POLICY_LINEAR":
-      return FillPolicy.FILL_POLICY_LINEAR;
-    case -1:
-    case "UNRECOGNIZED":
-    default:
-      return FillPolicy.UNRECOGNIZED;
-  }
-}
-
-export function fillPolicyToJSON(object: FillPolicy): string {
-  switch (object) {
-    case FillPolicy.FILL_POLICY_UNSPECIFIED:
-      return "FILL_POLICY_UNSPECIFIED";
-    case FillPolicy.FILL_POLICY_NONE:
-      return "FILL_POLICY_NONE";
-    case FillPolicy.FILL_POLICY_NAN:
-      return "FILL_POLICY_NAN";
-    case FillPolicy.FILL_POLICY_ZERO:
-      return "FILL_POLICY_ZERO";
-    case FillPolicy.FILL_POLICY_PREVIOUS:
-      return "FILL_POLICY_PREVIOUS";
-    case FillPolicy.FILL_POLICY_LINEAR:
-      return "FILL_POLICY_LINEAR";
-    case FillPolicy.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
   }
@@ -235,25 +289,24 @@ export function fillPolicyToJSON(object: FillPolicy): string {
 
 /**
  * AnomalyMethod is the statistical test used by DetectAnomalies. For each sample x a
- * reference set R gives a center, a spread and a score; x is anomalous when
- * |score| > threshold.
+ * reference set R gives a center and a scale; the score is |x - center| / scale and x is
+ * anomalous when the score exceeds the threshold, that is, when x lies outside
+ * [center - threshold * scale, center + threshold * scale].
  */
 export enum AnomalyMethod {
   /** ANOMALY_METHOD_UNSPECIFIED - Not set; treated as Z_SCORE. */
   ANOMALY_METHOD_UNSPECIFIED = 0,
-  /** ANOMALY_METHOD_Z_SCORE - score = (x - mean(R)) / stddev(R) (sample standard deviation). Default threshold 3.0. */
+  /**
+   * ANOMALY_METHOD_Z_SCORE - center = mean(R), scale = the population standard deviation of R (as scipy's zscore).
+   * Default threshold 3.0.
+   */
   ANOMALY_METHOD_Z_SCORE = 1,
   /**
-   * ANOMALY_METHOD_MAD - Modified z-score (Iglewicz and Hoaglin): score = 0.6745 * (x - median(R)) / MAD(R),
-   * where MAD is the median absolute deviation. Robust to outliers. Default threshold 3.5.
+   * ANOMALY_METHOD_MAD - center = median(R), scale = 1.4826 * MAD(R), the median absolute deviation scaled to
+   * estimate the standard deviation of normal data (the modified z-score of Iglewicz and
+   * Hoaglin). Robust to the outliers it looks for. Default threshold 3.5.
    */
   ANOMALY_METHOD_MAD = 2,
-  /**
-   * ANOMALY_METHOD_IQR - Tukey fences: with quartiles Q1, Q3 and IQR = Q3 - Q1, score = (x - Q3) / IQR above
-   * Q3, (x - Q1) / IQR below Q1, 0 in between; threshold k gives the fences
-   * Q1 - k*IQR and Q3 + k*IQR. Default threshold 1.5.
-   */
-  ANOMALY_METHOD_IQR = 3,
   UNRECOGNIZED = -1,
 }
 
@@ -268,9 +321,6 @@ export function anomalyMethodFromJSON(object: any): AnomalyMethod {
     case 2:
     case "ANOMALY_METHOD_MAD":
       return AnomalyMethod.ANOMALY_METHOD_MAD;
-    case 3:
-    case "ANOMALY_METHOD_IQR":
-      return AnomalyMethod.ANOMALY_METHOD_IQR;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -286,52 +336,165 @@ export function anomalyMethodToJSON(object: AnomalyMethod): string {
       return "ANOMALY_METHOD_Z_SCORE";
     case AnomalyMethod.ANOMALY_METHOD_MAD:
       return "ANOMALY_METHOD_MAD";
-    case AnomalyMethod.ANOMALY_METHOD_IQR:
-      return "ANOMALY_METHOD_IQR";
     case AnomalyMethod.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
   }
 }
 
-/** CorrelationMethod is the correlation coefficient computed by CorrelateSeries. */
-export enum CorrelationMethod {
-  /** CORRELATION_METHOD_UNSPECIFIED - Not set; treated as PEARSON. */
-  CORRELATION_METHOD_UNSPECIFIED = 0,
-  /** CORRELATION_METHOD_PEARSON - Pearson product-moment correlation (linear association). */
-  CORRELATION_METHOD_PEARSON = 1,
-  /** CORRELATION_METHOD_SPEARMAN - Spearman rank correlation (monotonic association; ties get average ranks). */
-  CORRELATION_METHOD_SPEARMAN = 2,
+/**
+ * HistogramBinRule is one of numpy's rules for choosing the number of equal-width bins
+ * (`numpy.histogram_bin_edges`).
+ */
+export enum HistogramBinRule {
+  /** HISTOGRAM_BIN_RULE_UNSPECIFIED - Not set: `bin_count` or `bin_edges` decide, else 10 bins. */
+  HISTOGRAM_BIN_RULE_UNSPECIFIED = 0,
+  /** HISTOGRAM_BIN_RULE_AUTO - The larger of the Sturges and Freedman-Diaconis counts. */
+  HISTOGRAM_BIN_RULE_AUTO = 1,
+  /** HISTOGRAM_BIN_RULE_FD - Freedman-Diaconis: bin width 2 * IQR / n^(1/3). */
+  HISTOGRAM_BIN_RULE_FD = 2,
+  /** HISTOGRAM_BIN_RULE_STURGES - log2(n) + 1 bins. */
+  HISTOGRAM_BIN_RULE_STURGES = 3,
+  /** HISTOGRAM_BIN_RULE_SQRT - sqrt(n) bins. */
+  HISTOGRAM_BIN_RULE_SQRT = 4,
+  /** HISTOGRAM_BIN_RULE_RICE - 2 * n^(1/3) bins. */
+  HISTOGRAM_BIN_RULE_RICE = 5,
+  /** HISTOGRAM_BIN_RULE_SCOTT - Scott: bin width (24 * sqrt(pi) / n)^(1/3) * standard deviation. */
+  HISTOGRAM_BIN_RULE_SCOTT = 6,
+  /** HISTOGRAM_BIN_RULE_DOANE - Doane: Sturges corrected for skewness. */
+  HISTOGRAM_BIN_RULE_DOANE = 7,
+  /** HISTOGRAM_BIN_RULE_STONE - Stone: the count minimising an estimate of the integrated squared error. */
+  HISTOGRAM_BIN_RULE_STONE = 8,
   UNRECOGNIZED = -1,
 }
 
-export function correlationMethodFromJSON(object: any): CorrelationMethod {
+export function histogramBinRuleFromJSON(object: any): HistogramBinRule {
   switch (object) {
     case 0:
-    case "CORRELATION_METHOD_UNSPECIFIED":
-      return CorrelationMethod.CORRELATION_METHOD_UNSPECIFIED;
+    case "HISTOGRAM_BIN_RULE_UNSPECIFIED":
+      return HistogramBinRule.HISTOGRAM_BIN_RULE_UNSPECIFIED;
     case 1:
-    case "CORRELATION_METHOD_PEARSON":
-      return CorrelationMethod.CORRELATION_METHOD_PEARSON;
+    case "HISTOGRAM_BIN_RULE_AUTO":
+      return HistogramBinRule.HISTOGRAM_BIN_RULE_AUTO;
     case 2:
-    case "CORRELATION_METHOD_SPEARMAN":
-      return CorrelationMethod.CORRELATION_METHOD_SPEARMAN;
+    case "HISTOGRAM_BIN_RULE_FD":
+      return HistogramBinRule.HISTOGRAM_BIN_RULE_FD;
+    case 3:
+    case "HISTOGRAM_BIN_RULE_STURGES":
+      return HistogramBinRule.HISTOGRAM_BIN_RULE_STURGES;
+    case 4:
+    case "HISTOGRAM_BIN_RULE_SQRT":
+      return HistogramBinRule.HISTOGRAM_BIN_RULE_SQRT;
+    case 5:
+    case "HISTOGRAM_BIN_RULE_RICE":
+      return HistogramBinRule.HISTOGRAM_BIN_RULE_RICE;
+    case 6:
+    case "HISTOGRAM_BIN_RULE_SCOTT":
+      return HistogramBinRule.HISTOGRAM_BIN_RULE_SCOTT;
+    case 7:
+    case "HISTOGRAM_BIN_RULE_DOANE":
+      return HistogramBinRule.HISTOGRAM_BIN_RULE_DOANE;
+    case 8:
+    case "HISTOGRAM_BIN_RULE_STONE":
+      return HistogramBinRule.HISTOGRAM_BIN_RULE_STONE;
     case -1:
     case "UNRECOGNIZED":
     default:
-      return CorrelationMethod.UNRECOGNIZED;
+      return HistogramBinRule.UNRECOGNIZED;
   }
 }
 
-export function correlationMethodToJSON(object: CorrelationMethod): string {
+export function histogramBinRuleToJSON(object: HistogramBinRule): string {
   switch (object) {
-    case CorrelationMethod.CORRELATION_METHOD_UNSPECIFIED:
-      return "CORRELATION_METHOD_UNSPECIFIED";
-    case CorrelationMethod.CORRELATION_METHOD_PEARSON:
-      return "CORRELATION_METHOD_PEARSON";
-    case CorrelationMethod.CORRELATION_METHOD_SPEARMAN:
-      return "CORRELATION_METHOD_SPEARMAN";
-    case CorrelationMethod.UNRECOGNIZED:
+    case HistogramBinRule.HISTOGRAM_BIN_RULE_UNSPECIFIED:
+      return "HISTOGRAM_BIN_RULE_UNSPECIFIED";
+    case HistogramBinRule.HISTOGRAM_BIN_RULE_AUTO:
+      return "HISTOGRAM_BIN_RULE_AUTO";
+    case HistogramBinRule.HISTOGRAM_BIN_RULE_FD:
+      return "HISTOGRAM_BIN_RULE_FD";
+    case HistogramBinRule.HISTOGRAM_BIN_RULE_STURGES:
+      return "HISTOGRAM_BIN_RULE_STURGES";
+    case HistogramBinRule.HISTOGRAM_BIN_RULE_SQRT:
+      return "HISTOGRAM_BIN_RULE_SQRT";
+    case HistogramBinRule.HISTOGRAM_BIN_RULE_RICE:
+      return "HISTOGRAM_BIN_RULE_RICE";
+    case HistogramBinRule.HISTOGRAM_BIN_RULE_SCOTT:
+      return "HISTOGRAM_BIN_RULE_SCOTT";
+    case HistogramBinRule.HISTOGRAM_BIN_RULE_DOANE:
+      return "HISTOGRAM_BIN_RULE_DOANE";
+    case HistogramBinRule.HISTOGRAM_BIN_RULE_STONE:
+      return "HISTOGRAM_BIN_RULE_STONE";
+    case HistogramBinRule.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** TransformKind is the sample-by-sample transform of TransformSeries. */
+export enum TransformKind {
+  /** TRANSFORM_KIND_UNSPECIFIED - Not set; the request fails with INVALID_ARGUMENT. */
+  TRANSFORM_KIND_UNSPECIFIED = 0,
+  /** TRANSFORM_KIND_DIFF - value[i] - value[i - periods]; NaN for the first `periods` outputs. */
+  TRANSFORM_KIND_DIFF = 1,
+  /**
+   * TRANSFORM_KIND_RATE - (value[i] - value[i-1]) / seconds between the two samples; NaN for the first output.
+   * With `counter`, a drop counts as a counter reset (the increase is the new value).
+   */
+  TRANSFORM_KIND_RATE = 2,
+  /**
+   * TRANSFORM_KIND_PCT_CHANGE - value[i] / value[i - periods] - 1; NaN for the first `periods` outputs, +/-Infinity
+   * after a 0 (as pandas).
+   */
+  TRANSFORM_KIND_PCT_CHANGE = 3,
+  /** TRANSFORM_KIND_CUMSUM - Running sum from the first sample in the range. */
+  TRANSFORM_KIND_CUMSUM = 4,
+  /** TRANSFORM_KIND_EWM_MEAN - Exponentially weighted mean with the decay given in the request (pandas' `ewm().mean()`). */
+  TRANSFORM_KIND_EWM_MEAN = 5,
+  UNRECOGNIZED = -1,
+}
+
+export function transformKindFromJSON(object: any): TransformKind {
+  switch (object) {
+    case 0:
+    case "TRANSFORM_KIND_UNSPECIFIED":
+      return TransformKind.TRANSFORM_KIND_UNSPECIFIED;
+    case 1:
+    case "TRANSFORM_KIND_DIFF":
+      return TransformKind.TRANSFORM_KIND_DIFF;
+    case 2:
+    case "TRANSFORM_KIND_RATE":
+      return TransformKind.TRANSFORM_KIND_RATE;
+    case 3:
+    case "TRANSFORM_KIND_PCT_CHANGE":
+      return TransformKind.TRANSFORM_KIND_PCT_CHANGE;
+    case 4:
+    case "TRANSFORM_KIND_CUMSUM":
+      return TransformKind.TRANSFORM_KIND_CUMSUM;
+    case 5:
+    case "TRANSFORM_KIND_EWM_MEAN":
+      return TransformKind.TRANSFORM_KIND_EWM_MEAN;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return TransformKind.UNRECOGNIZED;
+  }
+}
+
+export function transformKindToJSON(object: TransformKind): string {
+  switch (object) {
+    case TransformKind.TRANSFORM_KIND_UNSPECIFIED:
+      return "TRANSFORM_KIND_UNSPECIFIED";
+    case TransformKind.TRANSFORM_KIND_DIFF:
+      return "TRANSFORM_KIND_DIFF";
+    case TransformKind.TRANSFORM_KIND_RATE:
+      return "TRANSFORM_KIND_RATE";
+    case TransformKind.TRANSFORM_KIND_PCT_CHANGE:
+      return "TRANSFORM_KIND_PCT_CHANGE";
+    case TransformKind.TRANSFORM_KIND_CUMSUM:
+      return "TRANSFORM_KIND_CUMSUM";
+    case TransformKind.TRANSFORM_KIND_EWM_MEAN:
+      return "TRANSFORM_KIND_EWM_MEAN";
+    case TransformKind.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
   }
@@ -353,21 +516,22 @@ export interface Series {
   /**
    * Labels distinguishing this series from others with the same metric, e.g.
    * {"site": "plant-1", "device": "pump-1"}. At most 32 entries; keys match
-   * ^[a-zA-Z_][a-zA-Z0-9_]*$ (at most 63 characters), values are at most 256 characters.
-   * Metric plus labels is unique across series.
+   * ^[a-zA-Z_][a-zA-Z0-9_]*$ (at most 63 characters), values are 1 to 256 characters
+   * without NUL. Metric plus labels is unique across series.
    */
   labels: { [key: string]: string };
   /**
-   * Unit of the sample values, preferably a UCUM code, e.g. "Cel", "kW", "%". Empty for
-   * dimensionless values.
+   * Unit of the sample values, preferably a UCUM code, e.g. "Cel", "kW", "%"; at most 64
+   * characters. Empty for dimensionless values.
    */
   unit: string;
   /** Free-form description, at most 1024 characters. */
   description: string;
   /**
    * How long samples are kept, counted back from now; older samples are pruned about once
-   * a minute. Minimum 1h. Unset means the server default (a setting, 30 days out of the
-   * box).
+   * a minute, a whole storage chunk at a time (so a sample may outlive its retention by up
+   * to one chunk's time span). At least 1h, at most 100 years. Unset means the server
+   * default (HCS_ANALYTICS_DEFAULT_RETENTION_MS, 30 days unless configured).
    */
   retention:
     | Duration
@@ -390,8 +554,24 @@ export interface Series {
   createTime:
     | Date
     | undefined;
-  /** Instant the unit, description or retention last changed (ingestion does not count). */
-  updateTime: Date | undefined;
+  /**
+   * Instant the unit, description, retention or device last changed (ingestion does not
+   * count).
+   */
+  updateTime:
+    | Date
+    | undefined;
+  /**
+   * The device whose readings the series holds, "devices/{device}"; empty when none. Only
+   * the form of the name is checked: a series may outlive its device.
+   */
+  device: string;
+  /**
+   * Changes whenever the unit, description, retention or device changes (not on
+   * ingestion). Send it back in UpdateSeries or DeleteSeries to act only on the version
+   * read; a mismatch fails with ABORTED.
+   */
+  etag: string;
 }
 
 export interface Series_LabelsEntry {
@@ -403,7 +583,7 @@ export interface Series_LabelsEntry {
 export interface Sample {
   /**
    * Instant of the observation, stored with millisecond precision (finer digits are
-   * truncated).
+   * truncated). Between 1970-01-01 and 5 minutes from now.
    */
   sampleTime:
     | Date
@@ -413,6 +593,21 @@ export interface Sample {
    * outputs may contain NaN.
    */
   value: number;
+}
+
+/**
+ * SampleColumns is a group of samples in columnar form: `times[i]` and `values[i]` are one
+ * sample. Both are packed on the wire (about 9 to 18 bytes a sample), so a producer pays
+ * no message and no Timestamp per sample.
+ */
+export interface SampleColumns {
+  /**
+   * Instants in milliseconds since the Unix epoch (1970-01-01T00:00:00Z), in any order,
+   * each between 0 and 5 minutes from now.
+   */
+  times: number[];
+  /** Values, as many as `times`; NaN and infinities are rejected on ingestion. */
+  values: number[];
 }
 
 /** SeriesKey identifies a series by metric and labels instead of resource name. */
@@ -430,7 +625,7 @@ export interface SeriesKey_LabelsEntry {
 
 /** SampleBatch is a group of samples of one series. */
 export interface SampleBatch {
-  /** An existing series, "series/{series}". An unknown name rejects the batch. */
+  /** An existing series, "series/{series}". An unknown name fails the call with NOT_FOUND. */
   series?:
     | string
     | undefined;
@@ -441,63 +636,12 @@ export interface SampleBatch {
   /** Unit given to a series created by this batch; ignored for existing series. */
   unit: string;
   /**
-   * The samples, in any order, at most 100,000. Samples more than 5 minutes in the future
-   * or older than the series retention are rejected.
+   * The samples, per sample, in any order. May be combined with `columns`; together at
+   * most 100,000.
    */
   samples: Sample[];
-}
-
-/** SampleRejection reports a batch or sample that ingestion did not store. */
-export interface SampleRejection {
-  /**
-   * 0-based index of the stream message containing the batch (IngestStream only; 0 for
-   * IngestSamples).
-   */
-  messageIndex: string;
-  /** 0-based index of the batch within its message. */
-  batchIndex: number;
-  /**
-   * 0-based index of the sample within its batch; unset when the whole batch was rejected
-   * (e.g. unknown series, invalid metric name).
-   */
-  sampleIndex?:
-    | number
-    | undefined;
-  /** Why it was rejected, e.g. "value is NaN" or "sample_time older than retention". */
-  reason: string;
-}
-
-/** CsvValueColumn maps one CSV value column onto a series. */
-export interface CsvValueColumn {
-  /** Header name of the column, e.g. "temp_c". Must exist in the header row. */
-  column: string;
-  /**
-   * Metric name of the target series. Empty means the column header is used (it must
-   * then be a valid metric name).
-   */
-  metric: string;
-  /** Labels of the target series, merged over ImportCsvRequest.labels (these win). */
-  labels: { [key: string]: string };
-  /** Unit given to the series if the import creates it. */
-  unit: string;
-}
-
-export interface CsvValueColumn_LabelsEntry {
-  key: string;
-  value: string;
-}
-
-/** CsvRowError reports a CSV row that could not be imported. */
-export interface CsvRowError {
-  /** 1-based line number in the document (the header is line 1). */
-  line: string;
-  /**
-   * Header name of the offending column; empty for row-level problems (e.g. wrong number
-   * of fields).
-   */
-  column: string;
-  /** What is wrong, e.g. "cannot parse \"n/a\" as a number". */
-  message: string;
+  /** The samples in columnar form. */
+  columns: SampleColumns | undefined;
 }
 
 /** Anomaly is one sample flagged by DetectAnomalies. */
@@ -509,11 +653,11 @@ export interface Anomaly {
   /** Value of the anomalous sample. */
   value: number;
   /**
-   * Score of the sample under the chosen method (signed: positive above the center,
-   * negative below). +/-Infinity when the reference spread is 0.
+   * Score of the sample, signed: positive above the center, negative below; its
+   * magnitude exceeds the threshold.
    */
   score: number;
-  /** Center of the reference set: mean (Z_SCORE) or median (MAD, IQR). */
+  /** Center of the reference set: mean (Z_SCORE) or median (MAD). */
   expectedValue: number;
   /** Lowest non-anomalous value for this sample given the threshold. */
   lowerBound: number;
@@ -527,7 +671,7 @@ export interface PercentileValue {
   percentile: number;
   /**
    * Value at that percentile, linearly interpolated between closest ranks (the default
-   * method of NumPy and pandas).
+   * method of NumPy and pandas); NaN when the range holds no sample.
    */
   value: number;
 }
@@ -536,10 +680,12 @@ export interface PercentileValue {
 export interface CorrelationRow {
   /**
    * Coefficients of this row's series with every series, in the order of
-   * CorrelateSeriesResponse.series; each in [-1, 1], 1 on the diagonal, NaN when a series
-   * is constant over the aligned buckets.
+   * CorrelateSeriesResponse.series; each in [-1, 1], 1 on the diagonal of a varying series.
+   * NaN when the pair shares fewer than 2 buckets or either series is constant over them.
    */
   coefficients: number[];
+  /** Number of buckets where both series have a value, in the same order. */
+  pairCounts: number[];
 }
 
 /** HistogramBin is one bin of a histogram. */
@@ -552,6 +698,20 @@ export interface HistogramBin {
   count: string;
 }
 
+/**
+ * ValueColumn is one named column of computed values, row for row with the times or
+ * buckets of the message that holds it.
+ */
+export interface ValueColumn {
+  /**
+   * What the column holds: the aggregation's name in lower case ("mean", "count", "std",
+   * "median"...) or "p" and the percentile for a requested percentile ("p95", "p99.9").
+   */
+  name: string;
+  /** The values; NaN where there is none (see Aggregation). */
+  values: number[];
+}
+
 /** Request of AnalyticsService.CreateSeries. */
 export interface CreateSeriesRequest {
   /**
@@ -559,7 +719,7 @@ export interface CreateSeriesRequest {
    * characters). When empty the server generates one.
    */
   seriesId: string;
-  /** The series to create. `name` and output only fields are ignored. */
+  /** The series to create. `name`, `etag` and output only fields are ignored. */
   series: Series | undefined;
 }
 
@@ -587,21 +747,27 @@ export interface ListSeriesRequest {
   pageSize: number;
   /** `next_page_token` of a previous call to continue the listing; empty for the first page. */
   pageToken: string;
+  /** Only series of this metric; empty means any. */
+  metric: string;
+  /** Only series with this unit; empty means any. */
+  unit: string;
+  /** Only series linked to this device, "devices/{device}"; empty means any. */
+  device: string;
   /**
-   * AIP-160 filter over `metric`, `unit`, `labels.<key>` and `last_sample_time`, e.g.
-   * `metric = "room_temperature" AND labels.site = "plant-1"`.
+   * Only series carrying every one of these labels with these values (a subset match); at
+   * most 32 entries.
    */
-  filter: string;
-  /**
-   * Comma-separated sort fields, each optionally followed by " desc": `metric`, `name`,
-   * `create_time`, `last_sample_time`, `sample_count`. Default "metric".
-   */
-  orderBy: string;
+  labels: { [key: string]: string };
+}
+
+export interface ListSeriesRequest_LabelsEntry {
+  key: string;
+  value: string;
 }
 
 /** Response of AnalyticsService.ListSeries. */
 export interface ListSeriesResponse {
-  /** Series matching `filter`, at most `page_size`, in `order_by` order. */
+  /** Series matching every filter, at most `page_size`, ordered by name. */
   series: Series[];
   /** Token for the next page; empty when this is the last page. */
   nextPageToken: string;
@@ -609,21 +775,24 @@ export interface ListSeriesResponse {
 
 /** Request of AnalyticsService.UpdateSeries. */
 export interface UpdateSeriesRequest {
-  /** The series with its new field values; `series.name` identifies it. */
+  /**
+   * The series with its new field values; `series.name` identifies it and `series.etag`,
+   * when set, must match the stored one.
+   */
   series:
     | Series
     | undefined;
   /**
-   * Fields to update: any of `unit`, `description`, `retention`. When omitted, every
-   * updatable field set to a non-default value is updated; "*" replaces all updatable
-   * fields (an unset retention then restores the server default).
+   * Fields to update: any of `unit`, `description`, `retention`, `device`. When omitted,
+   * every updatable field set to a non-default value is updated; "*" replaces all
+   * updatable fields (an unset retention then restores the server default).
    */
   updateMask: string[] | undefined;
 }
 
 /** Response of AnalyticsService.UpdateSeries. */
 export interface UpdateSeriesResponse {
-  /** The series as stored after the update, with a new `update_time`. */
+  /** The series as stored after the update, with a new `update_time` and `etag`. */
   series: Series | undefined;
 }
 
@@ -631,6 +800,8 @@ export interface UpdateSeriesResponse {
 export interface DeleteSeriesRequest {
   /** Series to delete, "series/{series}". */
   name: string;
+  /** The etag of the version to delete; empty deletes whatever version is stored. */
+  etag: string;
 }
 
 /** Response of AnalyticsService.DeleteSeries. */
@@ -650,90 +821,90 @@ export interface IngestSamplesRequest {
 
 /** Response of AnalyticsService.IngestSamples. */
 export interface IngestSamplesResponse {
-  /** Number of samples stored. */
+  /** Number of samples stored (a sample replacing a stored one at the same instant counts). */
   acceptedCount: string;
-  /** Number of samples not stored (in rejected batches or rejected individually). */
-  rejectedCount: string;
   /**
-   * Resource name of the series each batch was written to, in batch order (same length as
-   * the request's `batches`); empty for a rejected batch. Reveals the names of series
-   * created by this call.
+   * Resource name of the series each batch was written to, in batch order. Reveals the
+   * names of series created by this call.
    */
   series: string[];
-  /** Details of the first 100 rejections. */
-  rejections: SampleRejection[];
 }
 
-/** One message of the AnalyticsService.IngestStream client stream. */
+/** One message of the AnalyticsService.IngestStream stream. */
 export interface IngestStreamRequest {
   /** Batches to ingest, with the same per-message limits as IngestSamplesRequest.batches. */
   batches: SampleBatch[];
 }
 
-/** Response of AnalyticsService.IngestStream, sent once after the client half-closes. */
+/**
+ * Response of AnalyticsService.IngestStream, sent once after the client half-closes and
+ * every message is committed.
+ */
 export interface IngestStreamResponse {
-  /** Number of stream messages received. */
+  /** Number of stream messages received and committed. */
   messageCount: string;
   /** Number of samples stored. */
   acceptedCount: string;
-  /** Number of samples not stored. */
-  rejectedCount: string;
-  /** Details of the first 100 rejections, with `message_index` set. */
-  rejections: SampleRejection[];
 }
 
-/** Request of AnalyticsService.ImportCsv. */
-export interface ImportCsvRequest {
-  /** The document as raw bytes (base64 in JSON), UTF-8 encoded. */
-  csvData?:
-    | Buffer
+/** One message of the AnalyticsService.IngestStreamWithAcks stream, as IngestStreamRequest. */
+export interface IngestStreamWithAcksRequest {
+  /** Batches to ingest, with the same per-message limits as IngestSamplesRequest.batches. */
+  batches: SampleBatch[];
+}
+
+/** An acknowledgement of AnalyticsService.IngestStreamWithAcks: what is durably committed. */
+export interface IngestStreamWithAcksResponse {
+  /** The first `committed_message_count` messages of the stream are committed. */
+  committedMessageCount: string;
+  /** Number of samples in those messages. */
+  committedSampleCount: string;
+}
+
+/** One message of the AnalyticsService.UploadSamples stream. */
+export interface UploadSamplesRequest {
+  /**
+   * A chunk of the document. Chunks may split the document anywhere, even inside a UTF-8
+   * character or a CRLF. `content_type` of the first chunk picks the format when `format`
+   * is unset.
+   */
+  body:
+    | HttpBody
     | undefined;
-  /** The document as a string (plain JSON string in REST, no base64). */
-  csvText?:
-    | string
-    | undefined;
-  /** Header name of the column holding the sample instants, e.g. "timestamp". */
+  /** Document format; see UploadFormat. */
+  format: UploadFormat;
+  /** Header name (CSV) or key (NDJSON) of the sample instants; default "time". */
   timeColumn: string;
-  /** Encoding of the time column. Default RFC3339. */
-  timeFormat: CsvTimeFormat;
-  /**
-   * Value columns to import, each into its own series; at least one, at most 256.
-   * Columns not listed are ignored.
-   */
-  valueColumns: CsvValueColumn[];
-  /** Labels added to every target series (a column's own labels win on conflicts). */
-  labels: { [key: string]: string };
-  /** Field delimiter, a single character; default ",". */
-  delimiter: string;
-  /**
-   * When false (default) any invalid row fails the call with INVALID_ARGUMENT (with the
-   * row errors in google.rpc.BadRequest) and nothing is stored; when true invalid rows
-   * are skipped and reported. Empty value cells never count as errors: they yield no
-   * sample.
-   */
-  skipInvalidRows: boolean;
+  /** How the instants are written; see TimeFormat. */
+  timeFormat: TimeFormat;
 }
 
-export interface ImportCsvRequest_LabelsEntry {
-  key: string;
-  value: string;
-}
-
-/** Response of AnalyticsService.ImportCsv. */
-export interface ImportCsvResponse {
-  /** Number of data rows read (excluding the header). */
+/** Response of AnalyticsService.UploadSamples. */
+export interface UploadSamplesResponse {
+  /** Number of data rows or lines read (CSV header and blank NDJSON lines excluded). */
   rowCount: string;
-  /** Number of rows skipped because they were invalid. */
-  skippedRowCount: string;
   /** Number of samples stored across all series. */
   acceptedCount: string;
-  /**
-   * Resource name of the series each value column was written to, in `value_columns`
-   * order.
-   */
+  /** Resource names of the series written, in column order. */
   series: string[];
-  /** Details of the first 100 invalid rows. */
-  rowErrors: CsvRowError[];
+}
+
+/** Request of AnalyticsService.ExportSamples. */
+export interface ExportSamplesRequest {
+  /** Series to export, "series/{series}". */
+  name: string;
+  /** Start of the range (inclusive). Unset means the oldest sample. */
+  startTime:
+    | Date
+    | undefined;
+  /** End of the range (exclusive). Unset means now. */
+  endTime:
+    | Date
+    | undefined;
+  /** Document format; unset means CSV. */
+  format: UploadFormat;
+  /** How instants are written; unset means RFC 3339. */
+  timeFormat: TimeFormat;
 }
 
 /** Request of AnalyticsService.QuerySamples. */
@@ -754,17 +925,65 @@ export interface QuerySamplesRequest {
   pageToken: string;
   /** "sample_time" (default, oldest first) or "sample_time desc" (newest first). */
   orderBy: string;
+  /** Form of the answer's samples; default SAMPLES. */
+  form: SampleForm;
 }
 
 /** Response of AnalyticsService.QuerySamples. */
 export interface QuerySamplesResponse {
   /**
    * Samples in [start_time, end_time), at most `page_size`, ordered by `sample_time` as
-   * `order_by` requests.
+   * `order_by` requests; empty when the request asked for COLUMNS.
    */
   samples: Sample[];
   /** Token for the next page; empty when this is the last page. */
   nextPageToken: string;
+  /** The same samples in columnar form, when the request asked for COLUMNS. */
+  columns: SampleColumns | undefined;
+}
+
+/** Request of AnalyticsService.StreamSamples. */
+export interface StreamSamplesRequest {
+  /** Series to read, "series/{series}". */
+  name: string;
+  /** Start of the range (inclusive). Unset means the oldest sample. */
+  startTime:
+    | Date
+    | undefined;
+  /** End of the range (exclusive). Unset means now. */
+  endTime:
+    | Date
+    | undefined;
+  /** Maximum number of samples per message; default 1000, maximum 10,000. */
+  pageSize: number;
+  /** Form of the samples; default SAMPLES. */
+  form: SampleForm;
+}
+
+/** One message of the AnalyticsService.StreamSamples stream. */
+export interface StreamSamplesResponse {
+  /** The next samples, oldest first, when the request asked for SAMPLES. */
+  samples: Sample[];
+  /** The next samples in columnar form, when the request asked for COLUMNS. */
+  columns: SampleColumns | undefined;
+}
+
+/** Request of AnalyticsService.DeleteSamples. */
+export interface DeleteSamplesRequest {
+  /** Series whose samples to delete, "series/{series}". */
+  name: string;
+  /** Start of the range (inclusive). */
+  startTime:
+    | Date
+    | undefined;
+  /** End of the range (exclusive); after `start_time`. */
+  endTime: Date | undefined;
+}
+
+/** Response of AnalyticsService.DeleteSamples. */
+export interface DeleteSamplesResponse {
+  /** Number of samples deleted. */
+  deletedSampleCount: string;
 }
 
 /** Request of AnalyticsService.DescribeSeries. */
@@ -780,13 +999,23 @@ export interface DescribeSeriesRequest {
     | Date
     | undefined;
   /**
-   * Percentiles to compute, each in [0, 100], at most 20, e.g. [50, 90, 99]. Empty means
-   * [25, 50, 75].
+   * Percentiles to compute, each in [0, 100], at most 100, e.g. [50, 99.9]. Empty means
+   * [50, 90, 95, 99]. A percentile outside [0, 100] fails with INVALID_ARGUMENT.
    */
   percentiles: number[];
+  /**
+   * Compute no percentiles (`percentiles` must then be empty): the statistics come from the
+   * stored chunk summaries, and raw samples are read only for the chunks at the range's
+   * edges, so a describe over months reads a few thousand rows instead of millions of
+   * samples. Results agree with the full computation to about 1e-9 relative.
+   */
+  skipPercentiles: boolean;
 }
 
-/** Response of AnalyticsService.DescribeSeries. */
+/**
+ * Response of AnalyticsService.DescribeSeries. Over an empty range: `count` 0, `sum` 0,
+ * every other value NaN and the times unset.
+ */
 export interface DescribeSeriesResponse {
   /** Number of samples in the range. */
   count: string;
@@ -800,50 +1029,75 @@ export interface DescribeSeriesResponse {
   max: number;
   /** Sum of values; 0 when `count` is 0. */
   sum: number;
-  /** The requested percentiles, in request order. */
+  /** The requested percentiles, in request order; empty with `skip_percentiles`. */
   percentiles: PercentileValue[];
   /** Instant of the first sample in the range; unset when `count` is 0. */
   firstSampleTime:
     | Date
     | undefined;
   /** Instant of the last sample in the range; unset when `count` is 0. */
-  lastSampleTime: Date | undefined;
+  lastSampleTime:
+    | Date
+    | undefined;
+  /** Value of the first sample in the range; NaN when `count` is 0. */
+  firstValue: number;
+  /** Value of the last sample in the range; NaN when `count` is 0. */
+  lastValue: number;
 }
 
 /** Request of AnalyticsService.ResampleSeries. */
 export interface ResampleSeriesRequest {
   /** Series to resample, "series/{series}". */
   name: string;
-  /** Start of the range (inclusive). Unset means the oldest sample. */
+  /**
+   * Start of the range (inclusive) and of the grid. Unset means the first sample in the
+   * range.
+   */
   startTime:
     | Date
     | undefined;
-  /** End of the range (exclusive). Unset means now. */
+  /**
+   * End of the range (exclusive) and of the grid. Unset means just after the last sample
+   * in the range (never past now).
+   */
   endTime:
     | Date
     | undefined;
-  /** Bucket width, at least 1ms, e.g. "60s". */
+  /** Bucket width, at least 1ms, e.g. "60s". Buckets are [start, start + interval). */
   interval:
     | Duration
     | undefined;
-  /** How samples in a bucket are reduced. Default MEAN. */
-  aggregation: Aggregation;
-  /**
-   * What is emitted for buckets without samples. Default NONE. With COUNT aggregation,
-   * empty buckets are 0 under every policy except NONE.
-   */
-  fillPolicy: FillPolicy;
   /**
    * Alignment of the grid: bucket boundaries are origin_time + k * interval. Unset means
    * the Unix epoch, so 1h buckets start on the hour (UTC).
    */
-  originTime: Date | undefined;
+  originTime:
+    | Date
+    | undefined;
+  /**
+   * Aggregations to compute, each once, at most 16; one column each, in this order. Empty
+   * means [MEAN].
+   */
+  aggregations: Aggregation[];
+  /**
+   * Percentiles in [0, 100] to compute per bucket, at most 16; one column each ("p95"),
+   * after the `aggregations` columns.
+   */
+  percentiles: number[];
 }
 
-/** Response of AnalyticsService.ResampleSeries. */
+/**
+ * Response of AnalyticsService.ResampleSeries: one row per bucket of the grid, oldest
+ * first, empty buckets included. At most 250,000 numbers in all (buckets times columns);
+ * a larger grid fails with RESOURCE_EXHAUSTED asking for wider buckets or a shorter range.
+ */
 export interface ResampleSeriesResponse {
-  /** One sample per emitted bucket, oldest first, with `sample_time` the bucket start. */
-  samples: Sample[];
+  /** Start of each bucket, in milliseconds since the Unix epoch. */
+  bucketTimes: number[];
+  /** Number of samples in each bucket; 0 marks an empty bucket. */
+  counts: number[];
+  /** One column per requested aggregation, then one per percentile. */
+  columns: ValueColumn[];
 }
 
 /** Request of AnalyticsService.ComputeRollingWindow. */
@@ -867,28 +1121,112 @@ export interface ComputeRollingWindowRequest {
     | undefined;
   /**
    * Window of the samples in (t - window_duration, t], where t is the current sample's
-   * instant; at least 1ms.
+   * instant; 1ms to 366 days.
    */
   windowDuration?:
     | Duration
     | undefined;
-  /** How the samples of a window are reduced. Default MEAN. */
-  aggregation: Aggregation;
   /**
    * Minimum number of samples a window needs to produce a value; windows with fewer yield
-   * NaN. 0 means the default: `window_samples` for count windows, 1 for duration windows
-   * (as pandas).
+   * NaN (COUNT too, as pandas). 0 means the default: `window_samples` for count windows, 1
+   * for duration windows (as pandas). At most `window_samples` for count windows.
    */
   minPeriods: number;
+  /**
+   * Aggregations to compute, each once, at most 16: MEAN, MIN, MAX, SUM, COUNT, MEDIAN,
+   * STD or VAR (FIRST and LAST are refused). Empty means [MEAN].
+   */
+  aggregations: Aggregation[];
+  /**
+   * Percentiles in [0, 100] to compute per window, at most 16; one column each, after the
+   * `aggregations` columns.
+   */
+  percentiles: number[];
+  /**
+   * Most rows to answer; 0 means 10,000; larger than 100,000 is cut to 100,000, and to fewer
+   * when the columns would pass 250,000 numbers. Negative fails with INVALID_ARGUMENT.
+   */
+  pageSize: number;
+  /** `next_page_token` of a previous call with the same parameters, to continue. */
+  pageToken: string;
 }
 
-/** Response of AnalyticsService.ComputeRollingWindow. */
+/**
+ * Response of AnalyticsService.ComputeRollingWindow: rows oldest first, one per input
+ * sample, NaN where the window has fewer than `min_periods` samples.
+ */
 export interface ComputeRollingWindowResponse {
+  /** Instant of each row's input sample, in milliseconds since the Unix epoch. */
+  times: number[];
+  /** One column per requested aggregation, then one per percentile. */
+  columns: ValueColumn[];
+  /** Token for the next page; empty on the last page. */
+  nextPageToken: string;
+}
+
+/** Request of AnalyticsService.TransformSeries. */
+export interface TransformSeriesRequest {
+  /** Series to transform, "series/{series}". */
+  name: string;
   /**
-   * One sample per input sample in the range, oldest first, carrying the window aggregate
-   * (NaN where the window has fewer than min_periods samples).
+   * Start of the range (inclusive). Unset means the oldest sample. Samples before it do
+   * not contribute (the cumulative sum starts at 0 there).
    */
-  samples: Sample[];
+  startTime:
+    | Date
+    | undefined;
+  /** End of the range (exclusive). Unset means now. */
+  endTime:
+    | Date
+    | undefined;
+  /** The transform; required. */
+  transform: TransformKind;
+  /** Lag of DIFF and PCT_CHANGE, 1 to 100,000; 0 means 1. */
+  periods: number;
+  /** RATE of a monotonic counter: a drop is a reset (Prometheus' convention). */
+  counter: boolean;
+  /** Smoothing factor, in (0, 1]. */
+  ewmAlpha?:
+    | number
+    | undefined;
+  /** Span, at least 1: alpha = 2 / (span + 1). */
+  ewmSpan?:
+    | number
+    | undefined;
+  /** Center of mass, at least 0: alpha = 1 / (1 + com). */
+  ewmCom?:
+    | number
+    | undefined;
+  /** Half-life in samples, above 0. */
+  ewmHalfLife?:
+    | number
+    | undefined;
+  /**
+   * Half-life in time: a sample's weight halves every `ewm_half_life_duration` of
+   * elapsed time (pandas' `halflife` with `times`); at least 1ms.
+   */
+  ewmHalfLifeDuration?:
+    | Duration
+    | undefined;
+  /**
+   * EWM_MEAN in pandas' `adjust=False` (recursive) form instead of the default
+   * `adjust=True`.
+   */
+  ewmUnadjusted: boolean;
+  /** Most rows to answer; 0 means 10,000; larger than 100,000 is cut to 100,000. */
+  pageSize: number;
+  /** `next_page_token` of a previous call with the same parameters, to continue. */
+  pageToken: string;
+}
+
+/** Response of AnalyticsService.TransformSeries: rows oldest first, one per input sample. */
+export interface TransformSeriesResponse {
+  /** Instant of each row's input sample, in milliseconds since the Unix epoch. */
+  times: number[];
+  /** The transformed values; NaN where the transform has none (see TransformKind). */
+  values: number[];
+  /** Token for the next page; empty on the last page. */
+  nextPageToken: string;
 }
 
 /** Request of AnalyticsService.DetectAnomalies. */
@@ -906,14 +1244,14 @@ export interface DetectAnomaliesRequest {
   /** Statistical test. Default Z_SCORE. */
   method: AnomalyMethod;
   /**
-   * Score magnitude above which a sample is anomalous; must be > 0. 0 means the method's
-   * default (Z_SCORE 3.0, MAD 3.5, IQR 1.5).
+   * Score above which a sample is anomalous; 0 means the method's default (Z_SCORE 3.0,
+   * MAD 3.5); otherwise above 0 and finite.
    */
   threshold: number;
   /**
    * Reference set size. 0 (default) compares every sample with all samples in the range.
    * N > 0 compares each sample with the N samples preceding it (a trailing window that
-   * adapts to drift); the first N samples are not evaluated. At most 100,000.
+   * adapts to drift); the first N samples are not evaluated. 2 to 100,000.
    */
   windowSamples: number;
   /**
@@ -923,39 +1261,33 @@ export interface DetectAnomaliesRequest {
   maxAnomalies: number;
 }
 
-/** Response of AnalyticsService.DetectAnomalies. */
+/**
+ * Response of AnalyticsService.DetectAnomalies. A reference set with a scale of 0
+ * (constant values) flags nothing; an empty range evaluates nothing.
+ */
 export interface DetectAnomaliesResponse {
   /** Anomalous samples, oldest first. */
   anomalies: Anomaly[];
   /** Number of samples evaluated. */
   evaluatedCount: string;
-  /**
-   * Total number of anomalous samples found, which exceeds the length of `anomalies` when
-   * the result was truncated to `max_anomalies`.
-   */
-  anomalyCount: string;
+  /** Whether more samples were anomalous than `max_anomalies` allowed to return. */
+  truncated: boolean;
 }
 
 /** Request of AnalyticsService.CorrelateSeries. */
 export interface CorrelateSeriesRequest {
   /** Series to correlate, 2 to 16 distinct names, "series/{series}". */
   series: string[];
-  /** Start of the range (inclusive). Unset means the oldest sample of any series. */
+  /** Start of the range (inclusive). Unset means the first sample of any of the series. */
   startTime:
     | Date
     | undefined;
-  /** End of the range (exclusive). Unset means now. */
+  /** End of the range (exclusive). Unset means just after the last sample of any series. */
   endTime:
     | Date
     | undefined;
   /** Width of the alignment buckets (aligned to the Unix epoch), at least 1ms. */
-  interval:
-    | Duration
-    | undefined;
-  /** How each series is reduced within a bucket before correlating. Default MEAN. */
-  aggregation: Aggregation;
-  /** Correlation coefficient. Default PEARSON. */
-  method: CorrelationMethod;
+  interval: Duration | undefined;
 }
 
 /** Response of AnalyticsService.CorrelateSeries. */
@@ -964,14 +1296,12 @@ export interface CorrelateSeriesResponse {
   series: string[];
   /** The symmetric correlation matrix, one row per series. */
   rows: CorrelationRow[];
-  /**
-   * Number of aligned buckets (where every series has a value) used. Coefficients are NaN
-   * when it is below 2.
-   */
-  alignedCount: string;
 }
 
-/** Request of AnalyticsService.ComputeHistogram. */
+/**
+ * Request of AnalyticsService.ComputeHistogram. At most one of `bin_count`, `bin_edges`
+ * and `bin_rule` may be set; none means 10 equal bins.
+ */
 export interface ComputeHistogramRequest {
   /** Series to analyse, "series/{series}". */
   name: string;
@@ -983,25 +1313,38 @@ export interface ComputeHistogramRequest {
   endTime:
     | Date
     | undefined;
-  /**
-   * Number of equal-width bins between `range_min` and `range_max`, 1 to 10,000; 0 means
-   * 10. Must be 0 when `bin_edges` is set.
-   */
+  /** Number of equal-width bins between `range_min` and `range_max`, 1 to 10,000. */
   binCount: number;
   /**
-   * Explicit, strictly increasing bin edges, 2 to 10,001 values, giving
-   * len(bin_edges) - 1 bins. Overrides `bin_count`, `range_min` and `range_max`.
+   * Explicit bin edges, finite and non-decreasing, 2 to 10,001 values, giving
+   * len(bin_edges) - 1 bins. `range_min` and `range_max` must be unset with them.
    */
   binEdges: number[];
-  /** Lower edge of the equal-width bins. Unset means the minimum value in the range. */
+  /**
+   * Lower edge of the equal-width bins; values below it are not binned. Unset means the
+   * smallest value in the range.
+   */
   rangeMin?:
     | number
     | undefined;
-  /** Upper edge of the equal-width bins. Unset means the maximum value in the range. */
-  rangeMax?: number | undefined;
+  /**
+   * Upper edge of the equal-width bins; values above it are not binned. Unset means the
+   * largest value in the range. Not below `range_min`.
+   */
+  rangeMax?:
+    | number
+    | undefined;
+  /**
+   * Choose the number of equal-width bins by one of numpy's rules. A rule choosing more bins
+   * than one answer may carry fails with RESOURCE_EXHAUSTED (RESULT_TOO_LARGE).
+   */
+  binRule: HistogramBinRule;
 }
 
-/** Response of AnalyticsService.ComputeHistogram. */
+/**
+ * Response of AnalyticsService.ComputeHistogram. An empty range gives numpy's answer: the
+ * bins of the given range or edges, else one bin [0, 1], all with count 0.
+ */
 export interface ComputeHistogramResponse {
   /** The bins, by increasing value. */
   bins: HistogramBin[];
@@ -1011,6 +1354,87 @@ export interface ComputeHistogramResponse {
   underflowCount: string;
   /** Number of samples above the last bin's upper edge. */
   overflowCount: string;
+}
+
+/** Request of AnalyticsService.AggregateSeries. */
+export interface AggregateSeriesRequest {
+  /** Metric whose series to aggregate. */
+  metric: string;
+  /**
+   * Only series carrying every one of these labels with these values (a subset match);
+   * at most 32 entries. Empty means every series of the metric; at most 1000 series may
+   * match.
+   */
+  labels: { [key: string]: string };
+  /**
+   * Label keys to group by, at most 8, distinct. Series with the same values of these
+   * labels form one group; a series without one of them has "" for it. Empty means one
+   * group of every matching series.
+   */
+  groupBy: string[];
+  /**
+   * Start of the range (inclusive) and of the grid. Unset means the first sample of any
+   * matching series.
+   */
+  startTime:
+    | Date
+    | undefined;
+  /**
+   * End of the range (exclusive) and of the grid. Unset means just after the last sample
+   * of any matching series (never past now).
+   */
+  endTime:
+    | Date
+    | undefined;
+  /** Bucket width, at least 1ms. */
+  interval:
+    | Duration
+    | undefined;
+  /** Alignment of the grid, as ResampleSeriesRequest.origin_time. */
+  originTime:
+    | Date
+    | undefined;
+  /**
+   * Aggregations of each group's pooled samples per bucket, as
+   * ResampleSeriesRequest.aggregations (FIRST and LAST are the earliest and latest sample
+   * of any series of the group).
+   */
+  aggregations: Aggregation[];
+  /** Percentiles per bucket, as ResampleSeriesRequest.percentiles. */
+  percentiles: number[];
+}
+
+export interface AggregateSeriesRequest_LabelsEntry {
+  key: string;
+  value: string;
+}
+
+/**
+ * Response of AnalyticsService.AggregateSeries. No matching series gives no groups. At most
+ * 250,000 numbers in all, as ResampleSeries.
+ */
+export interface AggregateSeriesResponse {
+  /** Start of each bucket, in milliseconds since the Unix epoch, shared by every group. */
+  bucketTimes: number[];
+  /** The groups, ordered by their label values. */
+  groups: SeriesGroup[];
+}
+
+/** SeriesGroup is one group of AggregateSeries and its bucketed aggregates. */
+export interface SeriesGroup {
+  /** The `group_by` labels and their values in this group. */
+  labels: { [key: string]: string };
+  /** The series of the group, by name. */
+  series: string[];
+  /** Number of samples in each bucket, row for row with `bucket_times`. */
+  counts: number[];
+  /** One column per requested aggregation, then one per percentile. */
+  columns: ValueColumn[];
+}
+
+export interface SeriesGroup_LabelsEntry {
+  key: string;
+  value: string;
 }
 
 function createBaseSeries(): Series {
@@ -1027,6 +1451,8 @@ function createBaseSeries(): Series {
     latestSample: undefined,
     createTime: undefined,
     updateTime: undefined,
+    device: "",
+    etag: "",
   };
 }
 
@@ -1067,6 +1493,12 @@ export const Series: MessageFns<Series> = {
     }
     if (message.updateTime !== undefined) {
       Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(98).fork()).join();
+    }
+    if (message.device !== "") {
+      writer.uint32(106).string(message.device);
+    }
+    if (message.etag !== "") {
+      writer.uint32(114).string(message.etag);
     }
     return writer;
   },
@@ -1183,6 +1615,22 @@ export const Series: MessageFns<Series> = {
             message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.device = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1246,6 +1694,8 @@ export const Series: MessageFns<Series> = {
         : isSet(object.update_time)
         ? fromJsonTimestamp(object.update_time)
         : undefined,
+      device: isSet(object.device) ? globalThis.String(object.device) : "",
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
     };
   },
 
@@ -1293,6 +1743,12 @@ export const Series: MessageFns<Series> = {
     if (message.updateTime !== undefined) {
       obj.updateTime = message.updateTime.toISOString();
     }
+    if (message.device !== "") {
+      obj.device = message.device;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
     return obj;
   },
 
@@ -1325,6 +1781,8 @@ export const Series: MessageFns<Series> = {
       : undefined;
     message.createTime = object.createTime ?? undefined;
     message.updateTime = object.updateTime ?? undefined;
+    message.device = object.device ?? "";
+    message.etag = object.etag ?? "";
     return message;
   },
 };
@@ -1499,6 +1957,115 @@ export const Sample: MessageFns<Sample> = {
     const message = createBaseSample();
     message.sampleTime = object.sampleTime ?? undefined;
     message.value = object.value ?? 0;
+    return message;
+  },
+};
+
+function createBaseSampleColumns(): SampleColumns {
+  return { times: [], values: [] };
+}
+
+export const SampleColumns: MessageFns<SampleColumns> = {
+  encode(message: SampleColumns, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.times) {
+      writer.uint32(8).int64(v!);
+    }
+    if (message.values.length !== 0) {
+      writer.uint32(18).fork();
+      for (const v of message.values) {
+        writer.double(v);
+      }
+      writer.join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SampleColumns {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSampleColumns();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag === 8) {
+              message.times.push(longToNumber(reader.int64()));
+
+              continue;
+            }
+
+            if (tag === 10) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.times.push(longToNumber(reader.int64()));
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 2: {
+            if (tag === 17) {
+              message.values.push(reader.double());
+
+              continue;
+            }
+
+            if (tag === 18) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.values.push(reader.double());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SampleColumns {
+    return {
+      times: globalThis.Array.isArray(object?.times) ? object.times.map((e: any) => globalThis.Number(e)) : [],
+      values: globalThis.Array.isArray(object?.values) ? object.values.map((e: any) => globalThis.Number(e)) : [],
+    };
+  },
+
+  toJSON(message: SampleColumns): unknown {
+    const obj: any = {};
+    if (message.times?.length) {
+      obj.times = message.times.map((e) => globalThis.Number(e));
+    }
+    if (message.values?.length) {
+      obj.values = message.values.map((e) => floatToJson(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SampleColumns>): SampleColumns {
+    return SampleColumns.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SampleColumns>): SampleColumns {
+    const message = createBaseSampleColumns();
+    message.times = object.times?.map((e) => e) || [];
+    message.values = object.values?.map((e) => e) || [];
     return message;
   },
 };
@@ -1704,7 +2271,7 @@ export const SeriesKey_LabelsEntry: MessageFns<SeriesKey_LabelsEntry> = {
 };
 
 function createBaseSampleBatch(): SampleBatch {
-  return { series: undefined, seriesKey: undefined, unit: "", samples: [] };
+  return { series: undefined, seriesKey: undefined, unit: "", samples: [], columns: undefined };
 }
 
 export const SampleBatch: MessageFns<SampleBatch> = {
@@ -1720,6 +2287,9 @@ export const SampleBatch: MessageFns<SampleBatch> = {
     }
     for (const v of message.samples) {
       Sample.encode(v!, writer.uint32(34).fork()).join();
+    }
+    if (message.columns !== undefined) {
+      SampleColumns.encode(message.columns, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -1769,6 +2339,14 @@ export const SampleBatch: MessageFns<SampleBatch> = {
             message.samples.push(Sample.decode(reader, reader.uint32()));
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.columns = SampleColumns.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1791,6 +2369,7 @@ export const SampleBatch: MessageFns<SampleBatch> = {
         : undefined,
       unit: isSet(object.unit) ? globalThis.String(object.unit) : "",
       samples: globalThis.Array.isArray(object?.samples) ? object.samples.map((e: any) => Sample.fromJSON(e)) : [],
+      columns: isSet(object.columns) ? SampleColumns.fromJSON(object.columns) : undefined,
     };
   },
 
@@ -1808,6 +2387,9 @@ export const SampleBatch: MessageFns<SampleBatch> = {
     if (message.samples?.length) {
       obj.samples = message.samples.map((e) => Sample.toJSON(e));
     }
+    if (message.columns !== undefined) {
+      obj.columns = SampleColumns.toJSON(message.columns);
+    }
     return obj;
   },
 
@@ -1822,468 +2404,9 @@ export const SampleBatch: MessageFns<SampleBatch> = {
       : undefined;
     message.unit = object.unit ?? "";
     message.samples = object.samples?.map((e) => Sample.fromPartial(e)) || [];
-    return message;
-  },
-};
-
-function createBaseSampleRejection(): SampleRejection {
-  return { messageIndex: "0", batchIndex: 0, sampleIndex: undefined, reason: "" };
-}
-
-export const SampleRejection: MessageFns<SampleRejection> = {
-  encode(message: SampleRejection, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.messageIndex !== "0") {
-      writer.uint32(8).int64(message.messageIndex);
-    }
-    if (message.batchIndex !== 0) {
-      writer.uint32(16).int32(message.batchIndex);
-    }
-    if (message.sampleIndex !== undefined) {
-      writer.uint32(24).int32(message.sampleIndex);
-    }
-    if (message.reason !== "") {
-      writer.uint32(34).string(message.reason);
-    }
-    return writer;
-  },
-
-  decode(input: BinaryReader | Uint8Array, length?: number): SampleRejection {
-    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
-    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-    if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
-    }
-    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-    try {
-      const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseSampleRejection();
-      while (reader.pos < end) {
-        const tag = reader.uint32();
-        switch (tag >>> 3) {
-          case 1: {
-            if (tag !== 8) {
-              break;
-            }
-
-            message.messageIndex = reader.int64().toString();
-            continue;
-          }
-          case 2: {
-            if (tag !== 16) {
-              break;
-            }
-
-            message.batchIndex = reader.int32();
-            continue;
-          }
-          case 3: {
-            if (tag !== 24) {
-              break;
-            }
-
-            message.sampleIndex = reader.int32();
-            continue;
-          }
-          case 4: {
-            if (tag !== 34) {
-              break;
-            }
-
-            message.reason = reader.string();
-            continue;
-          }
-        }
-        if ((tag & 7) === 4 || tag === 0) {
-          break;
-        }
-        reader.skip(tag & 7);
-      }
-      return message;
-    } finally {
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-    }
-  },
-
-  fromJSON(object: any): SampleRejection {
-    return {
-      messageIndex: isSet(object.messageIndex)
-        ? globalThis.String(object.messageIndex)
-        : isSet(object.message_index)
-        ? globalThis.String(object.message_index)
-        : "0",
-      batchIndex: isSet(object.batchIndex)
-        ? globalThis.Number(object.batchIndex)
-        : isSet(object.batch_index)
-        ? globalThis.Number(object.batch_index)
-        : 0,
-      sampleIndex: isSet(object.sampleIndex)
-        ? globalThis.Number(object.sampleIndex)
-        : isSet(object.sample_index)
-        ? globalThis.Number(object.sample_index)
-        : undefined,
-      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
-    };
-  },
-
-  toJSON(message: SampleRejection): unknown {
-    const obj: any = {};
-    if (message.messageIndex !== "0") {
-      obj.messageIndex = message.messageIndex;
-    }
-    if (message.batchIndex !== 0) {
-      obj.batchIndex = Math.round(message.batchIndex);
-    }
-    if (message.sampleIndex !== undefined) {
-      obj.sampleIndex = Math.round(message.sampleIndex);
-    }
-    if (message.reason !== "") {
-      obj.reason = message.reason;
-    }
-    return obj;
-  },
-
-  create(base?: DeepPartial<SampleRejection>): SampleRejection {
-    return SampleRejection.fromPartial(base ?? {});
-  },
-  fromPartial(object: DeepPartial<SampleRejection>): SampleRejection {
-    const message = createBaseSampleRejection();
-    message.messageIndex = object.messageIndex ?? "0";
-    message.batchIndex = object.batchIndex ?? 0;
-    message.sampleIndex = object.sampleIndex ?? undefined;
-    message.reason = object.reason ?? "";
-    return message;
-  },
-};
-
-function createBaseCsvValueColumn(): CsvValueColumn {
-  return { column: "", metric: "", labels: {}, unit: "" };
-}
-
-export const CsvValueColumn: MessageFns<CsvValueColumn> = {
-  encode(message: CsvValueColumn, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.column !== "") {
-      writer.uint32(10).string(message.column);
-    }
-    if (message.metric !== "") {
-      writer.uint32(18).string(message.metric);
-    }
-    globalThis.Object.entries(message.labels).forEach(([key, value]: [string, string]) => {
-      CsvValueColumn_LabelsEntry.encode({ key: key as any, value }, writer.uint32(26).fork()).join();
-    });
-    if (message.unit !== "") {
-      writer.uint32(34).string(message.unit);
-    }
-    return writer;
-  },
-
-  decode(input: BinaryReader | Uint8Array, length?: number): CsvValueColumn {
-    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
-    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-    if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
-    }
-    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-    try {
-      const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseCsvValueColumn();
-      while (reader.pos < end) {
-        const tag = reader.uint32();
-        switch (tag >>> 3) {
-          case 1: {
-            if (tag !== 10) {
-              break;
-            }
-
-            message.column = reader.string();
-            continue;
-          }
-          case 2: {
-            if (tag !== 18) {
-              break;
-            }
-
-            message.metric = reader.string();
-            continue;
-          }
-          case 3: {
-            if (tag !== 26) {
-              break;
-            }
-
-            const entry3 = CsvValueColumn_LabelsEntry.decode(reader, reader.uint32());
-            if (entry3.value !== undefined) {
-              message.labels[entry3.key] = entry3.value;
-            }
-            continue;
-          }
-          case 4: {
-            if (tag !== 34) {
-              break;
-            }
-
-            message.unit = reader.string();
-            continue;
-          }
-        }
-        if ((tag & 7) === 4 || tag === 0) {
-          break;
-        }
-        reader.skip(tag & 7);
-      }
-      return message;
-    } finally {
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-    }
-  },
-
-  fromJSON(object: any): CsvValueColumn {
-    return {
-      column: isSet(object.column) ? globalThis.String(object.column) : "",
-      metric: isSet(object.metric) ? globalThis.String(object.metric) : "",
-      labels: isObject(object.labels)
-        ? (globalThis.Object.entries(object.labels) as [string, any][]).reduce(
-          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
-            globalThis.Object.defineProperty(acc, key, {
-              value: globalThis.String(value),
-              enumerable: true,
-              configurable: true,
-              writable: true,
-            });
-            return acc;
-          },
-          {},
-        )
-        : {},
-      unit: isSet(object.unit) ? globalThis.String(object.unit) : "",
-    };
-  },
-
-  toJSON(message: CsvValueColumn): unknown {
-    const obj: any = {};
-    if (message.column !== "") {
-      obj.column = message.column;
-    }
-    if (message.metric !== "") {
-      obj.metric = message.metric;
-    }
-    if (message.labels) {
-      const entries = globalThis.Object.entries(message.labels) as [string, string][];
-      if (entries.length > 0) {
-        obj.labels = {};
-        entries.forEach(([k, v]) => {
-          obj.labels[k] = v;
-        });
-      }
-    }
-    if (message.unit !== "") {
-      obj.unit = message.unit;
-    }
-    return obj;
-  },
-
-  create(base?: DeepPartial<CsvValueColumn>): CsvValueColumn {
-    return CsvValueColumn.fromPartial(base ?? {});
-  },
-  fromPartial(object: DeepPartial<CsvValueColumn>): CsvValueColumn {
-    const message = createBaseCsvValueColumn();
-    message.column = object.column ?? "";
-    message.metric = object.metric ?? "";
-    message.labels = (globalThis.Object.entries(object.labels ?? {}) as [string, string][]).reduce(
-      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
-        if (value !== undefined) {
-          acc[key] = globalThis.String(value);
-        }
-        return acc;
-      },
-      {},
-    );
-    message.unit = object.unit ?? "";
-    return message;
-  },
-};
-
-function createBaseCsvValueColumn_LabelsEntry(): CsvValueColumn_LabelsEntry {
-  return { key: "", value: "" };
-}
-
-export const CsvValueColumn_LabelsEntry: MessageFns<CsvValueColumn_LabelsEntry> = {
-  encode(message: CsvValueColumn_LabelsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.key !== "") {
-      writer.uint32(10).string(message.key);
-    }
-    if (message.value !== "") {
-      writer.uint32(18).string(message.value);
-    }
-    return writer;
-  },
-
-  decode(input: BinaryReader | Uint8Array, length?: number): CsvValueColumn_LabelsEntry {
-    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
-    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-    if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
-    }
-    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-    try {
-      const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseCsvValueColumn_LabelsEntry();
-      while (reader.pos < end) {
-        const tag = reader.uint32();
-        switch (tag >>> 3) {
-          case 1: {
-            if (tag !== 10) {
-              break;
-            }
-
-            message.key = reader.string();
-            continue;
-          }
-          case 2: {
-            if (tag !== 18) {
-              break;
-            }
-
-            message.value = reader.string();
-            continue;
-          }
-        }
-        if ((tag & 7) === 4 || tag === 0) {
-          break;
-        }
-        reader.skip(tag & 7);
-      }
-      return message;
-    } finally {
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-    }
-  },
-
-  fromJSON(object: any): CsvValueColumn_LabelsEntry {
-    return {
-      key: isSet(object.key) ? globalThis.String(object.key) : "",
-      value: isSet(object.value) ? globalThis.String(object.value) : "",
-    };
-  },
-
-  toJSON(message: CsvValueColumn_LabelsEntry): unknown {
-    const obj: any = {};
-    if (message.key !== "") {
-      obj.key = message.key;
-    }
-    if (message.value !== "") {
-      obj.value = message.value;
-    }
-    return obj;
-  },
-
-  create(base?: DeepPartial<CsvValueColumn_LabelsEntry>): CsvValueColumn_LabelsEntry {
-    return CsvValueColumn_LabelsEntry.fromPartial(base ?? {});
-  },
-  fromPartial(object: DeepPartial<CsvValueColumn_LabelsEntry>): CsvValueColumn_LabelsEntry {
-    const message = createBaseCsvValueColumn_LabelsEntry();
-    message.key = object.key ?? "";
-    message.value = object.value ?? "";
-    return message;
-  },
-};
-
-function createBaseCsvRowError(): CsvRowError {
-  return { line: "0", column: "", message: "" };
-}
-
-export const CsvRowError: MessageFns<CsvRowError> = {
-  encode(message: CsvRowError, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.line !== "0") {
-      writer.uint32(8).int64(message.line);
-    }
-    if (message.column !== "") {
-      writer.uint32(18).string(message.column);
-    }
-    if (message.message !== "") {
-      writer.uint32(26).string(message.message);
-    }
-    return writer;
-  },
-
-  decode(input: BinaryReader | Uint8Array, length?: number): CsvRowError {
-    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
-    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-    if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
-    }
-    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-    try {
-      const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseCsvRowError();
-      while (reader.pos < end) {
-        const tag = reader.uint32();
-        switch (tag >>> 3) {
-          case 1: {
-            if (tag !== 8) {
-              break;
-            }
-
-            message.line = reader.int64().toString();
-            continue;
-          }
-          case 2: {
-            if (tag !== 18) {
-              break;
-            }
-
-            message.column = reader.string();
-            continue;
-          }
-          case 3: {
-            if (tag !== 26) {
-              break;
-            }
-
-            message.message = reader.string();
-            continue;
-          }
-        }
-        if ((tag & 7) === 4 || tag === 0) {
-          break;
-        }
-        reader.skip(tag & 7);
-      }
-      return message;
-    } finally {
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-    }
-  },
-
-  fromJSON(object: any): CsvRowError {
-    return {
-      line: isSet(object.line) ? globalThis.String(object.line) : "0",
-      column: isSet(object.column) ? globalThis.String(object.column) : "",
-      message: isSet(object.message) ? globalThis.String(object.message) : "",
-    };
-  },
-
-  toJSON(message: CsvRowError): unknown {
-    const obj: any = {};
-    if (message.line !== "0") {
-      obj.line = message.line;
-    }
-    if (message.column !== "") {
-      obj.column = message.column;
-    }
-    if (message.message !== "") {
-      obj.message = message.message;
-    }
-    return obj;
-  },
-
-  create(base?: DeepPartial<CsvRowError>): CsvRowError {
-    return CsvRowError.fromPartial(base ?? {});
-  },
-  fromPartial(object: DeepPartial<CsvRowError>): CsvRowError {
-    const message = createBaseCsvRowError();
-    message.line = object.line ?? "0";
-    message.column = object.column ?? "";
-    message.message = object.message ?? "";
+    message.columns = (object.columns !== undefined && object.columns !== null)
+      ? SampleColumns.fromPartial(object.columns)
+      : undefined;
     return message;
   },
 };
@@ -2539,7 +2662,7 @@ export const PercentileValue: MessageFns<PercentileValue> = {
 };
 
 function createBaseCorrelationRow(): CorrelationRow {
-  return { coefficients: [] };
+  return { coefficients: [], pairCounts: [] };
 }
 
 export const CorrelationRow: MessageFns<CorrelationRow> = {
@@ -2550,6 +2673,9 @@ export const CorrelationRow: MessageFns<CorrelationRow> = {
         writer.double(v);
       }
       writer.join();
+    }
+    for (const v of message.pairCounts) {
+      writer.uint32(16).int64(v!);
     }
     return writer;
   },
@@ -2585,6 +2711,24 @@ export const CorrelationRow: MessageFns<CorrelationRow> = {
 
             break;
           }
+          case 2: {
+            if (tag === 16) {
+              message.pairCounts.push(longToNumber(reader.int64()));
+
+              continue;
+            }
+
+            if (tag === 18) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.pairCounts.push(longToNumber(reader.int64()));
+              }
+
+              continue;
+            }
+
+            break;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2602,6 +2746,11 @@ export const CorrelationRow: MessageFns<CorrelationRow> = {
       coefficients: globalThis.Array.isArray(object?.coefficients)
         ? object.coefficients.map((e: any) => globalThis.Number(e))
         : [],
+      pairCounts: globalThis.Array.isArray(object?.pairCounts)
+        ? object.pairCounts.map((e: any) => globalThis.Number(e))
+        : globalThis.Array.isArray(object?.pair_counts)
+        ? object.pair_counts.map((e: any) => globalThis.Number(e))
+        : [],
     };
   },
 
@@ -2609,6 +2758,9 @@ export const CorrelationRow: MessageFns<CorrelationRow> = {
     const obj: any = {};
     if (message.coefficients?.length) {
       obj.coefficients = message.coefficients.map((e) => floatToJson(e));
+    }
+    if (message.pairCounts?.length) {
+      obj.pairCounts = message.pairCounts.map((e) => globalThis.Number(e));
     }
     return obj;
   },
@@ -2619,6 +2771,7 @@ export const CorrelationRow: MessageFns<CorrelationRow> = {
   fromPartial(object: DeepPartial<CorrelationRow>): CorrelationRow {
     const message = createBaseCorrelationRow();
     message.coefficients = object.coefficients?.map((e) => e) || [];
+    message.pairCounts = object.pairCounts?.map((e) => e) || [];
     return message;
   },
 };
@@ -2728,6 +2881,105 @@ export const HistogramBin: MessageFns<HistogramBin> = {
     message.lowerBound = object.lowerBound ?? 0;
     message.upperBound = object.upperBound ?? 0;
     message.count = object.count ?? "0";
+    return message;
+  },
+};
+
+function createBaseValueColumn(): ValueColumn {
+  return { name: "", values: [] };
+}
+
+export const ValueColumn: MessageFns<ValueColumn> = {
+  encode(message: ValueColumn, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.values.length !== 0) {
+      writer.uint32(18).fork();
+      for (const v of message.values) {
+        writer.double(v);
+      }
+      writer.join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ValueColumn {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseValueColumn();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag === 17) {
+              message.values.push(reader.double());
+
+              continue;
+            }
+
+            if (tag === 18) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.values.push(reader.double());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ValueColumn {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      values: globalThis.Array.isArray(object?.values) ? object.values.map((e: any) => globalThis.Number(e)) : [],
+    };
+  },
+
+  toJSON(message: ValueColumn): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.values?.length) {
+      obj.values = message.values.map((e) => floatToJson(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ValueColumn>): ValueColumn {
+    return ValueColumn.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ValueColumn>): ValueColumn {
+    const message = createBaseValueColumn();
+    message.name = object.name ?? "";
+    message.values = object.values?.map((e) => e) || [];
     return message;
   },
 };
@@ -3029,7 +3281,7 @@ export const GetSeriesResponse: MessageFns<GetSeriesResponse> = {
 };
 
 function createBaseListSeriesRequest(): ListSeriesRequest {
-  return { pageSize: 0, pageToken: "", filter: "", orderBy: "" };
+  return { pageSize: 0, pageToken: "", metric: "", unit: "", device: "", labels: {} };
 }
 
 export const ListSeriesRequest: MessageFns<ListSeriesRequest> = {
@@ -3040,12 +3292,18 @@ export const ListSeriesRequest: MessageFns<ListSeriesRequest> = {
     if (message.pageToken !== "") {
       writer.uint32(18).string(message.pageToken);
     }
-    if (message.filter !== "") {
-      writer.uint32(26).string(message.filter);
+    if (message.metric !== "") {
+      writer.uint32(26).string(message.metric);
     }
-    if (message.orderBy !== "") {
-      writer.uint32(34).string(message.orderBy);
+    if (message.unit !== "") {
+      writer.uint32(34).string(message.unit);
     }
+    if (message.device !== "") {
+      writer.uint32(42).string(message.device);
+    }
+    globalThis.Object.entries(message.labels).forEach(([key, value]: [string, string]) => {
+      ListSeriesRequest_LabelsEntry.encode({ key: key as any, value }, writer.uint32(50).fork()).join();
+    });
     return writer;
   },
 
@@ -3083,7 +3341,7 @@ export const ListSeriesRequest: MessageFns<ListSeriesRequest> = {
               break;
             }
 
-            message.filter = reader.string();
+            message.metric = reader.string();
             continue;
           }
           case 4: {
@@ -3091,7 +3349,26 @@ export const ListSeriesRequest: MessageFns<ListSeriesRequest> = {
               break;
             }
 
-            message.orderBy = reader.string();
+            message.unit = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.device = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            const entry6 = ListSeriesRequest_LabelsEntry.decode(reader, reader.uint32());
+            if (entry6.value !== undefined) {
+              message.labels[entry6.key] = entry6.value;
+            }
             continue;
           }
         }
@@ -3118,12 +3395,23 @@ export const ListSeriesRequest: MessageFns<ListSeriesRequest> = {
         : isSet(object.page_token)
         ? globalThis.String(object.page_token)
         : "",
-      filter: isSet(object.filter) ? globalThis.String(object.filter) : "",
-      orderBy: isSet(object.orderBy)
-        ? globalThis.String(object.orderBy)
-        : isSet(object.order_by)
-        ? globalThis.String(object.order_by)
-        : "",
+      metric: isSet(object.metric) ? globalThis.String(object.metric) : "",
+      unit: isSet(object.unit) ? globalThis.String(object.unit) : "",
+      device: isSet(object.device) ? globalThis.String(object.device) : "",
+      labels: isObject(object.labels)
+        ? (globalThis.Object.entries(object.labels) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
     };
   },
 
@@ -3135,11 +3423,23 @@ export const ListSeriesRequest: MessageFns<ListSeriesRequest> = {
     if (message.pageToken !== "") {
       obj.pageToken = message.pageToken;
     }
-    if (message.filter !== "") {
-      obj.filter = message.filter;
+    if (message.metric !== "") {
+      obj.metric = message.metric;
     }
-    if (message.orderBy !== "") {
-      obj.orderBy = message.orderBy;
+    if (message.unit !== "") {
+      obj.unit = message.unit;
+    }
+    if (message.device !== "") {
+      obj.device = message.device;
+    }
+    if (message.labels) {
+      const entries = globalThis.Object.entries(message.labels) as [string, string][];
+      if (entries.length > 0) {
+        obj.labels = {};
+        entries.forEach(([k, v]) => {
+          obj.labels[k] = v;
+        });
+      }
     }
     return obj;
   },
@@ -3151,8 +3451,103 @@ export const ListSeriesRequest: MessageFns<ListSeriesRequest> = {
     const message = createBaseListSeriesRequest();
     message.pageSize = object.pageSize ?? 0;
     message.pageToken = object.pageToken ?? "";
-    message.filter = object.filter ?? "";
-    message.orderBy = object.orderBy ?? "";
+    message.metric = object.metric ?? "";
+    message.unit = object.unit ?? "";
+    message.device = object.device ?? "";
+    message.labels = (globalThis.Object.entries(object.labels ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseListSeriesRequest_LabelsEntry(): ListSeriesRequest_LabelsEntry {
+  return { key: "", value: "" };
+}
+
+export const ListSeriesRequest_LabelsEntry: MessageFns<ListSeriesRequest_LabelsEntry> = {
+  encode(message: ListSeriesRequest_LabelsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListSeriesRequest_LabelsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListSeriesRequest_LabelsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListSeriesRequest_LabelsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: ListSeriesRequest_LabelsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListSeriesRequest_LabelsEntry>): ListSeriesRequest_LabelsEntry {
+    return ListSeriesRequest_LabelsEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListSeriesRequest_LabelsEntry>): ListSeriesRequest_LabelsEntry {
+    const message = createBaseListSeriesRequest_LabelsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
@@ -3407,13 +3802,16 @@ export const UpdateSeriesResponse: MessageFns<UpdateSeriesResponse> = {
 };
 
 function createBaseDeleteSeriesRequest(): DeleteSeriesRequest {
-  return { name: "" };
+  return { name: "", etag: "" };
 }
 
 export const DeleteSeriesRequest: MessageFns<DeleteSeriesRequest> = {
   encode(message: DeleteSeriesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.name !== "") {
       writer.uint32(10).string(message.name);
+    }
+    if (message.etag !== "") {
+      writer.uint32(18).string(message.etag);
     }
     return writer;
   },
@@ -3439,6 +3837,14 @@ export const DeleteSeriesRequest: MessageFns<DeleteSeriesRequest> = {
             message.name = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3452,13 +3858,19 @@ export const DeleteSeriesRequest: MessageFns<DeleteSeriesRequest> = {
   },
 
   fromJSON(object: any): DeleteSeriesRequest {
-    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
   },
 
   toJSON(message: DeleteSeriesRequest): unknown {
     const obj: any = {};
     if (message.name !== "") {
       obj.name = message.name;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
     }
     return obj;
   },
@@ -3469,6 +3881,7 @@ export const DeleteSeriesRequest: MessageFns<DeleteSeriesRequest> = {
   fromPartial(object: DeepPartial<DeleteSeriesRequest>): DeleteSeriesRequest {
     const message = createBaseDeleteSeriesRequest();
     message.name = object.name ?? "";
+    message.etag = object.etag ?? "";
     return message;
   },
 };
@@ -3616,7 +4029,7 @@ export const IngestSamplesRequest: MessageFns<IngestSamplesRequest> = {
 };
 
 function createBaseIngestSamplesResponse(): IngestSamplesResponse {
-  return { acceptedCount: "0", rejectedCount: "0", series: [], rejections: [] };
+  return { acceptedCount: "0", series: [] };
 }
 
 export const IngestSamplesResponse: MessageFns<IngestSamplesResponse> = {
@@ -3624,14 +4037,8 @@ export const IngestSamplesResponse: MessageFns<IngestSamplesResponse> = {
     if (message.acceptedCount !== "0") {
       writer.uint32(8).int64(message.acceptedCount);
     }
-    if (message.rejectedCount !== "0") {
-      writer.uint32(16).int64(message.rejectedCount);
-    }
     for (const v of message.series) {
       writer.uint32(26).string(v!);
-    }
-    for (const v of message.rejections) {
-      SampleRejection.encode(v!, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -3657,28 +4064,12 @@ export const IngestSamplesResponse: MessageFns<IngestSamplesResponse> = {
             message.acceptedCount = reader.int64().toString();
             continue;
           }
-          case 2: {
-            if (tag !== 16) {
-              break;
-            }
-
-            message.rejectedCount = reader.int64().toString();
-            continue;
-          }
           case 3: {
             if (tag !== 26) {
               break;
             }
 
             message.series.push(reader.string());
-            continue;
-          }
-          case 4: {
-            if (tag !== 34) {
-              break;
-            }
-
-            message.rejections.push(SampleRejection.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -3700,15 +4091,7 @@ export const IngestSamplesResponse: MessageFns<IngestSamplesResponse> = {
         : isSet(object.accepted_count)
         ? globalThis.String(object.accepted_count)
         : "0",
-      rejectedCount: isSet(object.rejectedCount)
-        ? globalThis.String(object.rejectedCount)
-        : isSet(object.rejected_count)
-        ? globalThis.String(object.rejected_count)
-        : "0",
       series: globalThis.Array.isArray(object?.series) ? object.series.map((e: any) => globalThis.String(e)) : [],
-      rejections: globalThis.Array.isArray(object?.rejections)
-        ? object.rejections.map((e: any) => SampleRejection.fromJSON(e))
-        : [],
     };
   },
 
@@ -3717,14 +4100,8 @@ export const IngestSamplesResponse: MessageFns<IngestSamplesResponse> = {
     if (message.acceptedCount !== "0") {
       obj.acceptedCount = message.acceptedCount;
     }
-    if (message.rejectedCount !== "0") {
-      obj.rejectedCount = message.rejectedCount;
-    }
     if (message.series?.length) {
       obj.series = message.series;
-    }
-    if (message.rejections?.length) {
-      obj.rejections = message.rejections.map((e) => SampleRejection.toJSON(e));
     }
     return obj;
   },
@@ -3735,9 +4112,7 @@ export const IngestSamplesResponse: MessageFns<IngestSamplesResponse> = {
   fromPartial(object: DeepPartial<IngestSamplesResponse>): IngestSamplesResponse {
     const message = createBaseIngestSamplesResponse();
     message.acceptedCount = object.acceptedCount ?? "0";
-    message.rejectedCount = object.rejectedCount ?? "0";
     message.series = object.series?.map((e) => e) || [];
-    message.rejections = object.rejections?.map((e) => SampleRejection.fromPartial(e)) || [];
     return message;
   },
 };
@@ -3812,7 +4187,7 @@ export const IngestStreamRequest: MessageFns<IngestStreamRequest> = {
 };
 
 function createBaseIngestStreamResponse(): IngestStreamResponse {
-  return { messageCount: "0", acceptedCount: "0", rejectedCount: "0", rejections: [] };
+  return { messageCount: "0", acceptedCount: "0" };
 }
 
 export const IngestStreamResponse: MessageFns<IngestStreamResponse> = {
@@ -3822,12 +4197,6 @@ export const IngestStreamResponse: MessageFns<IngestStreamResponse> = {
     }
     if (message.acceptedCount !== "0") {
       writer.uint32(16).int64(message.acceptedCount);
-    }
-    if (message.rejectedCount !== "0") {
-      writer.uint32(24).int64(message.rejectedCount);
-    }
-    for (const v of message.rejections) {
-      SampleRejection.encode(v!, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -3861,22 +4230,6 @@ export const IngestStreamResponse: MessageFns<IngestStreamResponse> = {
             message.acceptedCount = reader.int64().toString();
             continue;
           }
-          case 3: {
-            if (tag !== 24) {
-              break;
-            }
-
-            message.rejectedCount = reader.int64().toString();
-            continue;
-          }
-          case 4: {
-            if (tag !== 34) {
-              break;
-            }
-
-            message.rejections.push(SampleRejection.decode(reader, reader.uint32()));
-            continue;
-          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3901,14 +4254,6 @@ export const IngestStreamResponse: MessageFns<IngestStreamResponse> = {
         : isSet(object.accepted_count)
         ? globalThis.String(object.accepted_count)
         : "0",
-      rejectedCount: isSet(object.rejectedCount)
-        ? globalThis.String(object.rejectedCount)
-        : isSet(object.rejected_count)
-        ? globalThis.String(object.rejected_count)
-        : "0",
-      rejections: globalThis.Array.isArray(object?.rejections)
-        ? object.rejections.map((e: any) => SampleRejection.fromJSON(e))
-        : [],
     };
   },
 
@@ -3920,12 +4265,6 @@ export const IngestStreamResponse: MessageFns<IngestStreamResponse> = {
     if (message.acceptedCount !== "0") {
       obj.acceptedCount = message.acceptedCount;
     }
-    if (message.rejectedCount !== "0") {
-      obj.rejectedCount = message.rejectedCount;
-    }
-    if (message.rejections?.length) {
-      obj.rejections = message.rejections.map((e) => SampleRejection.toJSON(e));
-    }
     return obj;
   },
 
@@ -3936,55 +4275,23 @@ export const IngestStreamResponse: MessageFns<IngestStreamResponse> = {
     const message = createBaseIngestStreamResponse();
     message.messageCount = object.messageCount ?? "0";
     message.acceptedCount = object.acceptedCount ?? "0";
-    message.rejectedCount = object.rejectedCount ?? "0";
-    message.rejections = object.rejections?.map((e) => SampleRejection.fromPartial(e)) || [];
     return message;
   },
 };
 
-function createBaseImportCsvRequest(): ImportCsvRequest {
-  return {
-    csvData: undefined,
-    csvText: undefined,
-    timeColumn: "",
-    timeFormat: 0,
-    valueColumns: [],
-    labels: {},
-    delimiter: "",
-    skipInvalidRows: false,
-  };
+function createBaseIngestStreamWithAcksRequest(): IngestStreamWithAcksRequest {
+  return { batches: [] };
 }
 
-export const ImportCsvRequest: MessageFns<ImportCsvRequest> = {
-  encode(message: ImportCsvRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.csvData !== undefined) {
-      writer.uint32(10).bytes(message.csvData);
-    }
-    if (message.csvText !== undefined) {
-      writer.uint32(18).string(message.csvText);
-    }
-    if (message.timeColumn !== "") {
-      writer.uint32(26).string(message.timeColumn);
-    }
-    if (message.timeFormat !== 0) {
-      writer.uint32(32).int32(message.timeFormat);
-    }
-    for (const v of message.valueColumns) {
-      CsvValueColumn.encode(v!, writer.uint32(42).fork()).join();
-    }
-    globalThis.Object.entries(message.labels).forEach(([key, value]: [string, string]) => {
-      ImportCsvRequest_LabelsEntry.encode({ key: key as any, value }, writer.uint32(50).fork()).join();
-    });
-    if (message.delimiter !== "") {
-      writer.uint32(58).string(message.delimiter);
-    }
-    if (message.skipInvalidRows !== false) {
-      writer.uint32(64).bool(message.skipInvalidRows);
+export const IngestStreamWithAcksRequest: MessageFns<IngestStreamWithAcksRequest> = {
+  encode(message: IngestStreamWithAcksRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.batches) {
+      SampleBatch.encode(v!, writer.uint32(10).fork()).join();
     }
     return writer;
   },
 
-  decode(input: BinaryReader | Uint8Array, length?: number): ImportCsvRequest {
+  decode(input: BinaryReader | Uint8Array, length?: number): IngestStreamWithAcksRequest {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
@@ -3993,7 +4300,7 @@ export const ImportCsvRequest: MessageFns<ImportCsvRequest> = {
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
       const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseImportCsvRequest();
+      const message = createBaseIngestStreamWithAcksRequest();
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
@@ -4002,15 +4309,186 @@ export const ImportCsvRequest: MessageFns<ImportCsvRequest> = {
               break;
             }
 
-            message.csvData = Buffer.from(reader.bytes());
+            message.batches.push(SampleBatch.decode(reader, reader.uint32()));
             continue;
           }
-          case 2: {
-            if (tag !== 18) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): IngestStreamWithAcksRequest {
+    return {
+      batches: globalThis.Array.isArray(object?.batches) ? object.batches.map((e: any) => SampleBatch.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: IngestStreamWithAcksRequest): unknown {
+    const obj: any = {};
+    if (message.batches?.length) {
+      obj.batches = message.batches.map((e) => SampleBatch.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<IngestStreamWithAcksRequest>): IngestStreamWithAcksRequest {
+    return IngestStreamWithAcksRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<IngestStreamWithAcksRequest>): IngestStreamWithAcksRequest {
+    const message = createBaseIngestStreamWithAcksRequest();
+    message.batches = object.batches?.map((e) => SampleBatch.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseIngestStreamWithAcksResponse(): IngestStreamWithAcksResponse {
+  return { committedMessageCount: "0", committedSampleCount: "0" };
+}
+
+export const IngestStreamWithAcksResponse: MessageFns<IngestStreamWithAcksResponse> = {
+  encode(message: IngestStreamWithAcksResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.committedMessageCount !== "0") {
+      writer.uint32(8).int64(message.committedMessageCount);
+    }
+    if (message.committedSampleCount !== "0") {
+      writer.uint32(16).int64(message.committedSampleCount);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IngestStreamWithAcksResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIngestStreamWithAcksResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
               break;
             }
 
-            message.csvText = reader.string();
+            message.committedMessageCount = reader.int64().toString();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.committedSampleCount = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): IngestStreamWithAcksResponse {
+    return {
+      committedMessageCount: isSet(object.committedMessageCount)
+        ? globalThis.String(object.committedMessageCount)
+        : isSet(object.committed_message_count)
+        ? globalThis.String(object.committed_message_count)
+        : "0",
+      committedSampleCount: isSet(object.committedSampleCount)
+        ? globalThis.String(object.committedSampleCount)
+        : isSet(object.committed_sample_count)
+        ? globalThis.String(object.committed_sample_count)
+        : "0",
+    };
+  },
+
+  toJSON(message: IngestStreamWithAcksResponse): unknown {
+    const obj: any = {};
+    if (message.committedMessageCount !== "0") {
+      obj.committedMessageCount = message.committedMessageCount;
+    }
+    if (message.committedSampleCount !== "0") {
+      obj.committedSampleCount = message.committedSampleCount;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<IngestStreamWithAcksResponse>): IngestStreamWithAcksResponse {
+    return IngestStreamWithAcksResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<IngestStreamWithAcksResponse>): IngestStreamWithAcksResponse {
+    const message = createBaseIngestStreamWithAcksResponse();
+    message.committedMessageCount = object.committedMessageCount ?? "0";
+    message.committedSampleCount = object.committedSampleCount ?? "0";
+    return message;
+  },
+};
+
+function createBaseUploadSamplesRequest(): UploadSamplesRequest {
+  return { body: undefined, format: 0, timeColumn: "", timeFormat: 0 };
+}
+
+export const UploadSamplesRequest: MessageFns<UploadSamplesRequest> = {
+  encode(message: UploadSamplesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.body !== undefined) {
+      HttpBody.encode(message.body, writer.uint32(10).fork()).join();
+    }
+    if (message.format !== 0) {
+      writer.uint32(16).int32(message.format);
+    }
+    if (message.timeColumn !== "") {
+      writer.uint32(26).string(message.timeColumn);
+    }
+    if (message.timeFormat !== 0) {
+      writer.uint32(32).int32(message.timeFormat);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UploadSamplesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUploadSamplesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.body = HttpBody.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.format = reader.int32() as any;
             continue;
           }
           case 3: {
@@ -4029,41 +4507,6 @@ export const ImportCsvRequest: MessageFns<ImportCsvRequest> = {
             message.timeFormat = reader.int32() as any;
             continue;
           }
-          case 5: {
-            if (tag !== 42) {
-              break;
-            }
-
-            message.valueColumns.push(CsvValueColumn.decode(reader, reader.uint32()));
-            continue;
-          }
-          case 6: {
-            if (tag !== 50) {
-              break;
-            }
-
-            const entry6 = ImportCsvRequest_LabelsEntry.decode(reader, reader.uint32());
-            if (entry6.value !== undefined) {
-              message.labels[entry6.key] = entry6.value;
-            }
-            continue;
-          }
-          case 7: {
-            if (tag !== 58) {
-              break;
-            }
-
-            message.delimiter = reader.string();
-            continue;
-          }
-          case 8: {
-            if (tag !== 64) {
-              break;
-            }
-
-            message.skipInvalidRows = reader.bool();
-            continue;
-          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4076,226 +4519,72 @@ export const ImportCsvRequest: MessageFns<ImportCsvRequest> = {
     }
   },
 
-  fromJSON(object: any): ImportCsvRequest {
+  fromJSON(object: any): UploadSamplesRequest {
     return {
-      csvData: isSet(object.csvData)
-        ? Buffer.from(bytesFromBase64(object.csvData))
-        : isSet(object.csv_data)
-        ? Buffer.from(bytesFromBase64(object.csv_data))
-        : undefined,
-      csvText: isSet(object.csvText)
-        ? globalThis.String(object.csvText)
-        : isSet(object.csv_text)
-        ? globalThis.String(object.csv_text)
-        : undefined,
+      body: isSet(object.body) ? HttpBody.fromJSON(object.body) : undefined,
+      format: isSet(object.format) ? uploadFormatFromJSON(object.format) : 0,
       timeColumn: isSet(object.timeColumn)
         ? globalThis.String(object.timeColumn)
         : isSet(object.time_column)
         ? globalThis.String(object.time_column)
         : "",
       timeFormat: isSet(object.timeFormat)
-        ? csvTimeFormatFromJSON(object.timeFormat)
+        ? timeFormatFromJSON(object.timeFormat)
         : isSet(object.time_format)
-        ? csvTimeFormatFromJSON(object.time_format)
+        ? timeFormatFromJSON(object.time_format)
         : 0,
-      valueColumns: globalThis.Array.isArray(object?.valueColumns)
-        ? object.valueColumns.map((e: any) => CsvValueColumn.fromJSON(e))
-        : globalThis.Array.isArray(object?.value_columns)
-        ? object.value_columns.map((e: any) => CsvValueColumn.fromJSON(e))
-        : [],
-      labels: isObject(object.labels)
-        ? (globalThis.Object.entries(object.labels) as [string, any][]).reduce(
-          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
-            globalThis.Object.defineProperty(acc, key, {
-              value: globalThis.String(value),
-              enumerable: true,
-              configurable: true,
-              writable: true,
-            });
-            return acc;
-          },
-          {},
-        )
-        : {},
-      delimiter: isSet(object.delimiter) ? globalThis.String(object.delimiter) : "",
-      skipInvalidRows: isSet(object.skipInvalidRows)
-        ? globalThis.Boolean(object.skipInvalidRows)
-        : isSet(object.skip_invalid_rows)
-        ? globalThis.Boolean(object.skip_invalid_rows)
-        : false,
     };
   },
 
-  toJSON(message: ImportCsvRequest): unknown {
+  toJSON(message: UploadSamplesRequest): unknown {
     const obj: any = {};
-    if (message.csvData !== undefined) {
-      obj.csvData = base64FromBytes(message.csvData);
+    if (message.body !== undefined) {
+      obj.body = HttpBody.toJSON(message.body);
     }
-    if (message.csvText !== undefined) {
-      obj.csvText = message.csvText;
+    if (message.format !== 0) {
+      obj.format = uploadFormatToJSON(message.format);
     }
     if (message.timeColumn !== "") {
       obj.timeColumn = message.timeColumn;
     }
     if (message.timeFormat !== 0) {
-      obj.timeFormat = csvTimeFormatToJSON(message.timeFormat);
-    }
-    if (message.valueColumns?.length) {
-      obj.valueColumns = message.valueColumns.map((e) => CsvValueColumn.toJSON(e));
-    }
-    if (message.labels) {
-      const entries = globalThis.Object.entries(message.labels) as [string, string][];
-      if (entries.length > 0) {
-        obj.labels = {};
-        entries.forEach(([k, v]) => {
-          obj.labels[k] = v;
-        });
-      }
-    }
-    if (message.delimiter !== "") {
-      obj.delimiter = message.delimiter;
-    }
-    if (message.skipInvalidRows !== false) {
-      obj.skipInvalidRows = message.skipInvalidRows;
+      obj.timeFormat = timeFormatToJSON(message.timeFormat);
     }
     return obj;
   },
 
-  create(base?: DeepPartial<ImportCsvRequest>): ImportCsvRequest {
-    return ImportCsvRequest.fromPartial(base ?? {});
+  create(base?: DeepPartial<UploadSamplesRequest>): UploadSamplesRequest {
+    return UploadSamplesRequest.fromPartial(base ?? {});
   },
-  fromPartial(object: DeepPartial<ImportCsvRequest>): ImportCsvRequest {
-    const message = createBaseImportCsvRequest();
-    message.csvData = object.csvData ?? undefined;
-    message.csvText = object.csvText ?? undefined;
+  fromPartial(object: DeepPartial<UploadSamplesRequest>): UploadSamplesRequest {
+    const message = createBaseUploadSamplesRequest();
+    message.body = (object.body !== undefined && object.body !== null) ? HttpBody.fromPartial(object.body) : undefined;
+    message.format = object.format ?? 0;
     message.timeColumn = object.timeColumn ?? "";
     message.timeFormat = object.timeFormat ?? 0;
-    message.valueColumns = object.valueColumns?.map((e) => CsvValueColumn.fromPartial(e)) || [];
-    message.labels = (globalThis.Object.entries(object.labels ?? {}) as [string, string][]).reduce(
-      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
-        if (value !== undefined) {
-          acc[key] = globalThis.String(value);
-        }
-        return acc;
-      },
-      {},
-    );
-    message.delimiter = object.delimiter ?? "";
-    message.skipInvalidRows = object.skipInvalidRows ?? false;
     return message;
   },
 };
 
-function createBaseImportCsvRequest_LabelsEntry(): ImportCsvRequest_LabelsEntry {
-  return { key: "", value: "" };
+function createBaseUploadSamplesResponse(): UploadSamplesResponse {
+  return { rowCount: "0", acceptedCount: "0", series: [] };
 }
 
-export const ImportCsvRequest_LabelsEntry: MessageFns<ImportCsvRequest_LabelsEntry> = {
-  encode(message: ImportCsvRequest_LabelsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.key !== "") {
-      writer.uint32(10).string(message.key);
-    }
-    if (message.value !== "") {
-      writer.uint32(18).string(message.value);
-    }
-    return writer;
-  },
-
-  decode(input: BinaryReader | Uint8Array, length?: number): ImportCsvRequest_LabelsEntry {
-    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
-    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-    if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
-    }
-    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-    try {
-      const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseImportCsvRequest_LabelsEntry();
-      while (reader.pos < end) {
-        const tag = reader.uint32();
-        switch (tag >>> 3) {
-          case 1: {
-            if (tag !== 10) {
-              break;
-            }
-
-            message.key = reader.string();
-            continue;
-          }
-          case 2: {
-            if (tag !== 18) {
-              break;
-            }
-
-            message.value = reader.string();
-            continue;
-          }
-        }
-        if ((tag & 7) === 4 || tag === 0) {
-          break;
-        }
-        reader.skip(tag & 7);
-      }
-      return message;
-    } finally {
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-    }
-  },
-
-  fromJSON(object: any): ImportCsvRequest_LabelsEntry {
-    return {
-      key: isSet(object.key) ? globalThis.String(object.key) : "",
-      value: isSet(object.value) ? globalThis.String(object.value) : "",
-    };
-  },
-
-  toJSON(message: ImportCsvRequest_LabelsEntry): unknown {
-    const obj: any = {};
-    if (message.key !== "") {
-      obj.key = message.key;
-    }
-    if (message.value !== "") {
-      obj.value = message.value;
-    }
-    return obj;
-  },
-
-  create(base?: DeepPartial<ImportCsvRequest_LabelsEntry>): ImportCsvRequest_LabelsEntry {
-    return ImportCsvRequest_LabelsEntry.fromPartial(base ?? {});
-  },
-  fromPartial(object: DeepPartial<ImportCsvRequest_LabelsEntry>): ImportCsvRequest_LabelsEntry {
-    const message = createBaseImportCsvRequest_LabelsEntry();
-    message.key = object.key ?? "";
-    message.value = object.value ?? "";
-    return message;
-  },
-};
-
-function createBaseImportCsvResponse(): ImportCsvResponse {
-  return { rowCount: "0", skippedRowCount: "0", acceptedCount: "0", series: [], rowErrors: [] };
-}
-
-export const ImportCsvResponse: MessageFns<ImportCsvResponse> = {
-  encode(message: ImportCsvResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+export const UploadSamplesResponse: MessageFns<UploadSamplesResponse> = {
+  encode(message: UploadSamplesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.rowCount !== "0") {
       writer.uint32(8).int64(message.rowCount);
     }
-    if (message.skippedRowCount !== "0") {
-      writer.uint32(16).int64(message.skippedRowCount);
-    }
     if (message.acceptedCount !== "0") {
-      writer.uint32(24).int64(message.acceptedCount);
+      writer.uint32(16).int64(message.acceptedCount);
     }
     for (const v of message.series) {
-      writer.uint32(34).string(v!);
-    }
-    for (const v of message.rowErrors) {
-      CsvRowError.encode(v!, writer.uint32(42).fork()).join();
+      writer.uint32(26).string(v!);
     }
     return writer;
   },
 
-  decode(input: BinaryReader | Uint8Array, length?: number): ImportCsvResponse {
+  decode(input: BinaryReader | Uint8Array, length?: number): UploadSamplesResponse {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
@@ -4304,7 +4593,7 @@ export const ImportCsvResponse: MessageFns<ImportCsvResponse> = {
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
       const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseImportCsvResponse();
+      const message = createBaseUploadSamplesResponse();
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
@@ -4321,31 +4610,15 @@ export const ImportCsvResponse: MessageFns<ImportCsvResponse> = {
               break;
             }
 
-            message.skippedRowCount = reader.int64().toString();
-            continue;
-          }
-          case 3: {
-            if (tag !== 24) {
-              break;
-            }
-
             message.acceptedCount = reader.int64().toString();
             continue;
           }
-          case 4: {
-            if (tag !== 34) {
+          case 3: {
+            if (tag !== 26) {
               break;
             }
 
             message.series.push(reader.string());
-            continue;
-          }
-          case 5: {
-            if (tag !== 42) {
-              break;
-            }
-
-            message.rowErrors.push(CsvRowError.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -4360,17 +4633,12 @@ export const ImportCsvResponse: MessageFns<ImportCsvResponse> = {
     }
   },
 
-  fromJSON(object: any): ImportCsvResponse {
+  fromJSON(object: any): UploadSamplesResponse {
     return {
       rowCount: isSet(object.rowCount)
         ? globalThis.String(object.rowCount)
         : isSet(object.row_count)
         ? globalThis.String(object.row_count)
-        : "0",
-      skippedRowCount: isSet(object.skippedRowCount)
-        ? globalThis.String(object.skippedRowCount)
-        : isSet(object.skipped_row_count)
-        ? globalThis.String(object.skipped_row_count)
         : "0",
       acceptedCount: isSet(object.acceptedCount)
         ? globalThis.String(object.acceptedCount)
@@ -4378,21 +4646,13 @@ export const ImportCsvResponse: MessageFns<ImportCsvResponse> = {
         ? globalThis.String(object.accepted_count)
         : "0",
       series: globalThis.Array.isArray(object?.series) ? object.series.map((e: any) => globalThis.String(e)) : [],
-      rowErrors: globalThis.Array.isArray(object?.rowErrors)
-        ? object.rowErrors.map((e: any) => CsvRowError.fromJSON(e))
-        : globalThis.Array.isArray(object?.row_errors)
-        ? object.row_errors.map((e: any) => CsvRowError.fromJSON(e))
-        : [],
     };
   },
 
-  toJSON(message: ImportCsvResponse): unknown {
+  toJSON(message: UploadSamplesResponse): unknown {
     const obj: any = {};
     if (message.rowCount !== "0") {
       obj.rowCount = message.rowCount;
-    }
-    if (message.skippedRowCount !== "0") {
-      obj.skippedRowCount = message.skippedRowCount;
     }
     if (message.acceptedCount !== "0") {
       obj.acceptedCount = message.acceptedCount;
@@ -4400,28 +4660,168 @@ export const ImportCsvResponse: MessageFns<ImportCsvResponse> = {
     if (message.series?.length) {
       obj.series = message.series;
     }
-    if (message.rowErrors?.length) {
-      obj.rowErrors = message.rowErrors.map((e) => CsvRowError.toJSON(e));
+    return obj;
+  },
+
+  create(base?: DeepPartial<UploadSamplesResponse>): UploadSamplesResponse {
+    return UploadSamplesResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<UploadSamplesResponse>): UploadSamplesResponse {
+    const message = createBaseUploadSamplesResponse();
+    message.rowCount = object.rowCount ?? "0";
+    message.acceptedCount = object.acceptedCount ?? "0";
+    message.series = object.series?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseExportSamplesRequest(): ExportSamplesRequest {
+  return { name: "", startTime: undefined, endTime: undefined, format: 0, timeFormat: 0 };
+}
+
+export const ExportSamplesRequest: MessageFns<ExportSamplesRequest> = {
+  encode(message: ExportSamplesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.startTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.startTime), writer.uint32(18).fork()).join();
+    }
+    if (message.endTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.endTime), writer.uint32(26).fork()).join();
+    }
+    if (message.format !== 0) {
+      writer.uint32(32).int32(message.format);
+    }
+    if (message.timeFormat !== 0) {
+      writer.uint32(40).int32(message.timeFormat);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExportSamplesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExportSamplesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.startTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.endTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.format = reader.int32() as any;
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.timeFormat = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExportSamplesRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      startTime: isSet(object.startTime)
+        ? fromJsonTimestamp(object.startTime)
+        : isSet(object.start_time)
+        ? fromJsonTimestamp(object.start_time)
+        : undefined,
+      endTime: isSet(object.endTime)
+        ? fromJsonTimestamp(object.endTime)
+        : isSet(object.end_time)
+        ? fromJsonTimestamp(object.end_time)
+        : undefined,
+      format: isSet(object.format) ? uploadFormatFromJSON(object.format) : 0,
+      timeFormat: isSet(object.timeFormat)
+        ? timeFormatFromJSON(object.timeFormat)
+        : isSet(object.time_format)
+        ? timeFormatFromJSON(object.time_format)
+        : 0,
+    };
+  },
+
+  toJSON(message: ExportSamplesRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.startTime !== undefined) {
+      obj.startTime = message.startTime.toISOString();
+    }
+    if (message.endTime !== undefined) {
+      obj.endTime = message.endTime.toISOString();
+    }
+    if (message.format !== 0) {
+      obj.format = uploadFormatToJSON(message.format);
+    }
+    if (message.timeFormat !== 0) {
+      obj.timeFormat = timeFormatToJSON(message.timeFormat);
     }
     return obj;
   },
 
-  create(base?: DeepPartial<ImportCsvResponse>): ImportCsvResponse {
-    return ImportCsvResponse.fromPartial(base ?? {});
+  create(base?: DeepPartial<ExportSamplesRequest>): ExportSamplesRequest {
+    return ExportSamplesRequest.fromPartial(base ?? {});
   },
-  fromPartial(object: DeepPartial<ImportCsvResponse>): ImportCsvResponse {
-    const message = createBaseImportCsvResponse();
-    message.rowCount = object.rowCount ?? "0";
-    message.skippedRowCount = object.skippedRowCount ?? "0";
-    message.acceptedCount = object.acceptedCount ?? "0";
-    message.series = object.series?.map((e) => e) || [];
-    message.rowErrors = object.rowErrors?.map((e) => CsvRowError.fromPartial(e)) || [];
+  fromPartial(object: DeepPartial<ExportSamplesRequest>): ExportSamplesRequest {
+    const message = createBaseExportSamplesRequest();
+    message.name = object.name ?? "";
+    message.startTime = object.startTime ?? undefined;
+    message.endTime = object.endTime ?? undefined;
+    message.format = object.format ?? 0;
+    message.timeFormat = object.timeFormat ?? 0;
     return message;
   },
 };
 
 function createBaseQuerySamplesRequest(): QuerySamplesRequest {
-  return { name: "", startTime: undefined, endTime: undefined, pageSize: 0, pageToken: "", orderBy: "" };
+  return { name: "", startTime: undefined, endTime: undefined, pageSize: 0, pageToken: "", orderBy: "", form: 0 };
 }
 
 export const QuerySamplesRequest: MessageFns<QuerySamplesRequest> = {
@@ -4443,6 +4843,9 @@ export const QuerySamplesRequest: MessageFns<QuerySamplesRequest> = {
     }
     if (message.orderBy !== "") {
       writer.uint32(50).string(message.orderBy);
+    }
+    if (message.form !== 0) {
+      writer.uint32(56).int32(message.form);
     }
     return writer;
   },
@@ -4508,6 +4911,14 @@ export const QuerySamplesRequest: MessageFns<QuerySamplesRequest> = {
             message.orderBy = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.form = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4548,6 +4959,7 @@ export const QuerySamplesRequest: MessageFns<QuerySamplesRequest> = {
         : isSet(object.order_by)
         ? globalThis.String(object.order_by)
         : "",
+      form: isSet(object.form) ? sampleFormFromJSON(object.form) : 0,
     };
   },
 
@@ -4571,6 +4983,9 @@ export const QuerySamplesRequest: MessageFns<QuerySamplesRequest> = {
     if (message.orderBy !== "") {
       obj.orderBy = message.orderBy;
     }
+    if (message.form !== 0) {
+      obj.form = sampleFormToJSON(message.form);
+    }
     return obj;
   },
 
@@ -4585,12 +5000,13 @@ export const QuerySamplesRequest: MessageFns<QuerySamplesRequest> = {
     message.pageSize = object.pageSize ?? 0;
     message.pageToken = object.pageToken ?? "";
     message.orderBy = object.orderBy ?? "";
+    message.form = object.form ?? 0;
     return message;
   },
 };
 
 function createBaseQuerySamplesResponse(): QuerySamplesResponse {
-  return { samples: [], nextPageToken: "" };
+  return { samples: [], nextPageToken: "", columns: undefined };
 }
 
 export const QuerySamplesResponse: MessageFns<QuerySamplesResponse> = {
@@ -4600,6 +5016,9 @@ export const QuerySamplesResponse: MessageFns<QuerySamplesResponse> = {
     }
     if (message.nextPageToken !== "") {
       writer.uint32(18).string(message.nextPageToken);
+    }
+    if (message.columns !== undefined) {
+      SampleColumns.encode(message.columns, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -4633,6 +5052,14 @@ export const QuerySamplesResponse: MessageFns<QuerySamplesResponse> = {
             message.nextPageToken = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.columns = SampleColumns.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4653,6 +5080,7 @@ export const QuerySamplesResponse: MessageFns<QuerySamplesResponse> = {
         : isSet(object.next_page_token)
         ? globalThis.String(object.next_page_token)
         : "",
+      columns: isSet(object.columns) ? SampleColumns.fromJSON(object.columns) : undefined,
     };
   },
 
@@ -4664,6 +5092,9 @@ export const QuerySamplesResponse: MessageFns<QuerySamplesResponse> = {
     if (message.nextPageToken !== "") {
       obj.nextPageToken = message.nextPageToken;
     }
+    if (message.columns !== undefined) {
+      obj.columns = SampleColumns.toJSON(message.columns);
+    }
     return obj;
   },
 
@@ -4674,12 +5105,429 @@ export const QuerySamplesResponse: MessageFns<QuerySamplesResponse> = {
     const message = createBaseQuerySamplesResponse();
     message.samples = object.samples?.map((e) => Sample.fromPartial(e)) || [];
     message.nextPageToken = object.nextPageToken ?? "";
+    message.columns = (object.columns !== undefined && object.columns !== null)
+      ? SampleColumns.fromPartial(object.columns)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseStreamSamplesRequest(): StreamSamplesRequest {
+  return { name: "", startTime: undefined, endTime: undefined, pageSize: 0, form: 0 };
+}
+
+export const StreamSamplesRequest: MessageFns<StreamSamplesRequest> = {
+  encode(message: StreamSamplesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.startTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.startTime), writer.uint32(18).fork()).join();
+    }
+    if (message.endTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.endTime), writer.uint32(26).fork()).join();
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(32).int32(message.pageSize);
+    }
+    if (message.form !== 0) {
+      writer.uint32(40).int32(message.form);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StreamSamplesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStreamSamplesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.startTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.endTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.form = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StreamSamplesRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      startTime: isSet(object.startTime)
+        ? fromJsonTimestamp(object.startTime)
+        : isSet(object.start_time)
+        ? fromJsonTimestamp(object.start_time)
+        : undefined,
+      endTime: isSet(object.endTime)
+        ? fromJsonTimestamp(object.endTime)
+        : isSet(object.end_time)
+        ? fromJsonTimestamp(object.end_time)
+        : undefined,
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      form: isSet(object.form) ? sampleFormFromJSON(object.form) : 0,
+    };
+  },
+
+  toJSON(message: StreamSamplesRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.startTime !== undefined) {
+      obj.startTime = message.startTime.toISOString();
+    }
+    if (message.endTime !== undefined) {
+      obj.endTime = message.endTime.toISOString();
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.form !== 0) {
+      obj.form = sampleFormToJSON(message.form);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<StreamSamplesRequest>): StreamSamplesRequest {
+    return StreamSamplesRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<StreamSamplesRequest>): StreamSamplesRequest {
+    const message = createBaseStreamSamplesRequest();
+    message.name = object.name ?? "";
+    message.startTime = object.startTime ?? undefined;
+    message.endTime = object.endTime ?? undefined;
+    message.pageSize = object.pageSize ?? 0;
+    message.form = object.form ?? 0;
+    return message;
+  },
+};
+
+function createBaseStreamSamplesResponse(): StreamSamplesResponse {
+  return { samples: [], columns: undefined };
+}
+
+export const StreamSamplesResponse: MessageFns<StreamSamplesResponse> = {
+  encode(message: StreamSamplesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.samples) {
+      Sample.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.columns !== undefined) {
+      SampleColumns.encode(message.columns, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StreamSamplesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStreamSamplesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.samples.push(Sample.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.columns = SampleColumns.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StreamSamplesResponse {
+    return {
+      samples: globalThis.Array.isArray(object?.samples) ? object.samples.map((e: any) => Sample.fromJSON(e)) : [],
+      columns: isSet(object.columns) ? SampleColumns.fromJSON(object.columns) : undefined,
+    };
+  },
+
+  toJSON(message: StreamSamplesResponse): unknown {
+    const obj: any = {};
+    if (message.samples?.length) {
+      obj.samples = message.samples.map((e) => Sample.toJSON(e));
+    }
+    if (message.columns !== undefined) {
+      obj.columns = SampleColumns.toJSON(message.columns);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<StreamSamplesResponse>): StreamSamplesResponse {
+    return StreamSamplesResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<StreamSamplesResponse>): StreamSamplesResponse {
+    const message = createBaseStreamSamplesResponse();
+    message.samples = object.samples?.map((e) => Sample.fromPartial(e)) || [];
+    message.columns = (object.columns !== undefined && object.columns !== null)
+      ? SampleColumns.fromPartial(object.columns)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDeleteSamplesRequest(): DeleteSamplesRequest {
+  return { name: "", startTime: undefined, endTime: undefined };
+}
+
+export const DeleteSamplesRequest: MessageFns<DeleteSamplesRequest> = {
+  encode(message: DeleteSamplesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.startTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.startTime), writer.uint32(18).fork()).join();
+    }
+    if (message.endTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.endTime), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteSamplesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteSamplesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.startTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.endTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteSamplesRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      startTime: isSet(object.startTime)
+        ? fromJsonTimestamp(object.startTime)
+        : isSet(object.start_time)
+        ? fromJsonTimestamp(object.start_time)
+        : undefined,
+      endTime: isSet(object.endTime)
+        ? fromJsonTimestamp(object.endTime)
+        : isSet(object.end_time)
+        ? fromJsonTimestamp(object.end_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: DeleteSamplesRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.startTime !== undefined) {
+      obj.startTime = message.startTime.toISOString();
+    }
+    if (message.endTime !== undefined) {
+      obj.endTime = message.endTime.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<DeleteSamplesRequest>): DeleteSamplesRequest {
+    return DeleteSamplesRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DeleteSamplesRequest>): DeleteSamplesRequest {
+    const message = createBaseDeleteSamplesRequest();
+    message.name = object.name ?? "";
+    message.startTime = object.startTime ?? undefined;
+    message.endTime = object.endTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseDeleteSamplesResponse(): DeleteSamplesResponse {
+  return { deletedSampleCount: "0" };
+}
+
+export const DeleteSamplesResponse: MessageFns<DeleteSamplesResponse> = {
+  encode(message: DeleteSamplesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deletedSampleCount !== "0") {
+      writer.uint32(8).int64(message.deletedSampleCount);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteSamplesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteSamplesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.deletedSampleCount = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteSamplesResponse {
+    return {
+      deletedSampleCount: isSet(object.deletedSampleCount)
+        ? globalThis.String(object.deletedSampleCount)
+        : isSet(object.deleted_sample_count)
+        ? globalThis.String(object.deleted_sample_count)
+        : "0",
+    };
+  },
+
+  toJSON(message: DeleteSamplesResponse): unknown {
+    const obj: any = {};
+    if (message.deletedSampleCount !== "0") {
+      obj.deletedSampleCount = message.deletedSampleCount;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<DeleteSamplesResponse>): DeleteSamplesResponse {
+    return DeleteSamplesResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DeleteSamplesResponse>): DeleteSamplesResponse {
+    const message = createBaseDeleteSamplesResponse();
+    message.deletedSampleCount = object.deletedSampleCount ?? "0";
     return message;
   },
 };
 
 function createBaseDescribeSeriesRequest(): DescribeSeriesRequest {
-  return { name: "", startTime: undefined, endTime: undefined, percentiles: [] };
+  return { name: "", startTime: undefined, endTime: undefined, percentiles: [], skipPercentiles: false };
 }
 
 export const DescribeSeriesRequest: MessageFns<DescribeSeriesRequest> = {
@@ -4695,6 +5543,9 @@ export const DescribeSeriesRequest: MessageFns<DescribeSeriesRequest> = {
     }
     for (const v of message.percentiles) {
       writer.uint32(33).double(v!);
+    }
+    if (message.skipPercentiles !== false) {
+      writer.uint32(40).bool(message.skipPercentiles);
     }
     return writer;
   },
@@ -4754,6 +5605,14 @@ export const DescribeSeriesRequest: MessageFns<DescribeSeriesRequest> = {
 
             break;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.skipPercentiles = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4782,6 +5641,11 @@ export const DescribeSeriesRequest: MessageFns<DescribeSeriesRequest> = {
       percentiles: globalThis.Array.isArray(object?.percentiles)
         ? object.percentiles.map((e: any) => globalThis.Number(e))
         : [],
+      skipPercentiles: isSet(object.skipPercentiles)
+        ? globalThis.Boolean(object.skipPercentiles)
+        : isSet(object.skip_percentiles)
+        ? globalThis.Boolean(object.skip_percentiles)
+        : false,
     };
   },
 
@@ -4799,6 +5663,9 @@ export const DescribeSeriesRequest: MessageFns<DescribeSeriesRequest> = {
     if (message.percentiles?.length) {
       obj.percentiles = message.percentiles.map((e) => floatToJson(e));
     }
+    if (message.skipPercentiles !== false) {
+      obj.skipPercentiles = message.skipPercentiles;
+    }
     return obj;
   },
 
@@ -4811,6 +5678,7 @@ export const DescribeSeriesRequest: MessageFns<DescribeSeriesRequest> = {
     message.startTime = object.startTime ?? undefined;
     message.endTime = object.endTime ?? undefined;
     message.percentiles = object.percentiles?.map((e) => e) || [];
+    message.skipPercentiles = object.skipPercentiles ?? false;
     return message;
   },
 };
@@ -4826,6 +5694,8 @@ function createBaseDescribeSeriesResponse(): DescribeSeriesResponse {
     percentiles: [],
     firstSampleTime: undefined,
     lastSampleTime: undefined,
+    firstValue: 0,
+    lastValue: 0,
   };
 }
 
@@ -4857,6 +5727,12 @@ export const DescribeSeriesResponse: MessageFns<DescribeSeriesResponse> = {
     }
     if (message.lastSampleTime !== undefined) {
       Timestamp.encode(toTimestamp(message.lastSampleTime), writer.uint32(74).fork()).join();
+    }
+    if (message.firstValue !== 0) {
+      writer.uint32(81).double(message.firstValue);
+    }
+    if (message.lastValue !== 0) {
+      writer.uint32(89).double(message.lastValue);
     }
     return writer;
   },
@@ -4946,6 +5822,22 @@ export const DescribeSeriesResponse: MessageFns<DescribeSeriesResponse> = {
             message.lastSampleTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 10: {
+            if (tag !== 81) {
+              break;
+            }
+
+            message.firstValue = reader.double();
+            continue;
+          }
+          case 11: {
+            if (tag !== 89) {
+              break;
+            }
+
+            message.lastValue = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4983,6 +5875,16 @@ export const DescribeSeriesResponse: MessageFns<DescribeSeriesResponse> = {
         : isSet(object.last_sample_time)
         ? fromJsonTimestamp(object.last_sample_time)
         : undefined,
+      firstValue: isSet(object.firstValue)
+        ? globalThis.Number(object.firstValue)
+        : isSet(object.first_value)
+        ? globalThis.Number(object.first_value)
+        : 0,
+      lastValue: isSet(object.lastValue)
+        ? globalThis.Number(object.lastValue)
+        : isSet(object.last_value)
+        ? globalThis.Number(object.last_value)
+        : 0,
     };
   },
 
@@ -5015,6 +5917,12 @@ export const DescribeSeriesResponse: MessageFns<DescribeSeriesResponse> = {
     if (message.lastSampleTime !== undefined) {
       obj.lastSampleTime = message.lastSampleTime.toISOString();
     }
+    if (message.firstValue !== 0) {
+      obj.firstValue = floatToJson(message.firstValue);
+    }
+    if (message.lastValue !== 0) {
+      obj.lastValue = floatToJson(message.lastValue);
+    }
     return obj;
   },
 
@@ -5032,6 +5940,8 @@ export const DescribeSeriesResponse: MessageFns<DescribeSeriesResponse> = {
     message.percentiles = object.percentiles?.map((e) => PercentileValue.fromPartial(e)) || [];
     message.firstSampleTime = object.firstSampleTime ?? undefined;
     message.lastSampleTime = object.lastSampleTime ?? undefined;
+    message.firstValue = object.firstValue ?? 0;
+    message.lastValue = object.lastValue ?? 0;
     return message;
   },
 };
@@ -5042,9 +5952,9 @@ function createBaseResampleSeriesRequest(): ResampleSeriesRequest {
     startTime: undefined,
     endTime: undefined,
     interval: undefined,
-    aggregation: 0,
-    fillPolicy: 0,
     originTime: undefined,
+    aggregations: [],
+    percentiles: [],
   };
 }
 
@@ -5062,14 +5972,14 @@ export const ResampleSeriesRequest: MessageFns<ResampleSeriesRequest> = {
     if (message.interval !== undefined) {
       Duration.encode(message.interval, writer.uint32(34).fork()).join();
     }
-    if (message.aggregation !== 0) {
-      writer.uint32(40).int32(message.aggregation);
-    }
-    if (message.fillPolicy !== 0) {
-      writer.uint32(48).int32(message.fillPolicy);
-    }
     if (message.originTime !== undefined) {
       Timestamp.encode(toTimestamp(message.originTime), writer.uint32(58).fork()).join();
+    }
+    for (const v of message.aggregations) {
+      writer.uint32(64).int32(v!);
+    }
+    for (const v of message.percentiles) {
+      writer.uint32(73).double(v!);
     }
     return writer;
   },
@@ -5119,22 +6029,6 @@ export const ResampleSeriesRequest: MessageFns<ResampleSeriesRequest> = {
             message.interval = Duration.decode(reader, reader.uint32());
             continue;
           }
-          case 5: {
-            if (tag !== 40) {
-              break;
-            }
-
-            message.aggregation = reader.int32() as any;
-            continue;
-          }
-          case 6: {
-            if (tag !== 48) {
-              break;
-            }
-
-            message.fillPolicy = reader.int32() as any;
-            continue;
-          }
           case 7: {
             if (tag !== 58) {
               break;
@@ -5142,6 +6036,42 @@ export const ResampleSeriesRequest: MessageFns<ResampleSeriesRequest> = {
 
             message.originTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
+          }
+          case 8: {
+            if (tag === 64) {
+              message.aggregations.push(reader.int32() as any);
+
+              continue;
+            }
+
+            if (tag === 66) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.aggregations.push(reader.int32() as any);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 9: {
+            if (tag === 73) {
+              message.percentiles.push(reader.double());
+
+              continue;
+            }
+
+            if (tag === 74) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.percentiles.push(reader.double());
+              }
+
+              continue;
+            }
+
+            break;
           }
         }
         if ((tag & 7) === 4 || tag === 0) {
@@ -5169,17 +6099,17 @@ export const ResampleSeriesRequest: MessageFns<ResampleSeriesRequest> = {
         ? fromJsonTimestamp(object.end_time)
         : undefined,
       interval: isSet(object.interval) ? Duration.fromJSON(object.interval) : undefined,
-      aggregation: isSet(object.aggregation) ? aggregationFromJSON(object.aggregation) : 0,
-      fillPolicy: isSet(object.fillPolicy)
-        ? fillPolicyFromJSON(object.fillPolicy)
-        : isSet(object.fill_policy)
-        ? fillPolicyFromJSON(object.fill_policy)
-        : 0,
       originTime: isSet(object.originTime)
         ? fromJsonTimestamp(object.originTime)
         : isSet(object.origin_time)
         ? fromJsonTimestamp(object.origin_time)
         : undefined,
+      aggregations: globalThis.Array.isArray(object?.aggregations)
+        ? object.aggregations.map((e: any) => aggregationFromJSON(e))
+        : [],
+      percentiles: globalThis.Array.isArray(object?.percentiles)
+        ? object.percentiles.map((e: any) => globalThis.Number(e))
+        : [],
     };
   },
 
@@ -5197,14 +6127,14 @@ export const ResampleSeriesRequest: MessageFns<ResampleSeriesRequest> = {
     if (message.interval !== undefined) {
       obj.interval = Duration.toJSON(message.interval);
     }
-    if (message.aggregation !== 0) {
-      obj.aggregation = aggregationToJSON(message.aggregation);
-    }
-    if (message.fillPolicy !== 0) {
-      obj.fillPolicy = fillPolicyToJSON(message.fillPolicy);
-    }
     if (message.originTime !== undefined) {
       obj.originTime = message.originTime.toISOString();
+    }
+    if (message.aggregations?.length) {
+      obj.aggregations = message.aggregations.map((e) => aggregationToJSON(e));
+    }
+    if (message.percentiles?.length) {
+      obj.percentiles = message.percentiles.map((e) => floatToJson(e));
     }
     return obj;
   },
@@ -5220,21 +6150,27 @@ export const ResampleSeriesRequest: MessageFns<ResampleSeriesRequest> = {
     message.interval = (object.interval !== undefined && object.interval !== null)
       ? Duration.fromPartial(object.interval)
       : undefined;
-    message.aggregation = object.aggregation ?? 0;
-    message.fillPolicy = object.fillPolicy ?? 0;
     message.originTime = object.originTime ?? undefined;
+    message.aggregations = object.aggregations?.map((e) => e) || [];
+    message.percentiles = object.percentiles?.map((e) => e) || [];
     return message;
   },
 };
 
 function createBaseResampleSeriesResponse(): ResampleSeriesResponse {
-  return { samples: [] };
+  return { bucketTimes: [], counts: [], columns: [] };
 }
 
 export const ResampleSeriesResponse: MessageFns<ResampleSeriesResponse> = {
   encode(message: ResampleSeriesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    for (const v of message.samples) {
-      Sample.encode(v!, writer.uint32(10).fork()).join();
+    for (const v of message.bucketTimes) {
+      writer.uint32(16).int64(v!);
+    }
+    for (const v of message.counts) {
+      writer.uint32(24).int64(v!);
+    }
+    for (const v of message.columns) {
+      ValueColumn.encode(v!, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -5252,12 +6188,48 @@ export const ResampleSeriesResponse: MessageFns<ResampleSeriesResponse> = {
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
-          case 1: {
-            if (tag !== 10) {
+          case 2: {
+            if (tag === 16) {
+              message.bucketTimes.push(longToNumber(reader.int64()));
+
+              continue;
+            }
+
+            if (tag === 18) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.bucketTimes.push(longToNumber(reader.int64()));
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 3: {
+            if (tag === 24) {
+              message.counts.push(longToNumber(reader.int64()));
+
+              continue;
+            }
+
+            if (tag === 26) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.counts.push(longToNumber(reader.int64()));
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 4: {
+            if (tag !== 34) {
               break;
             }
 
-            message.samples.push(Sample.decode(reader, reader.uint32()));
+            message.columns.push(ValueColumn.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -5274,14 +6246,26 @@ export const ResampleSeriesResponse: MessageFns<ResampleSeriesResponse> = {
 
   fromJSON(object: any): ResampleSeriesResponse {
     return {
-      samples: globalThis.Array.isArray(object?.samples) ? object.samples.map((e: any) => Sample.fromJSON(e)) : [],
+      bucketTimes: globalThis.Array.isArray(object?.bucketTimes)
+        ? object.bucketTimes.map((e: any) => globalThis.Number(e))
+        : globalThis.Array.isArray(object?.bucket_times)
+        ? object.bucket_times.map((e: any) => globalThis.Number(e))
+        : [],
+      counts: globalThis.Array.isArray(object?.counts) ? object.counts.map((e: any) => globalThis.Number(e)) : [],
+      columns: globalThis.Array.isArray(object?.columns) ? object.columns.map((e: any) => ValueColumn.fromJSON(e)) : [],
     };
   },
 
   toJSON(message: ResampleSeriesResponse): unknown {
     const obj: any = {};
-    if (message.samples?.length) {
-      obj.samples = message.samples.map((e) => Sample.toJSON(e));
+    if (message.bucketTimes?.length) {
+      obj.bucketTimes = message.bucketTimes.map((e) => globalThis.Number(e));
+    }
+    if (message.counts?.length) {
+      obj.counts = message.counts.map((e) => globalThis.Number(e));
+    }
+    if (message.columns?.length) {
+      obj.columns = message.columns.map((e) => ValueColumn.toJSON(e));
     }
     return obj;
   },
@@ -5291,7 +6275,9 @@ export const ResampleSeriesResponse: MessageFns<ResampleSeriesResponse> = {
   },
   fromPartial(object: DeepPartial<ResampleSeriesResponse>): ResampleSeriesResponse {
     const message = createBaseResampleSeriesResponse();
-    message.samples = object.samples?.map((e) => Sample.fromPartial(e)) || [];
+    message.bucketTimes = object.bucketTimes?.map((e) => e) || [];
+    message.counts = object.counts?.map((e) => e) || [];
+    message.columns = object.columns?.map((e) => ValueColumn.fromPartial(e)) || [];
     return message;
   },
 };
@@ -5303,8 +6289,11 @@ function createBaseComputeRollingWindowRequest(): ComputeRollingWindowRequest {
     endTime: undefined,
     windowSamples: undefined,
     windowDuration: undefined,
-    aggregation: 0,
     minPeriods: 0,
+    aggregations: [],
+    percentiles: [],
+    pageSize: 0,
+    pageToken: "",
   };
 }
 
@@ -5325,11 +6314,20 @@ export const ComputeRollingWindowRequest: MessageFns<ComputeRollingWindowRequest
     if (message.windowDuration !== undefined) {
       Duration.encode(message.windowDuration, writer.uint32(42).fork()).join();
     }
-    if (message.aggregation !== 0) {
-      writer.uint32(48).int32(message.aggregation);
-    }
     if (message.minPeriods !== 0) {
       writer.uint32(56).int32(message.minPeriods);
+    }
+    for (const v of message.aggregations) {
+      writer.uint32(64).int32(v!);
+    }
+    for (const v of message.percentiles) {
+      writer.uint32(73).double(v!);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(80).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(90).string(message.pageToken);
     }
     return writer;
   },
@@ -5387,20 +6385,64 @@ export const ComputeRollingWindowRequest: MessageFns<ComputeRollingWindowRequest
             message.windowDuration = Duration.decode(reader, reader.uint32());
             continue;
           }
-          case 6: {
-            if (tag !== 48) {
-              break;
-            }
-
-            message.aggregation = reader.int32() as any;
-            continue;
-          }
           case 7: {
             if (tag !== 56) {
               break;
             }
 
             message.minPeriods = reader.int32();
+            continue;
+          }
+          case 8: {
+            if (tag === 64) {
+              message.aggregations.push(reader.int32() as any);
+
+              continue;
+            }
+
+            if (tag === 66) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.aggregations.push(reader.int32() as any);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 9: {
+            if (tag === 73) {
+              message.percentiles.push(reader.double());
+
+              continue;
+            }
+
+            if (tag === 74) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.percentiles.push(reader.double());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.pageToken = reader.string();
             continue;
           }
         }
@@ -5438,12 +6480,27 @@ export const ComputeRollingWindowRequest: MessageFns<ComputeRollingWindowRequest
         : isSet(object.window_duration)
         ? Duration.fromJSON(object.window_duration)
         : undefined,
-      aggregation: isSet(object.aggregation) ? aggregationFromJSON(object.aggregation) : 0,
       minPeriods: isSet(object.minPeriods)
         ? globalThis.Number(object.minPeriods)
         : isSet(object.min_periods)
         ? globalThis.Number(object.min_periods)
         : 0,
+      aggregations: globalThis.Array.isArray(object?.aggregations)
+        ? object.aggregations.map((e: any) => aggregationFromJSON(e))
+        : [],
+      percentiles: globalThis.Array.isArray(object?.percentiles)
+        ? object.percentiles.map((e: any) => globalThis.Number(e))
+        : [],
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
     };
   },
 
@@ -5464,11 +6521,20 @@ export const ComputeRollingWindowRequest: MessageFns<ComputeRollingWindowRequest
     if (message.windowDuration !== undefined) {
       obj.windowDuration = Duration.toJSON(message.windowDuration);
     }
-    if (message.aggregation !== 0) {
-      obj.aggregation = aggregationToJSON(message.aggregation);
-    }
     if (message.minPeriods !== 0) {
       obj.minPeriods = Math.round(message.minPeriods);
+    }
+    if (message.aggregations?.length) {
+      obj.aggregations = message.aggregations.map((e) => aggregationToJSON(e));
+    }
+    if (message.percentiles?.length) {
+      obj.percentiles = message.percentiles.map((e) => floatToJson(e));
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
     }
     return obj;
   },
@@ -5485,20 +6551,29 @@ export const ComputeRollingWindowRequest: MessageFns<ComputeRollingWindowRequest
     message.windowDuration = (object.windowDuration !== undefined && object.windowDuration !== null)
       ? Duration.fromPartial(object.windowDuration)
       : undefined;
-    message.aggregation = object.aggregation ?? 0;
     message.minPeriods = object.minPeriods ?? 0;
+    message.aggregations = object.aggregations?.map((e) => e) || [];
+    message.percentiles = object.percentiles?.map((e) => e) || [];
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
     return message;
   },
 };
 
 function createBaseComputeRollingWindowResponse(): ComputeRollingWindowResponse {
-  return { samples: [] };
+  return { times: [], columns: [], nextPageToken: "" };
 }
 
 export const ComputeRollingWindowResponse: MessageFns<ComputeRollingWindowResponse> = {
   encode(message: ComputeRollingWindowResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    for (const v of message.samples) {
-      Sample.encode(v!, writer.uint32(10).fork()).join();
+    for (const v of message.times) {
+      writer.uint32(16).int64(v!);
+    }
+    for (const v of message.columns) {
+      ValueColumn.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(34).string(message.nextPageToken);
     }
     return writer;
   },
@@ -5516,12 +6591,38 @@ export const ComputeRollingWindowResponse: MessageFns<ComputeRollingWindowRespon
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
-          case 1: {
-            if (tag !== 10) {
+          case 2: {
+            if (tag === 16) {
+              message.times.push(longToNumber(reader.int64()));
+
+              continue;
+            }
+
+            if (tag === 18) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.times.push(longToNumber(reader.int64()));
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 3: {
+            if (tag !== 26) {
               break;
             }
 
-            message.samples.push(Sample.decode(reader, reader.uint32()));
+            message.columns.push(ValueColumn.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
             continue;
           }
         }
@@ -5538,14 +6639,26 @@ export const ComputeRollingWindowResponse: MessageFns<ComputeRollingWindowRespon
 
   fromJSON(object: any): ComputeRollingWindowResponse {
     return {
-      samples: globalThis.Array.isArray(object?.samples) ? object.samples.map((e: any) => Sample.fromJSON(e)) : [],
+      times: globalThis.Array.isArray(object?.times) ? object.times.map((e: any) => globalThis.Number(e)) : [],
+      columns: globalThis.Array.isArray(object?.columns) ? object.columns.map((e: any) => ValueColumn.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
     };
   },
 
   toJSON(message: ComputeRollingWindowResponse): unknown {
     const obj: any = {};
-    if (message.samples?.length) {
-      obj.samples = message.samples.map((e) => Sample.toJSON(e));
+    if (message.times?.length) {
+      obj.times = message.times.map((e) => globalThis.Number(e));
+    }
+    if (message.columns?.length) {
+      obj.columns = message.columns.map((e) => ValueColumn.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
     }
     return obj;
   },
@@ -5555,7 +6668,472 @@ export const ComputeRollingWindowResponse: MessageFns<ComputeRollingWindowRespon
   },
   fromPartial(object: DeepPartial<ComputeRollingWindowResponse>): ComputeRollingWindowResponse {
     const message = createBaseComputeRollingWindowResponse();
-    message.samples = object.samples?.map((e) => Sample.fromPartial(e)) || [];
+    message.times = object.times?.map((e) => e) || [];
+    message.columns = object.columns?.map((e) => ValueColumn.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseTransformSeriesRequest(): TransformSeriesRequest {
+  return {
+    name: "",
+    startTime: undefined,
+    endTime: undefined,
+    transform: 0,
+    periods: 0,
+    counter: false,
+    ewmAlpha: undefined,
+    ewmSpan: undefined,
+    ewmCom: undefined,
+    ewmHalfLife: undefined,
+    ewmHalfLifeDuration: undefined,
+    ewmUnadjusted: false,
+    pageSize: 0,
+    pageToken: "",
+  };
+}
+
+export const TransformSeriesRequest: MessageFns<TransformSeriesRequest> = {
+  encode(message: TransformSeriesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.startTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.startTime), writer.uint32(18).fork()).join();
+    }
+    if (message.endTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.endTime), writer.uint32(26).fork()).join();
+    }
+    if (message.transform !== 0) {
+      writer.uint32(32).int32(message.transform);
+    }
+    if (message.periods !== 0) {
+      writer.uint32(40).int32(message.periods);
+    }
+    if (message.counter !== false) {
+      writer.uint32(48).bool(message.counter);
+    }
+    if (message.ewmAlpha !== undefined) {
+      writer.uint32(57).double(message.ewmAlpha);
+    }
+    if (message.ewmSpan !== undefined) {
+      writer.uint32(65).double(message.ewmSpan);
+    }
+    if (message.ewmCom !== undefined) {
+      writer.uint32(73).double(message.ewmCom);
+    }
+    if (message.ewmHalfLife !== undefined) {
+      writer.uint32(81).double(message.ewmHalfLife);
+    }
+    if (message.ewmHalfLifeDuration !== undefined) {
+      Duration.encode(message.ewmHalfLifeDuration, writer.uint32(90).fork()).join();
+    }
+    if (message.ewmUnadjusted !== false) {
+      writer.uint32(96).bool(message.ewmUnadjusted);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(104).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(114).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TransformSeriesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTransformSeriesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.startTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.endTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.transform = reader.int32() as any;
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.periods = reader.int32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.counter = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 57) {
+              break;
+            }
+
+            message.ewmAlpha = reader.double();
+            continue;
+          }
+          case 8: {
+            if (tag !== 65) {
+              break;
+            }
+
+            message.ewmSpan = reader.double();
+            continue;
+          }
+          case 9: {
+            if (tag !== 73) {
+              break;
+            }
+
+            message.ewmCom = reader.double();
+            continue;
+          }
+          case 10: {
+            if (tag !== 81) {
+              break;
+            }
+
+            message.ewmHalfLife = reader.double();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.ewmHalfLifeDuration = Duration.decode(reader, reader.uint32());
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.ewmUnadjusted = reader.bool();
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TransformSeriesRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      startTime: isSet(object.startTime)
+        ? fromJsonTimestamp(object.startTime)
+        : isSet(object.start_time)
+        ? fromJsonTimestamp(object.start_time)
+        : undefined,
+      endTime: isSet(object.endTime)
+        ? fromJsonTimestamp(object.endTime)
+        : isSet(object.end_time)
+        ? fromJsonTimestamp(object.end_time)
+        : undefined,
+      transform: isSet(object.transform) ? transformKindFromJSON(object.transform) : 0,
+      periods: isSet(object.periods) ? globalThis.Number(object.periods) : 0,
+      counter: isSet(object.counter) ? globalThis.Boolean(object.counter) : false,
+      ewmAlpha: isSet(object.ewmAlpha)
+        ? globalThis.Number(object.ewmAlpha)
+        : isSet(object.ewm_alpha)
+        ? globalThis.Number(object.ewm_alpha)
+        : undefined,
+      ewmSpan: isSet(object.ewmSpan)
+        ? globalThis.Number(object.ewmSpan)
+        : isSet(object.ewm_span)
+        ? globalThis.Number(object.ewm_span)
+        : undefined,
+      ewmCom: isSet(object.ewmCom)
+        ? globalThis.Number(object.ewmCom)
+        : isSet(object.ewm_com)
+        ? globalThis.Number(object.ewm_com)
+        : undefined,
+      ewmHalfLife: isSet(object.ewmHalfLife)
+        ? globalThis.Number(object.ewmHalfLife)
+        : isSet(object.ewm_half_life)
+        ? globalThis.Number(object.ewm_half_life)
+        : undefined,
+      ewmHalfLifeDuration: isSet(object.ewmHalfLifeDuration)
+        ? Duration.fromJSON(object.ewmHalfLifeDuration)
+        : isSet(object.ewm_half_life_duration)
+        ? Duration.fromJSON(object.ewm_half_life_duration)
+        : undefined,
+      ewmUnadjusted: isSet(object.ewmUnadjusted)
+        ? globalThis.Boolean(object.ewmUnadjusted)
+        : isSet(object.ewm_unadjusted)
+        ? globalThis.Boolean(object.ewm_unadjusted)
+        : false,
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: TransformSeriesRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.startTime !== undefined) {
+      obj.startTime = message.startTime.toISOString();
+    }
+    if (message.endTime !== undefined) {
+      obj.endTime = message.endTime.toISOString();
+    }
+    if (message.transform !== 0) {
+      obj.transform = transformKindToJSON(message.transform);
+    }
+    if (message.periods !== 0) {
+      obj.periods = Math.round(message.periods);
+    }
+    if (message.counter !== false) {
+      obj.counter = message.counter;
+    }
+    if (message.ewmAlpha !== undefined) {
+      obj.ewmAlpha = floatToJson(message.ewmAlpha);
+    }
+    if (message.ewmSpan !== undefined) {
+      obj.ewmSpan = floatToJson(message.ewmSpan);
+    }
+    if (message.ewmCom !== undefined) {
+      obj.ewmCom = floatToJson(message.ewmCom);
+    }
+    if (message.ewmHalfLife !== undefined) {
+      obj.ewmHalfLife = floatToJson(message.ewmHalfLife);
+    }
+    if (message.ewmHalfLifeDuration !== undefined) {
+      obj.ewmHalfLifeDuration = Duration.toJSON(message.ewmHalfLifeDuration);
+    }
+    if (message.ewmUnadjusted !== false) {
+      obj.ewmUnadjusted = message.ewmUnadjusted;
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<TransformSeriesRequest>): TransformSeriesRequest {
+    return TransformSeriesRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TransformSeriesRequest>): TransformSeriesRequest {
+    const message = createBaseTransformSeriesRequest();
+    message.name = object.name ?? "";
+    message.startTime = object.startTime ?? undefined;
+    message.endTime = object.endTime ?? undefined;
+    message.transform = object.transform ?? 0;
+    message.periods = object.periods ?? 0;
+    message.counter = object.counter ?? false;
+    message.ewmAlpha = object.ewmAlpha ?? undefined;
+    message.ewmSpan = object.ewmSpan ?? undefined;
+    message.ewmCom = object.ewmCom ?? undefined;
+    message.ewmHalfLife = object.ewmHalfLife ?? undefined;
+    message.ewmHalfLifeDuration = (object.ewmHalfLifeDuration !== undefined && object.ewmHalfLifeDuration !== null)
+      ? Duration.fromPartial(object.ewmHalfLifeDuration)
+      : undefined;
+    message.ewmUnadjusted = object.ewmUnadjusted ?? false;
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseTransformSeriesResponse(): TransformSeriesResponse {
+  return { times: [], values: [], nextPageToken: "" };
+}
+
+export const TransformSeriesResponse: MessageFns<TransformSeriesResponse> = {
+  encode(message: TransformSeriesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.times) {
+      writer.uint32(8).int64(v!);
+    }
+    if (message.values.length !== 0) {
+      writer.uint32(18).fork();
+      for (const v of message.values) {
+        writer.double(v);
+      }
+      writer.join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(26).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TransformSeriesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTransformSeriesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag === 8) {
+              message.times.push(longToNumber(reader.int64()));
+
+              continue;
+            }
+
+            if (tag === 10) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.times.push(longToNumber(reader.int64()));
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 2: {
+            if (tag === 17) {
+              message.values.push(reader.double());
+
+              continue;
+            }
+
+            if (tag === 18) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.values.push(reader.double());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TransformSeriesResponse {
+    return {
+      times: globalThis.Array.isArray(object?.times) ? object.times.map((e: any) => globalThis.Number(e)) : [],
+      values: globalThis.Array.isArray(object?.values) ? object.values.map((e: any) => globalThis.Number(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: TransformSeriesResponse): unknown {
+    const obj: any = {};
+    if (message.times?.length) {
+      obj.times = message.times.map((e) => globalThis.Number(e));
+    }
+    if (message.values?.length) {
+      obj.values = message.values.map((e) => floatToJson(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<TransformSeriesResponse>): TransformSeriesResponse {
+    return TransformSeriesResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TransformSeriesResponse>): TransformSeriesResponse {
+    const message = createBaseTransformSeriesResponse();
+    message.times = object.times?.map((e) => e) || [];
+    message.values = object.values?.map((e) => e) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };
@@ -5750,7 +7328,7 @@ export const DetectAnomaliesRequest: MessageFns<DetectAnomaliesRequest> = {
 };
 
 function createBaseDetectAnomaliesResponse(): DetectAnomaliesResponse {
-  return { anomalies: [], evaluatedCount: "0", anomalyCount: "0" };
+  return { anomalies: [], evaluatedCount: "0", truncated: false };
 }
 
 export const DetectAnomaliesResponse: MessageFns<DetectAnomaliesResponse> = {
@@ -5761,8 +7339,8 @@ export const DetectAnomaliesResponse: MessageFns<DetectAnomaliesResponse> = {
     if (message.evaluatedCount !== "0") {
       writer.uint32(16).int64(message.evaluatedCount);
     }
-    if (message.anomalyCount !== "0") {
-      writer.uint32(24).int64(message.anomalyCount);
+    if (message.truncated !== false) {
+      writer.uint32(32).bool(message.truncated);
     }
     return writer;
   },
@@ -5796,12 +7374,12 @@ export const DetectAnomaliesResponse: MessageFns<DetectAnomaliesResponse> = {
             message.evaluatedCount = reader.int64().toString();
             continue;
           }
-          case 3: {
-            if (tag !== 24) {
+          case 4: {
+            if (tag !== 32) {
               break;
             }
 
-            message.anomalyCount = reader.int64().toString();
+            message.truncated = reader.bool();
             continue;
           }
         }
@@ -5826,11 +7404,7 @@ export const DetectAnomaliesResponse: MessageFns<DetectAnomaliesResponse> = {
         : isSet(object.evaluated_count)
         ? globalThis.String(object.evaluated_count)
         : "0",
-      anomalyCount: isSet(object.anomalyCount)
-        ? globalThis.String(object.anomalyCount)
-        : isSet(object.anomaly_count)
-        ? globalThis.String(object.anomaly_count)
-        : "0",
+      truncated: isSet(object.truncated) ? globalThis.Boolean(object.truncated) : false,
     };
   },
 
@@ -5842,8 +7416,8 @@ export const DetectAnomaliesResponse: MessageFns<DetectAnomaliesResponse> = {
     if (message.evaluatedCount !== "0") {
       obj.evaluatedCount = message.evaluatedCount;
     }
-    if (message.anomalyCount !== "0") {
-      obj.anomalyCount = message.anomalyCount;
+    if (message.truncated !== false) {
+      obj.truncated = message.truncated;
     }
     return obj;
   },
@@ -5855,13 +7429,13 @@ export const DetectAnomaliesResponse: MessageFns<DetectAnomaliesResponse> = {
     const message = createBaseDetectAnomaliesResponse();
     message.anomalies = object.anomalies?.map((e) => Anomaly.fromPartial(e)) || [];
     message.evaluatedCount = object.evaluatedCount ?? "0";
-    message.anomalyCount = object.anomalyCount ?? "0";
+    message.truncated = object.truncated ?? false;
     return message;
   },
 };
 
 function createBaseCorrelateSeriesRequest(): CorrelateSeriesRequest {
-  return { series: [], startTime: undefined, endTime: undefined, interval: undefined, aggregation: 0, method: 0 };
+  return { series: [], startTime: undefined, endTime: undefined, interval: undefined };
 }
 
 export const CorrelateSeriesRequest: MessageFns<CorrelateSeriesRequest> = {
@@ -5877,12 +7451,6 @@ export const CorrelateSeriesRequest: MessageFns<CorrelateSeriesRequest> = {
     }
     if (message.interval !== undefined) {
       Duration.encode(message.interval, writer.uint32(34).fork()).join();
-    }
-    if (message.aggregation !== 0) {
-      writer.uint32(40).int32(message.aggregation);
-    }
-    if (message.method !== 0) {
-      writer.uint32(48).int32(message.method);
     }
     return writer;
   },
@@ -5932,22 +7500,6 @@ export const CorrelateSeriesRequest: MessageFns<CorrelateSeriesRequest> = {
             message.interval = Duration.decode(reader, reader.uint32());
             continue;
           }
-          case 5: {
-            if (tag !== 40) {
-              break;
-            }
-
-            message.aggregation = reader.int32() as any;
-            continue;
-          }
-          case 6: {
-            if (tag !== 48) {
-              break;
-            }
-
-            message.method = reader.int32() as any;
-            continue;
-          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5974,8 +7526,6 @@ export const CorrelateSeriesRequest: MessageFns<CorrelateSeriesRequest> = {
         ? fromJsonTimestamp(object.end_time)
         : undefined,
       interval: isSet(object.interval) ? Duration.fromJSON(object.interval) : undefined,
-      aggregation: isSet(object.aggregation) ? aggregationFromJSON(object.aggregation) : 0,
-      method: isSet(object.method) ? correlationMethodFromJSON(object.method) : 0,
     };
   },
 
@@ -5993,12 +7543,6 @@ export const CorrelateSeriesRequest: MessageFns<CorrelateSeriesRequest> = {
     if (message.interval !== undefined) {
       obj.interval = Duration.toJSON(message.interval);
     }
-    if (message.aggregation !== 0) {
-      obj.aggregation = aggregationToJSON(message.aggregation);
-    }
-    if (message.method !== 0) {
-      obj.method = correlationMethodToJSON(message.method);
-    }
     return obj;
   },
 
@@ -6013,14 +7557,12 @@ export const CorrelateSeriesRequest: MessageFns<CorrelateSeriesRequest> = {
     message.interval = (object.interval !== undefined && object.interval !== null)
       ? Duration.fromPartial(object.interval)
       : undefined;
-    message.aggregation = object.aggregation ?? 0;
-    message.method = object.method ?? 0;
     return message;
   },
 };
 
 function createBaseCorrelateSeriesResponse(): CorrelateSeriesResponse {
-  return { series: [], rows: [], alignedCount: "0" };
+  return { series: [], rows: [] };
 }
 
 export const CorrelateSeriesResponse: MessageFns<CorrelateSeriesResponse> = {
@@ -6030,9 +7572,6 @@ export const CorrelateSeriesResponse: MessageFns<CorrelateSeriesResponse> = {
     }
     for (const v of message.rows) {
       CorrelationRow.encode(v!, writer.uint32(18).fork()).join();
-    }
-    if (message.alignedCount !== "0") {
-      writer.uint32(24).int64(message.alignedCount);
     }
     return writer;
   },
@@ -6066,14 +7605,6 @@ export const CorrelateSeriesResponse: MessageFns<CorrelateSeriesResponse> = {
             message.rows.push(CorrelationRow.decode(reader, reader.uint32()));
             continue;
           }
-          case 3: {
-            if (tag !== 24) {
-              break;
-            }
-
-            message.alignedCount = reader.int64().toString();
-            continue;
-          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -6090,11 +7621,6 @@ export const CorrelateSeriesResponse: MessageFns<CorrelateSeriesResponse> = {
     return {
       series: globalThis.Array.isArray(object?.series) ? object.series.map((e: any) => globalThis.String(e)) : [],
       rows: globalThis.Array.isArray(object?.rows) ? object.rows.map((e: any) => CorrelationRow.fromJSON(e)) : [],
-      alignedCount: isSet(object.alignedCount)
-        ? globalThis.String(object.alignedCount)
-        : isSet(object.aligned_count)
-        ? globalThis.String(object.aligned_count)
-        : "0",
     };
   },
 
@@ -6106,9 +7632,6 @@ export const CorrelateSeriesResponse: MessageFns<CorrelateSeriesResponse> = {
     if (message.rows?.length) {
       obj.rows = message.rows.map((e) => CorrelationRow.toJSON(e));
     }
-    if (message.alignedCount !== "0") {
-      obj.alignedCount = message.alignedCount;
-    }
     return obj;
   },
 
@@ -6119,7 +7642,6 @@ export const CorrelateSeriesResponse: MessageFns<CorrelateSeriesResponse> = {
     const message = createBaseCorrelateSeriesResponse();
     message.series = object.series?.map((e) => e) || [];
     message.rows = object.rows?.map((e) => CorrelationRow.fromPartial(e)) || [];
-    message.alignedCount = object.alignedCount ?? "0";
     return message;
   },
 };
@@ -6133,6 +7655,7 @@ function createBaseComputeHistogramRequest(): ComputeHistogramRequest {
     binEdges: [],
     rangeMin: undefined,
     rangeMax: undefined,
+    binRule: 0,
   };
 }
 
@@ -6158,6 +7681,9 @@ export const ComputeHistogramRequest: MessageFns<ComputeHistogramRequest> = {
     }
     if (message.rangeMax !== undefined) {
       writer.uint32(57).double(message.rangeMax);
+    }
+    if (message.binRule !== 0) {
+      writer.uint32(64).int32(message.binRule);
     }
     return writer;
   },
@@ -6241,6 +7767,14 @@ export const ComputeHistogramRequest: MessageFns<ComputeHistogramRequest> = {
             message.rangeMax = reader.double();
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.binRule = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -6286,6 +7820,11 @@ export const ComputeHistogramRequest: MessageFns<ComputeHistogramRequest> = {
         : isSet(object.range_max)
         ? globalThis.Number(object.range_max)
         : undefined,
+      binRule: isSet(object.binRule)
+        ? histogramBinRuleFromJSON(object.binRule)
+        : isSet(object.bin_rule)
+        ? histogramBinRuleFromJSON(object.bin_rule)
+        : 0,
     };
   },
 
@@ -6312,6 +7851,9 @@ export const ComputeHistogramRequest: MessageFns<ComputeHistogramRequest> = {
     if (message.rangeMax !== undefined) {
       obj.rangeMax = floatToJson(message.rangeMax);
     }
+    if (message.binRule !== 0) {
+      obj.binRule = histogramBinRuleToJSON(message.binRule);
+    }
     return obj;
   },
 
@@ -6327,6 +7869,7 @@ export const ComputeHistogramRequest: MessageFns<ComputeHistogramRequest> = {
     message.binEdges = object.binEdges?.map((e) => e) || [];
     message.rangeMin = object.rangeMin ?? undefined;
     message.rangeMax = object.rangeMax ?? undefined;
+    message.binRule = object.binRule ?? 0;
     return message;
   },
 };
@@ -6460,6 +8003,711 @@ export const ComputeHistogramResponse: MessageFns<ComputeHistogramResponse> = {
   },
 };
 
+function createBaseAggregateSeriesRequest(): AggregateSeriesRequest {
+  return {
+    metric: "",
+    labels: {},
+    groupBy: [],
+    startTime: undefined,
+    endTime: undefined,
+    interval: undefined,
+    originTime: undefined,
+    aggregations: [],
+    percentiles: [],
+  };
+}
+
+export const AggregateSeriesRequest: MessageFns<AggregateSeriesRequest> = {
+  encode(message: AggregateSeriesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.metric !== "") {
+      writer.uint32(10).string(message.metric);
+    }
+    globalThis.Object.entries(message.labels).forEach(([key, value]: [string, string]) => {
+      AggregateSeriesRequest_LabelsEntry.encode({ key: key as any, value }, writer.uint32(18).fork()).join();
+    });
+    for (const v of message.groupBy) {
+      writer.uint32(26).string(v!);
+    }
+    if (message.startTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.startTime), writer.uint32(34).fork()).join();
+    }
+    if (message.endTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.endTime), writer.uint32(42).fork()).join();
+    }
+    if (message.interval !== undefined) {
+      Duration.encode(message.interval, writer.uint32(50).fork()).join();
+    }
+    if (message.originTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.originTime), writer.uint32(58).fork()).join();
+    }
+    for (const v of message.aggregations) {
+      writer.uint32(64).int32(v!);
+    }
+    for (const v of message.percentiles) {
+      writer.uint32(73).double(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AggregateSeriesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAggregateSeriesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.metric = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            const entry2 = AggregateSeriesRequest_LabelsEntry.decode(reader, reader.uint32());
+            if (entry2.value !== undefined) {
+              message.labels[entry2.key] = entry2.value;
+            }
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.groupBy.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.startTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.endTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.interval = Duration.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.originTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag === 64) {
+              message.aggregations.push(reader.int32() as any);
+
+              continue;
+            }
+
+            if (tag === 66) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.aggregations.push(reader.int32() as any);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 9: {
+            if (tag === 73) {
+              message.percentiles.push(reader.double());
+
+              continue;
+            }
+
+            if (tag === 74) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.percentiles.push(reader.double());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AggregateSeriesRequest {
+    return {
+      metric: isSet(object.metric) ? globalThis.String(object.metric) : "",
+      labels: isObject(object.labels)
+        ? (globalThis.Object.entries(object.labels) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      groupBy: globalThis.Array.isArray(object?.groupBy)
+        ? object.groupBy.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.group_by)
+        ? object.group_by.map((e: any) => globalThis.String(e))
+        : [],
+      startTime: isSet(object.startTime)
+        ? fromJsonTimestamp(object.startTime)
+        : isSet(object.start_time)
+        ? fromJsonTimestamp(object.start_time)
+        : undefined,
+      endTime: isSet(object.endTime)
+        ? fromJsonTimestamp(object.endTime)
+        : isSet(object.end_time)
+        ? fromJsonTimestamp(object.end_time)
+        : undefined,
+      interval: isSet(object.interval) ? Duration.fromJSON(object.interval) : undefined,
+      originTime: isSet(object.originTime)
+        ? fromJsonTimestamp(object.originTime)
+        : isSet(object.origin_time)
+        ? fromJsonTimestamp(object.origin_time)
+        : undefined,
+      aggregations: globalThis.Array.isArray(object?.aggregations)
+        ? object.aggregations.map((e: any) => aggregationFromJSON(e))
+        : [],
+      percentiles: globalThis.Array.isArray(object?.percentiles)
+        ? object.percentiles.map((e: any) => globalThis.Number(e))
+        : [],
+    };
+  },
+
+  toJSON(message: AggregateSeriesRequest): unknown {
+    const obj: any = {};
+    if (message.metric !== "") {
+      obj.metric = message.metric;
+    }
+    if (message.labels) {
+      const entries = globalThis.Object.entries(message.labels) as [string, string][];
+      if (entries.length > 0) {
+        obj.labels = {};
+        entries.forEach(([k, v]) => {
+          obj.labels[k] = v;
+        });
+      }
+    }
+    if (message.groupBy?.length) {
+      obj.groupBy = message.groupBy;
+    }
+    if (message.startTime !== undefined) {
+      obj.startTime = message.startTime.toISOString();
+    }
+    if (message.endTime !== undefined) {
+      obj.endTime = message.endTime.toISOString();
+    }
+    if (message.interval !== undefined) {
+      obj.interval = Duration.toJSON(message.interval);
+    }
+    if (message.originTime !== undefined) {
+      obj.originTime = message.originTime.toISOString();
+    }
+    if (message.aggregations?.length) {
+      obj.aggregations = message.aggregations.map((e) => aggregationToJSON(e));
+    }
+    if (message.percentiles?.length) {
+      obj.percentiles = message.percentiles.map((e) => floatToJson(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AggregateSeriesRequest>): AggregateSeriesRequest {
+    return AggregateSeriesRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AggregateSeriesRequest>): AggregateSeriesRequest {
+    const message = createBaseAggregateSeriesRequest();
+    message.metric = object.metric ?? "";
+    message.labels = (globalThis.Object.entries(object.labels ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.groupBy = object.groupBy?.map((e) => e) || [];
+    message.startTime = object.startTime ?? undefined;
+    message.endTime = object.endTime ?? undefined;
+    message.interval = (object.interval !== undefined && object.interval !== null)
+      ? Duration.fromPartial(object.interval)
+      : undefined;
+    message.originTime = object.originTime ?? undefined;
+    message.aggregations = object.aggregations?.map((e) => e) || [];
+    message.percentiles = object.percentiles?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseAggregateSeriesRequest_LabelsEntry(): AggregateSeriesRequest_LabelsEntry {
+  return { key: "", value: "" };
+}
+
+export const AggregateSeriesRequest_LabelsEntry: MessageFns<AggregateSeriesRequest_LabelsEntry> = {
+  encode(message: AggregateSeriesRequest_LabelsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AggregateSeriesRequest_LabelsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAggregateSeriesRequest_LabelsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AggregateSeriesRequest_LabelsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: AggregateSeriesRequest_LabelsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AggregateSeriesRequest_LabelsEntry>): AggregateSeriesRequest_LabelsEntry {
+    return AggregateSeriesRequest_LabelsEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AggregateSeriesRequest_LabelsEntry>): AggregateSeriesRequest_LabelsEntry {
+    const message = createBaseAggregateSeriesRequest_LabelsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseAggregateSeriesResponse(): AggregateSeriesResponse {
+  return { bucketTimes: [], groups: [] };
+}
+
+export const AggregateSeriesResponse: MessageFns<AggregateSeriesResponse> = {
+  encode(message: AggregateSeriesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.bucketTimes) {
+      writer.uint32(8).int64(v!);
+    }
+    for (const v of message.groups) {
+      SeriesGroup.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AggregateSeriesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAggregateSeriesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag === 8) {
+              message.bucketTimes.push(longToNumber(reader.int64()));
+
+              continue;
+            }
+
+            if (tag === 10) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.bucketTimes.push(longToNumber(reader.int64()));
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.groups.push(SeriesGroup.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AggregateSeriesResponse {
+    return {
+      bucketTimes: globalThis.Array.isArray(object?.bucketTimes)
+        ? object.bucketTimes.map((e: any) => globalThis.Number(e))
+        : globalThis.Array.isArray(object?.bucket_times)
+        ? object.bucket_times.map((e: any) => globalThis.Number(e))
+        : [],
+      groups: globalThis.Array.isArray(object?.groups) ? object.groups.map((e: any) => SeriesGroup.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: AggregateSeriesResponse): unknown {
+    const obj: any = {};
+    if (message.bucketTimes?.length) {
+      obj.bucketTimes = message.bucketTimes.map((e) => globalThis.Number(e));
+    }
+    if (message.groups?.length) {
+      obj.groups = message.groups.map((e) => SeriesGroup.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AggregateSeriesResponse>): AggregateSeriesResponse {
+    return AggregateSeriesResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AggregateSeriesResponse>): AggregateSeriesResponse {
+    const message = createBaseAggregateSeriesResponse();
+    message.bucketTimes = object.bucketTimes?.map((e) => e) || [];
+    message.groups = object.groups?.map((e) => SeriesGroup.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseSeriesGroup(): SeriesGroup {
+  return { labels: {}, series: [], counts: [], columns: [] };
+}
+
+export const SeriesGroup: MessageFns<SeriesGroup> = {
+  encode(message: SeriesGroup, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    globalThis.Object.entries(message.labels).forEach(([key, value]: [string, string]) => {
+      SeriesGroup_LabelsEntry.encode({ key: key as any, value }, writer.uint32(10).fork()).join();
+    });
+    for (const v of message.series) {
+      writer.uint32(18).string(v!);
+    }
+    for (const v of message.counts) {
+      writer.uint32(24).int64(v!);
+    }
+    for (const v of message.columns) {
+      ValueColumn.encode(v!, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SeriesGroup {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSeriesGroup();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            const entry1 = SeriesGroup_LabelsEntry.decode(reader, reader.uint32());
+            if (entry1.value !== undefined) {
+              message.labels[entry1.key] = entry1.value;
+            }
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.series.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag === 24) {
+              message.counts.push(longToNumber(reader.int64()));
+
+              continue;
+            }
+
+            if (tag === 26) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.counts.push(longToNumber(reader.int64()));
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.columns.push(ValueColumn.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SeriesGroup {
+    return {
+      labels: isObject(object.labels)
+        ? (globalThis.Object.entries(object.labels) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      series: globalThis.Array.isArray(object?.series) ? object.series.map((e: any) => globalThis.String(e)) : [],
+      counts: globalThis.Array.isArray(object?.counts) ? object.counts.map((e: any) => globalThis.Number(e)) : [],
+      columns: globalThis.Array.isArray(object?.columns) ? object.columns.map((e: any) => ValueColumn.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: SeriesGroup): unknown {
+    const obj: any = {};
+    if (message.labels) {
+      const entries = globalThis.Object.entries(message.labels) as [string, string][];
+      if (entries.length > 0) {
+        obj.labels = {};
+        entries.forEach(([k, v]) => {
+          obj.labels[k] = v;
+        });
+      }
+    }
+    if (message.series?.length) {
+      obj.series = message.series;
+    }
+    if (message.counts?.length) {
+      obj.counts = message.counts.map((e) => globalThis.Number(e));
+    }
+    if (message.columns?.length) {
+      obj.columns = message.columns.map((e) => ValueColumn.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SeriesGroup>): SeriesGroup {
+    return SeriesGroup.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SeriesGroup>): SeriesGroup {
+    const message = createBaseSeriesGroup();
+    message.labels = (globalThis.Object.entries(object.labels ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.series = object.series?.map((e) => e) || [];
+    message.counts = object.counts?.map((e) => e) || [];
+    message.columns = object.columns?.map((e) => ValueColumn.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseSeriesGroup_LabelsEntry(): SeriesGroup_LabelsEntry {
+  return { key: "", value: "" };
+}
+
+export const SeriesGroup_LabelsEntry: MessageFns<SeriesGroup_LabelsEntry> = {
+  encode(message: SeriesGroup_LabelsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SeriesGroup_LabelsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSeriesGroup_LabelsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SeriesGroup_LabelsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: SeriesGroup_LabelsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SeriesGroup_LabelsEntry>): SeriesGroup_LabelsEntry {
+    return SeriesGroup_LabelsEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SeriesGroup_LabelsEntry>): SeriesGroup_LabelsEntry {
+    const message = createBaseSeriesGroup_LabelsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
 /**
  * AnalyticsService stores numeric telemetry as time series and computes statistics over
  * it on the server.
@@ -6468,18 +8716,35 @@ export const ComputeHistogramResponse: MessageFns<ComputeHistogramResponse> = {
  * Prometheus) and holds samples (instant, double value). Series are created explicitly
  * with CreateSeries or implicitly by ingestion that addresses them by metric and labels.
  *
+ * Samples are stored with millisecond precision: finer digits are truncated. A series holds
+ * at most one sample per instant: ingesting a sample at an instant the series already has
+ * replaces the stored value (so resending a batch is harmless). Samples may arrive in any
+ * order. An ingestion call is answered, or a stream message acknowledged, only after its
+ * samples are durably committed; a call that fails commits none of its samples.
+ *
+ * Samples travel in two forms: per sample (`Sample`, a Timestamp and a value), or columnar
+ * (`SampleColumns`, packed epoch milliseconds and packed values), which costs a producer
+ * neither a message nor a Timestamp per sample.
+ *
  * Conventions shared by the query and analysis methods: the time range is
  * [`start_time`, `end_time`) — start inclusive, end exclusive; an unset `start_time` means
- * the oldest sample and an unset `end_time` means "now". A computation may read at most
- * 1,000,000 samples; larger ranges fail with INVALID_ARGUMENT asking to narrow the range.
- * Non-finite results (e.g. the mean of nothing) are NaN, written "NaN" in JSON.
+ * the oldest sample and an unset `end_time` means "now"; an unknown series is NOT_FOUND.
+ * The cap on a computation is memory, not a sample count: the samples it reads and its
+ * working copies (40 bytes a sample) must fit 256 MiB, so 30 days at 1 Hz (2.6M samples)
+ * works and a range of more than about 6.7 million samples fails with RESOURCE_EXHAUSTED
+ * (reason RANGE_TOO_LARGE) asking to narrow the range. One answer carries at most 250,000
+ * numbers: a larger bucket grid fails with RESOURCE_EXHAUSTED (RESULT_TOO_LARGE), and paged
+ * outputs cut their pages to fit. Stored values are never NaN
+ * (ingestion refuses them), so a NaN in a computed answer always means "no value" (the
+ * mean of nothing, the standard deviation of one sample), written "NaN" in JSON. Invalid
+ * parameters fail with INVALID_ARGUMENT naming the field.
  */
 export type AnalyticsServiceService = typeof AnalyticsServiceService;
 export const AnalyticsServiceService = {
   /**
-   * Creates a series ahead of ingestion, to set its unit, description and retention.
-   * Fails with ALREADY_EXISTS if the id is taken or a series with the same metric and
-   * labels exists.
+   * Creates a series ahead of ingestion, to set its unit, description, retention and
+   * device. Fails with ALREADY_EXISTS if the id is taken or a series with the same metric
+   * and labels exists.
    */
   createSeries: {
     path: "/hcs.v1.AnalyticsService/CreateSeries" as const,
@@ -6504,7 +8769,7 @@ export const AnalyticsServiceService = {
     responseSerialize: (value: GetSeriesResponse): Buffer => Buffer.from(GetSeriesResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetSeriesResponse => GetSeriesResponse.decode(value),
   },
-  /** Lists series, ordered by metric then labels unless `order_by` says otherwise. */
+  /** Lists series ordered by name, optionally filtered by metric, unit, device and labels. */
   listSeries: {
     path: "/hcs.v1.AnalyticsService/ListSeries" as const,
     requestStream: false as const,
@@ -6515,8 +8780,10 @@ export const AnalyticsServiceService = {
     responseDeserialize: (value: Buffer): ListSeriesResponse => ListSeriesResponse.decode(value),
   },
   /**
-   * Updates the unit, description or retention of a series. Shortening the retention
-   * deletes the samples that fall outside it at the next pruning pass (within a minute).
+   * Updates the unit, description, retention or device of a series. When `series.etag` is
+   * set it must equal the stored etag, or the call fails with ABORTED and changes nothing.
+   * Shortening the retention deletes the samples that fall outside it at the next pruning
+   * pass (within a minute).
    */
   updateSeries: {
     path: "/hcs.v1.AnalyticsService/UpdateSeries" as const,
@@ -6529,8 +8796,9 @@ export const AnalyticsServiceService = {
     responseDeserialize: (value: Buffer): UpdateSeriesResponse => UpdateSeriesResponse.decode(value),
   },
   /**
-   * Deletes a series and all its samples, irreversibly. Later ingestion addressing the
-   * same metric and labels creates a new series with a new id.
+   * Deletes a series and all its samples, irreversibly. When `etag` is set it must equal
+   * the stored etag, or the call fails with ABORTED and deletes nothing. Later ingestion
+   * addressing the same metric and labels creates a new series with a new id.
    */
   deleteSeries: {
     path: "/hcs.v1.AnalyticsService/DeleteSeries" as const,
@@ -6543,9 +8811,10 @@ export const AnalyticsServiceService = {
     responseDeserialize: (value: Buffer): DeleteSeriesResponse => DeleteSeriesResponse.decode(value),
   },
   /**
-   * Ingests a batch of samples for one or more series in one call, at most 100,000
-   * samples. Invalid samples or batches are rejected individually and reported; the rest
-   * is stored. A sample with the same series and instant as a stored one replaces it.
+   * Ingests a batch of samples for one or more series in one call: at most 1000 batches
+   * and 100,000 samples in total. All or nothing: any invalid batch or sample fails the
+   * call with INVALID_ARGUMENT naming the field (e.g. `batches[2].columns.values[7]`) and
+   * stores nothing. Answers after every sample is durably committed.
    */
   ingestSamples: {
     path: "/hcs.v1.AnalyticsService/IngestSamples" as const,
@@ -6558,10 +8827,13 @@ export const AnalyticsServiceService = {
     responseDeserialize: (value: Buffer): IngestSamplesResponse => IngestSamplesResponse.decode(value),
   },
   /**
-   * Ingests a stream of sample batches, for long-lived producers. Each message is
-   * validated and stored as it arrives, with the same rules as IngestSamples; the summary
-   * is returned when the client half-closes. Over HTTP the request body is NDJSON, one
-   * IngestStreamRequest per line.
+   * Ingests a stream of sample batches and answers once, after the client half-closes and
+   * every message is committed. Each message has the limits of IngestSamples and is
+   * committed whole or not at all. An invalid message ends the call with INVALID_ARGUMENT
+   * naming its index (`messages[3].batches[0]...`); messages before it may have been
+   * committed (resending them is harmless, see duplicates above). Producers that want to
+   * know what is committed while the stream stays open use IngestStreamWithAcks. Over HTTP
+   * the request body is NDJSON, one IngestStreamRequest per line.
    */
   ingestStream: {
     path: "/hcs.v1.AnalyticsService/IngestStream" as const,
@@ -6574,18 +8846,61 @@ export const AnalyticsServiceService = {
     responseDeserialize: (value: Buffer): IngestStreamResponse => IngestStreamResponse.decode(value),
   },
   /**
-   * Imports samples from a CSV document with a header row: one time column and one or more
-   * value columns, each mapped to a series. The document is limited by the server's
-   * maximum message size (default 4 MiB).
+   * Ingests a stream of sample batches, for long-lived producers, acknowledging as it
+   * commits: after each durable commit that contains messages of this stream the server
+   * sends an acknowledgement counting the messages committed so far (messages commit in order, so
+   * "the first N"). Several messages may share one commit and one ack. When the client
+   * half-closes, the server sends the last ack and ends the call. An invalid message ends
+   * the call as IngestStream does; what was acknowledged stays committed.
    */
-  importCsv: {
-    path: "/hcs.v1.AnalyticsService/ImportCsv" as const,
-    requestStream: false as const,
+  ingestStreamWithAcks: {
+    path: "/hcs.v1.AnalyticsService/IngestStreamWithAcks" as const,
+    requestStream: true as const,
+    responseStream: true as const,
+    requestSerialize: (value: IngestStreamWithAcksRequest): Buffer =>
+      Buffer.from(IngestStreamWithAcksRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): IngestStreamWithAcksRequest => IngestStreamWithAcksRequest.decode(value),
+    responseSerialize: (value: IngestStreamWithAcksResponse): Buffer =>
+      Buffer.from(IngestStreamWithAcksResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): IngestStreamWithAcksResponse => IngestStreamWithAcksResponse.decode(value),
+  },
+  /**
+   * Uploads samples as a CSV or NDJSON document, streamed: the body arrives in chunks and is
+   * parsed as it comes, never held whole. Options are read from the first message (over
+   * REST, from the query parameters); later messages carry only body chunks. All or
+   * nothing: a malformed line fails the call with INVALID_ARGUMENT naming its 1-based line
+   * number, and nothing is stored. At most 10,000,000 samples per upload.
+   *
+   * CSV (RFC 4180, `text/csv`): a header row, then one row per instant; the time column
+   * (`time_column`, default "time") and one value column per series, the header naming the
+   * series ("series/{series}" or just its id). An empty cell yields no sample.
+   * NDJSON (`application/x-ndjson`): one JSON object per line with the same keys as the
+   * CSV header, e.g. {"time": "2026-01-01T00:00:00Z", "series/pump-1": 3.5}; null yields no
+   * sample. Blank lines are skipped.
+   */
+  uploadSamples: {
+    path: "/hcs.v1.AnalyticsService/UploadSamples" as const,
+    requestStream: true as const,
     responseStream: false as const,
-    requestSerialize: (value: ImportCsvRequest): Buffer => Buffer.from(ImportCsvRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): ImportCsvRequest => ImportCsvRequest.decode(value),
-    responseSerialize: (value: ImportCsvResponse): Buffer => Buffer.from(ImportCsvResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): ImportCsvResponse => ImportCsvResponse.decode(value),
+    requestSerialize: (value: UploadSamplesRequest): Buffer => Buffer.from(UploadSamplesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UploadSamplesRequest => UploadSamplesRequest.decode(value),
+    responseSerialize: (value: UploadSamplesResponse): Buffer =>
+      Buffer.from(UploadSamplesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UploadSamplesResponse => UploadSamplesResponse.decode(value),
+  },
+  /**
+   * Exports the samples of a series in a time range as CSV (header "time,<series name>") or
+   * NDJSON, oldest first, streamed in chunks of at most 64 KiB. Over REST the answer is a
+   * download: `Content-Disposition: attachment; filename="<series id>.csv"` (or `.ndjson`).
+   */
+  exportSamples: {
+    path: "/hcs.v1.AnalyticsService/ExportSamples" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: ExportSamplesRequest): Buffer => Buffer.from(ExportSamplesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ExportSamplesRequest => ExportSamplesRequest.decode(value),
+    responseSerialize: (value: HttpBody): Buffer => Buffer.from(HttpBody.encode(value).finish()),
+    responseDeserialize: (value: Buffer): HttpBody => HttpBody.decode(value),
   },
   /** Returns raw samples of a series in a time range, paginated, oldest first by default. */
   querySamples: {
@@ -6599,8 +8914,39 @@ export const AnalyticsServiceService = {
     responseDeserialize: (value: Buffer): QuerySamplesResponse => QuerySamplesResponse.decode(value),
   },
   /**
-   * Computes descriptive statistics of a series over a time range: count, mean, standard
-   * deviation, minimum, maximum, sum and requested percentiles.
+   * Streams every raw sample of a series in a time range, oldest first, in messages of at
+   * most `page_size` samples. Unlike QuerySamples there is no limit on the range.
+   */
+  streamSamples: {
+    path: "/hcs.v1.AnalyticsService/StreamSamples" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: StreamSamplesRequest): Buffer => Buffer.from(StreamSamplesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): StreamSamplesRequest => StreamSamplesRequest.decode(value),
+    responseSerialize: (value: StreamSamplesResponse): Buffer =>
+      Buffer.from(StreamSamplesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): StreamSamplesResponse => StreamSamplesResponse.decode(value),
+  },
+  /**
+   * Deletes the samples of a series in [start_time, end_time); both are required. The
+   * series itself stays.
+   */
+  deleteSamples: {
+    path: "/hcs.v1.AnalyticsService/DeleteSamples" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteSamplesRequest): Buffer => Buffer.from(DeleteSamplesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteSamplesRequest => DeleteSamplesRequest.decode(value),
+    responseSerialize: (value: DeleteSamplesResponse): Buffer =>
+      Buffer.from(DeleteSamplesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteSamplesResponse => DeleteSamplesResponse.decode(value),
+  },
+  /**
+   * Computes descriptive statistics of a series over a time range: count, sum, mean,
+   * standard deviation, minimum, maximum, first and last values, and exact percentiles
+   * (p50, p90, p95 and p99 unless others are requested). With `skip_percentiles` the
+   * answer comes from the stored chunk summaries, reading raw samples only at the range's
+   * edges, so it stays cheap over long ranges.
    */
   describeSeries: {
     path: "/hcs.v1.AnalyticsService/DescribeSeries" as const,
@@ -6614,10 +8960,10 @@ export const AnalyticsServiceService = {
     responseDeserialize: (value: Buffer): DescribeSeriesResponse => DescribeSeriesResponse.decode(value),
   },
   /**
-   * Resamples a series onto a regular grid: samples are grouped into consecutive buckets
-   * of `interval`, aligned to `origin_time`, each bucket reduced with `aggregation` and
-   * labelled with its start instant; empty buckets are handled by `fill_policy`. At most
-   * 100,000 buckets.
+   * Resamples a series onto fixed buckets of `interval`, aligned to `origin_time`, with
+   * several aggregations at once (OHLC is `aggregations=[FIRST, MAX, MIN, LAST]`). Every
+   * bucket of the grid is reported, empty ones too (count 0, sum 0, NaN otherwise), as
+   * pandas' `resample().agg()`.
    */
   resampleSeries: {
     path: "/hcs.v1.AnalyticsService/ResampleSeries" as const,
@@ -6631,9 +8977,10 @@ export const AnalyticsServiceService = {
     responseDeserialize: (value: Buffer): ResampleSeriesResponse => ResampleSeriesResponse.decode(value),
   },
   /**
-   * Computes a trailing rolling-window aggregate: one output sample per input sample,
-   * labelled with the input sample's instant, aggregating the window that ends at (and
-   * includes) that sample.
+   * Computes trailing rolling-window aggregates, by sample count or by duration: one output
+   * row per input sample, labelled with the input sample's instant, aggregating the window
+   * that ends at (and includes) that sample. Paged: a call answers at most `page_size` rows
+   * and a `next_page_token` for the rest; the pages concatenate to the unpaged result.
    */
   computeRollingWindow: {
     path: "/hcs.v1.AnalyticsService/ComputeRollingWindow" as const,
@@ -6647,9 +8994,25 @@ export const AnalyticsServiceService = {
     responseDeserialize: (value: Buffer): ComputeRollingWindowResponse => ComputeRollingWindowResponse.decode(value),
   },
   /**
+   * Transforms a series sample by sample: difference, rate per second, percent change,
+   * cumulative sum or exponentially weighted mean (as pandas). One output per input sample,
+   * paged like ComputeRollingWindow.
+   */
+  transformSeries: {
+    path: "/hcs.v1.AnalyticsService/TransformSeries" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: TransformSeriesRequest): Buffer =>
+      Buffer.from(TransformSeriesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): TransformSeriesRequest => TransformSeriesRequest.decode(value),
+    responseSerialize: (value: TransformSeriesResponse): Buffer =>
+      Buffer.from(TransformSeriesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): TransformSeriesResponse => TransformSeriesResponse.decode(value),
+  },
+  /**
    * Finds samples that deviate from their reference distribution by more than a
-   * threshold, using a z-score, a median-absolute-deviation or an interquartile-range
-   * test, over the whole range or a trailing window.
+   * threshold, by z-score or by the robust median/MAD score, over the whole range or a
+   * trailing window, and returns each with the bounds it was judged against.
    */
   detectAnomalies: {
     path: "/hcs.v1.AnalyticsService/DetectAnomalies" as const,
@@ -6663,9 +9026,10 @@ export const AnalyticsServiceService = {
     responseDeserialize: (value: Buffer): DetectAnomaliesResponse => DetectAnomaliesResponse.decode(value),
   },
   /**
-   * Computes the correlation matrix of two or more series. Each series is first resampled
-   * onto a common grid of `interval` (no fill); only buckets where every series has a
-   * value are used.
+   * Computes the Pearson correlation matrix of two or more series. Each series is first
+   * reduced to its mean per bucket of `interval` (aligned to the Unix epoch); each pair is
+   * correlated over the buckets where both have a value (pairwise complete, as pandas'
+   * `DataFrame.corr()`).
    */
   correlateSeries: {
     path: "/hcs.v1.AnalyticsService/CorrelateSeries" as const,
@@ -6679,9 +9043,9 @@ export const AnalyticsServiceService = {
     responseDeserialize: (value: Buffer): CorrelateSeriesResponse => CorrelateSeriesResponse.decode(value),
   },
   /**
-   * Computes a histogram of the sample values of a series, with equal-width bins or
-   * explicit bin edges. Bins are half-open [lower, upper) except the last, which also
-   * includes its upper bound. NaN samples are ignored.
+   * Computes a histogram of the sample values of a series, as `numpy.histogram`: with a
+   * number of equal-width bins, explicit bin edges or one of numpy's automatic bin rules.
+   * Bins are half-open [lower, upper) except the last, which also includes its upper bound.
    */
   computeHistogram: {
     path: "/hcs.v1.AnalyticsService/ComputeHistogram" as const,
@@ -6694,13 +9058,30 @@ export const AnalyticsServiceService = {
       Buffer.from(ComputeHistogramResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ComputeHistogramResponse => ComputeHistogramResponse.decode(value),
   },
+  /**
+   * Aggregates across series: the series of one metric matching a label filter are grouped
+   * by the values of some of their labels, and each group's samples, pooled, are resampled
+   * onto one bucket grid shared by all groups (pandas' `groupby(labels).resample(interval)`).
+   * A POST because the label filter is a map, which a query string cannot carry.
+   */
+  aggregateSeries: {
+    path: "/hcs.v1.AnalyticsService/AggregateSeries" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AggregateSeriesRequest): Buffer =>
+      Buffer.from(AggregateSeriesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AggregateSeriesRequest => AggregateSeriesRequest.decode(value),
+    responseSerialize: (value: AggregateSeriesResponse): Buffer =>
+      Buffer.from(AggregateSeriesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AggregateSeriesResponse => AggregateSeriesResponse.decode(value),
+  },
 } as const;
 
 export interface AnalyticsServiceServer extends UntypedServiceImplementation {
   /**
-   * Creates a series ahead of ingestion, to set its unit, description and retention.
-   * Fails with ALREADY_EXISTS if the id is taken or a series with the same metric and
-   * labels exists.
+   * Creates a series ahead of ingestion, to set its unit, description, retention and
+   * device. Fails with ALREADY_EXISTS if the id is taken or a series with the same metric
+   * and labels exists.
    */
   createSeries: handleUnaryCall<CreateSeriesRequest, CreateSeriesResponse>;
   /**
@@ -6708,82 +9089,141 @@ export interface AnalyticsServiceServer extends UntypedServiceImplementation {
    * exist.
    */
   getSeries: handleUnaryCall<GetSeriesRequest, GetSeriesResponse>;
-  /** Lists series, ordered by metric then labels unless `order_by` says otherwise. */
+  /** Lists series ordered by name, optionally filtered by metric, unit, device and labels. */
   listSeries: handleUnaryCall<ListSeriesRequest, ListSeriesResponse>;
   /**
-   * Updates the unit, description or retention of a series. Shortening the retention
-   * deletes the samples that fall outside it at the next pruning pass (within a minute).
+   * Updates the unit, description, retention or device of a series. When `series.etag` is
+   * set it must equal the stored etag, or the call fails with ABORTED and changes nothing.
+   * Shortening the retention deletes the samples that fall outside it at the next pruning
+   * pass (within a minute).
    */
   updateSeries: handleUnaryCall<UpdateSeriesRequest, UpdateSeriesResponse>;
   /**
-   * Deletes a series and all its samples, irreversibly. Later ingestion addressing the
-   * same metric and labels creates a new series with a new id.
+   * Deletes a series and all its samples, irreversibly. When `etag` is set it must equal
+   * the stored etag, or the call fails with ABORTED and deletes nothing. Later ingestion
+   * addressing the same metric and labels creates a new series with a new id.
    */
   deleteSeries: handleUnaryCall<DeleteSeriesRequest, DeleteSeriesResponse>;
   /**
-   * Ingests a batch of samples for one or more series in one call, at most 100,000
-   * samples. Invalid samples or batches are rejected individually and reported; the rest
-   * is stored. A sample with the same series and instant as a stored one replaces it.
+   * Ingests a batch of samples for one or more series in one call: at most 1000 batches
+   * and 100,000 samples in total. All or nothing: any invalid batch or sample fails the
+   * call with INVALID_ARGUMENT naming the field (e.g. `batches[2].columns.values[7]`) and
+   * stores nothing. Answers after every sample is durably committed.
    */
   ingestSamples: handleUnaryCall<IngestSamplesRequest, IngestSamplesResponse>;
   /**
-   * Ingests a stream of sample batches, for long-lived producers. Each message is
-   * validated and stored as it arrives, with the same rules as IngestSamples; the summary
-   * is returned when the client half-closes. Over HTTP the request body is NDJSON, one
-   * IngestStreamRequest per line.
+   * Ingests a stream of sample batches and answers once, after the client half-closes and
+   * every message is committed. Each message has the limits of IngestSamples and is
+   * committed whole or not at all. An invalid message ends the call with INVALID_ARGUMENT
+   * naming its index (`messages[3].batches[0]...`); messages before it may have been
+   * committed (resending them is harmless, see duplicates above). Producers that want to
+   * know what is committed while the stream stays open use IngestStreamWithAcks. Over HTTP
+   * the request body is NDJSON, one IngestStreamRequest per line.
    */
   ingestStream: handleClientStreamingCall<IngestStreamRequest, IngestStreamResponse>;
   /**
-   * Imports samples from a CSV document with a header row: one time column and one or more
-   * value columns, each mapped to a series. The document is limited by the server's
-   * maximum message size (default 4 MiB).
+   * Ingests a stream of sample batches, for long-lived producers, acknowledging as it
+   * commits: after each durable commit that contains messages of this stream the server
+   * sends an acknowledgement counting the messages committed so far (messages commit in order, so
+   * "the first N"). Several messages may share one commit and one ack. When the client
+   * half-closes, the server sends the last ack and ends the call. An invalid message ends
+   * the call as IngestStream does; what was acknowledged stays committed.
    */
-  importCsv: handleUnaryCall<ImportCsvRequest, ImportCsvResponse>;
+  ingestStreamWithAcks: handleBidiStreamingCall<IngestStreamWithAcksRequest, IngestStreamWithAcksResponse>;
+  /**
+   * Uploads samples as a CSV or NDJSON document, streamed: the body arrives in chunks and is
+   * parsed as it comes, never held whole. Options are read from the first message (over
+   * REST, from the query parameters); later messages carry only body chunks. All or
+   * nothing: a malformed line fails the call with INVALID_ARGUMENT naming its 1-based line
+   * number, and nothing is stored. At most 10,000,000 samples per upload.
+   *
+   * CSV (RFC 4180, `text/csv`): a header row, then one row per instant; the time column
+   * (`time_column`, default "time") and one value column per series, the header naming the
+   * series ("series/{series}" or just its id). An empty cell yields no sample.
+   * NDJSON (`application/x-ndjson`): one JSON object per line with the same keys as the
+   * CSV header, e.g. {"time": "2026-01-01T00:00:00Z", "series/pump-1": 3.5}; null yields no
+   * sample. Blank lines are skipped.
+   */
+  uploadSamples: handleClientStreamingCall<UploadSamplesRequest, UploadSamplesResponse>;
+  /**
+   * Exports the samples of a series in a time range as CSV (header "time,<series name>") or
+   * NDJSON, oldest first, streamed in chunks of at most 64 KiB. Over REST the answer is a
+   * download: `Content-Disposition: attachment; filename="<series id>.csv"` (or `.ndjson`).
+   */
+  exportSamples: handleServerStreamingCall<ExportSamplesRequest, HttpBody>;
   /** Returns raw samples of a series in a time range, paginated, oldest first by default. */
   querySamples: handleUnaryCall<QuerySamplesRequest, QuerySamplesResponse>;
   /**
-   * Computes descriptive statistics of a series over a time range: count, mean, standard
-   * deviation, minimum, maximum, sum and requested percentiles.
+   * Streams every raw sample of a series in a time range, oldest first, in messages of at
+   * most `page_size` samples. Unlike QuerySamples there is no limit on the range.
+   */
+  streamSamples: handleServerStreamingCall<StreamSamplesRequest, StreamSamplesResponse>;
+  /**
+   * Deletes the samples of a series in [start_time, end_time); both are required. The
+   * series itself stays.
+   */
+  deleteSamples: handleUnaryCall<DeleteSamplesRequest, DeleteSamplesResponse>;
+  /**
+   * Computes descriptive statistics of a series over a time range: count, sum, mean,
+   * standard deviation, minimum, maximum, first and last values, and exact percentiles
+   * (p50, p90, p95 and p99 unless others are requested). With `skip_percentiles` the
+   * answer comes from the stored chunk summaries, reading raw samples only at the range's
+   * edges, so it stays cheap over long ranges.
    */
   describeSeries: handleUnaryCall<DescribeSeriesRequest, DescribeSeriesResponse>;
   /**
-   * Resamples a series onto a regular grid: samples are grouped into consecutive buckets
-   * of `interval`, aligned to `origin_time`, each bucket reduced with `aggregation` and
-   * labelled with its start instant; empty buckets are handled by `fill_policy`. At most
-   * 100,000 buckets.
+   * Resamples a series onto fixed buckets of `interval`, aligned to `origin_time`, with
+   * several aggregations at once (OHLC is `aggregations=[FIRST, MAX, MIN, LAST]`). Every
+   * bucket of the grid is reported, empty ones too (count 0, sum 0, NaN otherwise), as
+   * pandas' `resample().agg()`.
    */
   resampleSeries: handleUnaryCall<ResampleSeriesRequest, ResampleSeriesResponse>;
   /**
-   * Computes a trailing rolling-window aggregate: one output sample per input sample,
-   * labelled with the input sample's instant, aggregating the window that ends at (and
-   * includes) that sample.
+   * Computes trailing rolling-window aggregates, by sample count or by duration: one output
+   * row per input sample, labelled with the input sample's instant, aggregating the window
+   * that ends at (and includes) that sample. Paged: a call answers at most `page_size` rows
+   * and a `next_page_token` for the rest; the pages concatenate to the unpaged result.
    */
   computeRollingWindow: handleUnaryCall<ComputeRollingWindowRequest, ComputeRollingWindowResponse>;
   /**
+   * Transforms a series sample by sample: difference, rate per second, percent change,
+   * cumulative sum or exponentially weighted mean (as pandas). One output per input sample,
+   * paged like ComputeRollingWindow.
+   */
+  transformSeries: handleUnaryCall<TransformSeriesRequest, TransformSeriesResponse>;
+  /**
    * Finds samples that deviate from their reference distribution by more than a
-   * threshold, using a z-score, a median-absolute-deviation or an interquartile-range
-   * test, over the whole range or a trailing window.
+   * threshold, by z-score or by the robust median/MAD score, over the whole range or a
+   * trailing window, and returns each with the bounds it was judged against.
    */
   detectAnomalies: handleUnaryCall<DetectAnomaliesRequest, DetectAnomaliesResponse>;
   /**
-   * Computes the correlation matrix of two or more series. Each series is first resampled
-   * onto a common grid of `interval` (no fill); only buckets where every series has a
-   * value are used.
+   * Computes the Pearson correlation matrix of two or more series. Each series is first
+   * reduced to its mean per bucket of `interval` (aligned to the Unix epoch); each pair is
+   * correlated over the buckets where both have a value (pairwise complete, as pandas'
+   * `DataFrame.corr()`).
    */
   correlateSeries: handleUnaryCall<CorrelateSeriesRequest, CorrelateSeriesResponse>;
   /**
-   * Computes a histogram of the sample values of a series, with equal-width bins or
-   * explicit bin edges. Bins are half-open [lower, upper) except the last, which also
-   * includes its upper bound. NaN samples are ignored.
+   * Computes a histogram of the sample values of a series, as `numpy.histogram`: with a
+   * number of equal-width bins, explicit bin edges or one of numpy's automatic bin rules.
+   * Bins are half-open [lower, upper) except the last, which also includes its upper bound.
    */
   computeHistogram: handleUnaryCall<ComputeHistogramRequest, ComputeHistogramResponse>;
+  /**
+   * Aggregates across series: the series of one metric matching a label filter are grouped
+   * by the values of some of their labels, and each group's samples, pooled, are resampled
+   * onto one bucket grid shared by all groups (pandas' `groupby(labels).resample(interval)`).
+   * A POST because the label filter is a map, which a query string cannot carry.
+   */
+  aggregateSeries: handleUnaryCall<AggregateSeriesRequest, AggregateSeriesResponse>;
 }
 
 export interface AnalyticsServiceClient extends Client {
   /**
-   * Creates a series ahead of ingestion, to set its unit, description and retention.
-   * Fails with ALREADY_EXISTS if the id is taken or a series with the same metric and
-   * labels exists.
+   * Creates a series ahead of ingestion, to set its unit, description, retention and
+   * device. Fails with ALREADY_EXISTS if the id is taken or a series with the same metric
+   * and labels exists.
    */
   createSeries(
     request: CreateSeriesRequest,
@@ -6819,7 +9259,7 @@ export interface AnalyticsServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetSeriesResponse) => void,
   ): ClientUnaryCall;
-  /** Lists series, ordered by metric then labels unless `order_by` says otherwise. */
+  /** Lists series ordered by name, optionally filtered by metric, unit, device and labels. */
   listSeries(
     request: ListSeriesRequest,
     callback: (error: ServiceError | null, response: ListSeriesResponse) => void,
@@ -6836,8 +9276,10 @@ export interface AnalyticsServiceClient extends Client {
     callback: (error: ServiceError | null, response: ListSeriesResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Updates the unit, description or retention of a series. Shortening the retention
-   * deletes the samples that fall outside it at the next pruning pass (within a minute).
+   * Updates the unit, description, retention or device of a series. When `series.etag` is
+   * set it must equal the stored etag, or the call fails with ABORTED and changes nothing.
+   * Shortening the retention deletes the samples that fall outside it at the next pruning
+   * pass (within a minute).
    */
   updateSeries(
     request: UpdateSeriesRequest,
@@ -6855,8 +9297,9 @@ export interface AnalyticsServiceClient extends Client {
     callback: (error: ServiceError | null, response: UpdateSeriesResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Deletes a series and all its samples, irreversibly. Later ingestion addressing the
-   * same metric and labels creates a new series with a new id.
+   * Deletes a series and all its samples, irreversibly. When `etag` is set it must equal
+   * the stored etag, or the call fails with ABORTED and deletes nothing. Later ingestion
+   * addressing the same metric and labels creates a new series with a new id.
    */
   deleteSeries(
     request: DeleteSeriesRequest,
@@ -6874,9 +9317,10 @@ export interface AnalyticsServiceClient extends Client {
     callback: (error: ServiceError | null, response: DeleteSeriesResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Ingests a batch of samples for one or more series in one call, at most 100,000
-   * samples. Invalid samples or batches are rejected individually and reported; the rest
-   * is stored. A sample with the same series and instant as a stored one replaces it.
+   * Ingests a batch of samples for one or more series in one call: at most 1000 batches
+   * and 100,000 samples in total. All or nothing: any invalid batch or sample fails the
+   * call with INVALID_ARGUMENT naming the field (e.g. `batches[2].columns.values[7]`) and
+   * stores nothing. Answers after every sample is durably committed.
    */
   ingestSamples(
     request: IngestSamplesRequest,
@@ -6894,10 +9338,13 @@ export interface AnalyticsServiceClient extends Client {
     callback: (error: ServiceError | null, response: IngestSamplesResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Ingests a stream of sample batches, for long-lived producers. Each message is
-   * validated and stored as it arrives, with the same rules as IngestSamples; the summary
-   * is returned when the client half-closes. Over HTTP the request body is NDJSON, one
-   * IngestStreamRequest per line.
+   * Ingests a stream of sample batches and answers once, after the client half-closes and
+   * every message is committed. Each message has the limits of IngestSamples and is
+   * committed whole or not at all. An invalid message ends the call with INVALID_ARGUMENT
+   * naming its index (`messages[3].batches[0]...`); messages before it may have been
+   * committed (resending them is harmless, see duplicates above). Producers that want to
+   * know what is committed while the stream stays open use IngestStreamWithAcks. Over HTTP
+   * the request body is NDJSON, one IngestStreamRequest per line.
    */
   ingestStream(
     callback: (error: ServiceError | null, response: IngestStreamResponse) => void,
@@ -6916,25 +9363,62 @@ export interface AnalyticsServiceClient extends Client {
     callback: (error: ServiceError | null, response: IngestStreamResponse) => void,
   ): ClientWritableStream<IngestStreamRequest>;
   /**
-   * Imports samples from a CSV document with a header row: one time column and one or more
-   * value columns, each mapped to a series. The document is limited by the server's
-   * maximum message size (default 4 MiB).
+   * Ingests a stream of sample batches, for long-lived producers, acknowledging as it
+   * commits: after each durable commit that contains messages of this stream the server
+   * sends an acknowledgement counting the messages committed so far (messages commit in order, so
+   * "the first N"). Several messages may share one commit and one ack. When the client
+   * half-closes, the server sends the last ack and ends the call. An invalid message ends
+   * the call as IngestStream does; what was acknowledged stays committed.
    */
-  importCsv(
-    request: ImportCsvRequest,
-    callback: (error: ServiceError | null, response: ImportCsvResponse) => void,
-  ): ClientUnaryCall;
-  importCsv(
-    request: ImportCsvRequest,
+  ingestStreamWithAcks(): ClientDuplexStream<IngestStreamWithAcksRequest, IngestStreamWithAcksResponse>;
+  ingestStreamWithAcks(
+    options: Partial<CallOptions>,
+  ): ClientDuplexStream<IngestStreamWithAcksRequest, IngestStreamWithAcksResponse>;
+  ingestStreamWithAcks(
     metadata: Metadata,
-    callback: (error: ServiceError | null, response: ImportCsvResponse) => void,
-  ): ClientUnaryCall;
-  importCsv(
-    request: ImportCsvRequest,
+    options?: Partial<CallOptions>,
+  ): ClientDuplexStream<IngestStreamWithAcksRequest, IngestStreamWithAcksResponse>;
+  /**
+   * Uploads samples as a CSV or NDJSON document, streamed: the body arrives in chunks and is
+   * parsed as it comes, never held whole. Options are read from the first message (over
+   * REST, from the query parameters); later messages carry only body chunks. All or
+   * nothing: a malformed line fails the call with INVALID_ARGUMENT naming its 1-based line
+   * number, and nothing is stored. At most 10,000,000 samples per upload.
+   *
+   * CSV (RFC 4180, `text/csv`): a header row, then one row per instant; the time column
+   * (`time_column`, default "time") and one value column per series, the header naming the
+   * series ("series/{series}" or just its id). An empty cell yields no sample.
+   * NDJSON (`application/x-ndjson`): one JSON object per line with the same keys as the
+   * CSV header, e.g. {"time": "2026-01-01T00:00:00Z", "series/pump-1": 3.5}; null yields no
+   * sample. Blank lines are skipped.
+   */
+  uploadSamples(
+    callback: (error: ServiceError | null, response: UploadSamplesResponse) => void,
+  ): ClientWritableStream<UploadSamplesRequest>;
+  uploadSamples(
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UploadSamplesResponse) => void,
+  ): ClientWritableStream<UploadSamplesRequest>;
+  uploadSamples(
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UploadSamplesResponse) => void,
+  ): ClientWritableStream<UploadSamplesRequest>;
+  uploadSamples(
     metadata: Metadata,
     options: Partial<CallOptions>,
-    callback: (error: ServiceError | null, response: ImportCsvResponse) => void,
-  ): ClientUnaryCall;
+    callback: (error: ServiceError | null, response: UploadSamplesResponse) => void,
+  ): ClientWritableStream<UploadSamplesRequest>;
+  /**
+   * Exports the samples of a series in a time range as CSV (header "time,<series name>") or
+   * NDJSON, oldest first, streamed in chunks of at most 64 KiB. Over REST the answer is a
+   * download: `Content-Disposition: attachment; filename="<series id>.csv"` (or `.ndjson`).
+   */
+  exportSamples(request: ExportSamplesRequest, options?: Partial<CallOptions>): ClientReadableStream<HttpBody>;
+  exportSamples(
+    request: ExportSamplesRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<HttpBody>;
   /** Returns raw samples of a series in a time range, paginated, oldest first by default. */
   querySamples(
     request: QuerySamplesRequest,
@@ -6952,8 +9436,43 @@ export interface AnalyticsServiceClient extends Client {
     callback: (error: ServiceError | null, response: QuerySamplesResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Computes descriptive statistics of a series over a time range: count, mean, standard
-   * deviation, minimum, maximum, sum and requested percentiles.
+   * Streams every raw sample of a series in a time range, oldest first, in messages of at
+   * most `page_size` samples. Unlike QuerySamples there is no limit on the range.
+   */
+  streamSamples(
+    request: StreamSamplesRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<StreamSamplesResponse>;
+  streamSamples(
+    request: StreamSamplesRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<StreamSamplesResponse>;
+  /**
+   * Deletes the samples of a series in [start_time, end_time); both are required. The
+   * series itself stays.
+   */
+  deleteSamples(
+    request: DeleteSamplesRequest,
+    callback: (error: ServiceError | null, response: DeleteSamplesResponse) => void,
+  ): ClientUnaryCall;
+  deleteSamples(
+    request: DeleteSamplesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteSamplesResponse) => void,
+  ): ClientUnaryCall;
+  deleteSamples(
+    request: DeleteSamplesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteSamplesResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Computes descriptive statistics of a series over a time range: count, sum, mean,
+   * standard deviation, minimum, maximum, first and last values, and exact percentiles
+   * (p50, p90, p95 and p99 unless others are requested). With `skip_percentiles` the
+   * answer comes from the stored chunk summaries, reading raw samples only at the range's
+   * edges, so it stays cheap over long ranges.
    */
   describeSeries(
     request: DescribeSeriesRequest,
@@ -6971,10 +9490,10 @@ export interface AnalyticsServiceClient extends Client {
     callback: (error: ServiceError | null, response: DescribeSeriesResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Resamples a series onto a regular grid: samples are grouped into consecutive buckets
-   * of `interval`, aligned to `origin_time`, each bucket reduced with `aggregation` and
-   * labelled with its start instant; empty buckets are handled by `fill_policy`. At most
-   * 100,000 buckets.
+   * Resamples a series onto fixed buckets of `interval`, aligned to `origin_time`, with
+   * several aggregations at once (OHLC is `aggregations=[FIRST, MAX, MIN, LAST]`). Every
+   * bucket of the grid is reported, empty ones too (count 0, sum 0, NaN otherwise), as
+   * pandas' `resample().agg()`.
    */
   resampleSeries(
     request: ResampleSeriesRequest,
@@ -6992,9 +9511,10 @@ export interface AnalyticsServiceClient extends Client {
     callback: (error: ServiceError | null, response: ResampleSeriesResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Computes a trailing rolling-window aggregate: one output sample per input sample,
-   * labelled with the input sample's instant, aggregating the window that ends at (and
-   * includes) that sample.
+   * Computes trailing rolling-window aggregates, by sample count or by duration: one output
+   * row per input sample, labelled with the input sample's instant, aggregating the window
+   * that ends at (and includes) that sample. Paged: a call answers at most `page_size` rows
+   * and a `next_page_token` for the rest; the pages concatenate to the unpaged result.
    */
   computeRollingWindow(
     request: ComputeRollingWindowRequest,
@@ -7010,11 +9530,31 @@ export interface AnalyticsServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ComputeRollingWindowResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Transforms a series sample by sample: difference, rate per second, percent change,
+   * cumulative sum or exponentially weighted mean (as pandas). One output per input sample,
+   * paged like ComputeRollingWindow.
+   */
+  transformSeries(
+    request: TransformSeriesRequest,
+    callback: (error: ServiceError | null, response: TransformSeriesResponse) => void,
+  ): ClientUnaryCall;
+  transformSeries(
+    request: TransformSeriesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: TransformSeriesResponse) => void,
+  ): ClientUnaryCall;
+  transformSeries(
+    request: TransformSeriesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: TransformSeriesResponse) => void,
   ): ClientUnaryCall;
   /**
    * Finds samples that deviate from their reference distribution by more than a
-   * threshold, using a z-score, a median-absolute-deviation or an interquartile-range
-   * test, over the whole range or a trailing window.
+   * threshold, by z-score or by the robust median/MAD score, over the whole range or a
+   * trailing window, and returns each with the bounds it was judged against.
    */
   detectAnomalies(
     request: DetectAnomaliesRequest,
@@ -7032,9 +9572,10 @@ export interface AnalyticsServiceClient extends Client {
     callback: (error: ServiceError | null, response: DetectAnomaliesResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Computes the correlation matrix of two or more series. Each series is first resampled
-   * onto a common grid of `interval` (no fill); only buckets where every series has a
-   * value are used.
+   * Computes the Pearson correlation matrix of two or more series. Each series is first
+   * reduced to its mean per bucket of `interval` (aligned to the Unix epoch); each pair is
+   * correlated over the buckets where both have a value (pairwise complete, as pandas'
+   * `DataFrame.corr()`).
    */
   correlateSeries(
     request: CorrelateSeriesRequest,
@@ -7052,9 +9593,9 @@ export interface AnalyticsServiceClient extends Client {
     callback: (error: ServiceError | null, response: CorrelateSeriesResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Computes a histogram of the sample values of a series, with equal-width bins or
-   * explicit bin edges. Bins are half-open [lower, upper) except the last, which also
-   * includes its upper bound. NaN samples are ignored.
+   * Computes a histogram of the sample values of a series, as `numpy.histogram`: with a
+   * number of equal-width bins, explicit bin edges or one of numpy's automatic bin rules.
+   * Bins are half-open [lower, upper) except the last, which also includes its upper bound.
    */
   computeHistogram(
     request: ComputeHistogramRequest,
@@ -7070,6 +9611,27 @@ export interface AnalyticsServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ComputeHistogramResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Aggregates across series: the series of one metric matching a label filter are grouped
+   * by the values of some of their labels, and each group's samples, pooled, are resampled
+   * onto one bucket grid shared by all groups (pandas' `groupby(labels).resample(interval)`).
+   * A POST because the label filter is a map, which a query string cannot carry.
+   */
+  aggregateSeries(
+    request: AggregateSeriesRequest,
+    callback: (error: ServiceError | null, response: AggregateSeriesResponse) => void,
+  ): ClientUnaryCall;
+  aggregateSeries(
+    request: AggregateSeriesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AggregateSeriesResponse) => void,
+  ): ClientUnaryCall;
+  aggregateSeries(
+    request: AggregateSeriesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AggregateSeriesResponse) => void,
   ): ClientUnaryCall;
 }
 
@@ -7081,14 +9643,6 @@ export const AnalyticsServiceClient = makeGenericClientConstructor(
   service: typeof AnalyticsServiceService;
   serviceName: string;
 };
-
-function bytesFromBase64(b64: string): Uint8Array {
-  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
-}
-
-function base64FromBytes(arr: Uint8Array): string {
-  return globalThis.Buffer.from(arr).toString("base64");
-}
 
 function floatToJson(value: number | null | undefined): number | string | null | undefined {
   return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;
@@ -7122,6 +9676,17 @@ function fromJsonTimestamp(o: any): Date {
   } else {
     return fromTimestamp(Timestamp.fromJSON(o));
   }
+}
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+  }
+  return num;
 }
 
 function isObject(value: any): boolean {

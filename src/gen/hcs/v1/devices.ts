@@ -22,6 +22,7 @@ import {
 } from "@grpc/grpc-js";
 import { Duration } from "../../google/protobuf/duration.ts";
 import { FieldMask } from "../../google/protobuf/field_mask.ts";
+import { Value } from "../../google/protobuf/struct.ts";
 import { Timestamp } from "../../google/protobuf/timestamp.ts";
 import { Status } from "../../google/rpc/status.ts";
 
@@ -255,6 +256,52 @@ export function valueTypeToJSON(object: ValueType): string {
   }
 }
 
+/** Presence says whether a device's hardware is plugged in, as its adapter sees it. */
+export enum Presence {
+  /** PRESENCE_UNSPECIFIED - Not known yet (adapter starting or unavailable). */
+  PRESENCE_UNSPECIFIED = 0,
+  /** PRESENCE_PRESENT - The adapter sees the hardware at the device's address. */
+  PRESENCE_PRESENT = 1,
+  /**
+   * PRESENCE_ABSENT - The adapter does not see it (unplugged, never attached); commands are refused with
+   * FAILED_PRECONDITION.
+   */
+  PRESENCE_ABSENT = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function presenceFromJSON(object: any): Presence {
+  switch (object) {
+    case 0:
+    case "PRESENCE_UNSPECIFIED":
+      return Presence.PRESENCE_UNSPECIFIED;
+    case 1:
+    case "PRESENCE_PRESENT":
+      return Presence.PRESENCE_PRESENT;
+    case 2:
+    case "PRESENCE_ABSENT":
+      return Presence.PRESENCE_ABSENT;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return Presence.UNRECOGNIZED;
+  }
+}
+
+export function presenceToJSON(object: Presence): string {
+  switch (object) {
+    case Presence.PRESENCE_UNSPECIFIED:
+      return "PRESENCE_UNSPECIFIED";
+    case Presence.PRESENCE_PRESENT:
+      return "PRESENCE_PRESENT";
+    case Presence.PRESENCE_ABSENT:
+      return "PRESENCE_ABSENT";
+    case Presence.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** AdminState is the operator's permission for a device to be commanded. */
 export enum AdminState {
   /** ADMIN_STATE_UNSPECIFIED - Not set; treated as UNLOCKED at creation and ignored in updates without a mask. */
@@ -357,10 +404,30 @@ export enum CommandExecutionState {
   COMMAND_EXECUTION_STATE_UNSPECIFIED = 0,
   /** COMMAND_EXECUTION_STATE_RUNNING - The command was sent to the adapter and no result or error arrived yet. */
   COMMAND_EXECUTION_STATE_RUNNING = 1,
-  /** COMMAND_EXECUTION_STATE_SUCCEEDED - The device acknowledged the command and returned its result; `readings` is filled. */
+  /**
+   * COMMAND_EXECUTION_STATE_SUCCEEDED - The device acknowledged the command and returned its result; `readings` is filled.
+   * Terminal.
+   */
   COMMAND_EXECUTION_STATE_SUCCEEDED = 2,
-  /** COMMAND_EXECUTION_STATE_FAILED - The command failed, timed out or was cancelled; see `error`. */
+  /**
+   * COMMAND_EXECUTION_STATE_FAILED - The device or the link failed (I/O error, unplugged mid-command, bad reply); see
+   * `error` and `state_reason`. Terminal.
+   */
   COMMAND_EXECUTION_STATE_FAILED = 3,
+  /** COMMAND_EXECUTION_STATE_QUEUED - Recorded and waiting for the device's earlier commands; nothing was sent yet. */
+  COMMAND_EXECUTION_STATE_QUEUED = 4,
+  /**
+   * COMMAND_EXECUTION_STATE_TIMED_OUT - No result arrived within the timeout, or the server restarted while it ran
+   * (`state_reason` "RESTART"); the device may have acted. Never retried. Terminal.
+   */
+  COMMAND_EXECUTION_STATE_TIMED_OUT = 5,
+  /** COMMAND_EXECUTION_STATE_CANCELLED - Cancelled by CancelCommandExecution or a job's cancellation. Terminal. */
+  COMMAND_EXECUTION_STATE_CANCELLED = 6,
+  /**
+   * COMMAND_EXECUTION_STATE_REJECTED - Refused before anything was sent: device LOCKED, ABSENT or DOWN, adapter unavailable,
+   * queue full; see `state_reason`. Terminal.
+   */
+  COMMAND_EXECUTION_STATE_REJECTED = 7,
   UNRECOGNIZED = -1,
 }
 
@@ -378,6 +445,18 @@ export function commandExecutionStateFromJSON(object: any): CommandExecutionStat
     case 3:
     case "COMMAND_EXECUTION_STATE_FAILED":
       return CommandExecutionState.COMMAND_EXECUTION_STATE_FAILED;
+    case 4:
+    case "COMMAND_EXECUTION_STATE_QUEUED":
+      return CommandExecutionState.COMMAND_EXECUTION_STATE_QUEUED;
+    case 5:
+    case "COMMAND_EXECUTION_STATE_TIMED_OUT":
+      return CommandExecutionState.COMMAND_EXECUTION_STATE_TIMED_OUT;
+    case 6:
+    case "COMMAND_EXECUTION_STATE_CANCELLED":
+      return CommandExecutionState.COMMAND_EXECUTION_STATE_CANCELLED;
+    case 7:
+    case "COMMAND_EXECUTION_STATE_REJECTED":
+      return CommandExecutionState.COMMAND_EXECUTION_STATE_REJECTED;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -395,6 +474,14 @@ export function commandExecutionStateToJSON(object: CommandExecutionState): stri
       return "COMMAND_EXECUTION_STATE_SUCCEEDED";
     case CommandExecutionState.COMMAND_EXECUTION_STATE_FAILED:
       return "COMMAND_EXECUTION_STATE_FAILED";
+    case CommandExecutionState.COMMAND_EXECUTION_STATE_QUEUED:
+      return "COMMAND_EXECUTION_STATE_QUEUED";
+    case CommandExecutionState.COMMAND_EXECUTION_STATE_TIMED_OUT:
+      return "COMMAND_EXECUTION_STATE_TIMED_OUT";
+    case CommandExecutionState.COMMAND_EXECUTION_STATE_CANCELLED:
+      return "COMMAND_EXECUTION_STATE_CANCELLED";
+    case CommandExecutionState.COMMAND_EXECUTION_STATE_REJECTED:
+      return "COMMAND_EXECUTION_STATE_REJECTED";
     case CommandExecutionState.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -419,8 +506,22 @@ export enum DeviceEventType {
    * is set if the hardware matched a registered device.
    */
   DEVICE_EVENT_TYPE_DETACHED = 4,
-  /** DEVICE_EVENT_TYPE_COMMAND_COMPLETED - A command execution ended (SUCCEEDED or FAILED). Payload `command_execution`. */
+  /** DEVICE_EVENT_TYPE_COMMAND_COMPLETED - A command execution ended (any terminal state). Payload `command_execution`. */
   DEVICE_EVENT_TYPE_COMMAND_COMPLETED = 5,
+  /** DEVICE_EVENT_TYPE_COMMAND_STATE_CHANGED - A command execution was QUEUED or started RUNNING. Payload `command_execution`. */
+  DEVICE_EVENT_TYPE_COMMAND_STATE_CHANGED = 6,
+  /**
+   * DEVICE_EVENT_TYPE_SYNCED - Sent once per stream, after the events replayed from `resume_token` (at once on a stream
+   * opened without one): what follows is live. No device, no payload; its `resume_token`
+   * continues from here. Sent whatever the `event_types` filter.
+   */
+  DEVICE_EVENT_TYPE_SYNCED = 7,
+  /**
+   * DEVICE_EVENT_TYPE_PROGRESS - Nothing was sent for `progress_interval`: no device, no payload, only a fresh
+   * `resume_token`, so an idle stream keeps its place and proxies do not cut it. Sent whatever
+   * the `event_types` filter.
+   */
+  DEVICE_EVENT_TYPE_PROGRESS = 8,
   UNRECOGNIZED = -1,
 }
 
@@ -444,6 +545,15 @@ export function deviceEventTypeFromJSON(object: any): DeviceEventType {
     case 5:
     case "DEVICE_EVENT_TYPE_COMMAND_COMPLETED":
       return DeviceEventType.DEVICE_EVENT_TYPE_COMMAND_COMPLETED;
+    case 6:
+    case "DEVICE_EVENT_TYPE_COMMAND_STATE_CHANGED":
+      return DeviceEventType.DEVICE_EVENT_TYPE_COMMAND_STATE_CHANGED;
+    case 7:
+    case "DEVICE_EVENT_TYPE_SYNCED":
+      return DeviceEventType.DEVICE_EVENT_TYPE_SYNCED;
+    case 8:
+    case "DEVICE_EVENT_TYPE_PROGRESS":
+      return DeviceEventType.DEVICE_EVENT_TYPE_PROGRESS;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -465,7 +575,84 @@ export function deviceEventTypeToJSON(object: DeviceEventType): string {
       return "DEVICE_EVENT_TYPE_DETACHED";
     case DeviceEventType.DEVICE_EVENT_TYPE_COMMAND_COMPLETED:
       return "DEVICE_EVENT_TYPE_COMMAND_COMPLETED";
+    case DeviceEventType.DEVICE_EVENT_TYPE_COMMAND_STATE_CHANGED:
+      return "DEVICE_EVENT_TYPE_COMMAND_STATE_CHANGED";
+    case DeviceEventType.DEVICE_EVENT_TYPE_SYNCED:
+      return "DEVICE_EVENT_TYPE_SYNCED";
+    case DeviceEventType.DEVICE_EVENT_TYPE_PROGRESS:
+      return "DEVICE_EVENT_TYPE_PROGRESS";
     case DeviceEventType.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** ComparisonOp compares a reading (left) with a value (right). */
+export enum ComparisonOp {
+  /** COMPARISON_OP_UNSPECIFIED - Not set; refused. */
+  COMPARISON_OP_UNSPECIFIED = 0,
+  /** COMPARISON_OP_EQUAL - reading == value. */
+  COMPARISON_OP_EQUAL = 1,
+  /** COMPARISON_OP_NOT_EQUAL - reading != value. */
+  COMPARISON_OP_NOT_EQUAL = 2,
+  /** COMPARISON_OP_LESS - reading < value (numbers only). */
+  COMPARISON_OP_LESS = 3,
+  /** COMPARISON_OP_LESS_OR_EQUAL - reading <= value (numbers only). */
+  COMPARISON_OP_LESS_OR_EQUAL = 4,
+  /** COMPARISON_OP_GREATER - reading > value (numbers only). */
+  COMPARISON_OP_GREATER = 5,
+  /** COMPARISON_OP_GREATER_OR_EQUAL - reading >= value (numbers only). */
+  COMPARISON_OP_GREATER_OR_EQUAL = 6,
+  UNRECOGNIZED = -1,
+}
+
+export function comparisonOpFromJSON(object: any): ComparisonOp {
+  switch (object) {
+    case 0:
+    case "COMPARISON_OP_UNSPECIFIED":
+      return ComparisonOp.COMPARISON_OP_UNSPECIFIED;
+    case 1:
+    case "COMPARISON_OP_EQUAL":
+      return ComparisonOp.COMPARISON_OP_EQUAL;
+    case 2:
+    case "COMPARISON_OP_NOT_EQUAL":
+      return ComparisonOp.COMPARISON_OP_NOT_EQUAL;
+    case 3:
+    case "COMPARISON_OP_LESS":
+      return ComparisonOp.COMPARISON_OP_LESS;
+    case 4:
+    case "COMPARISON_OP_LESS_OR_EQUAL":
+      return ComparisonOp.COMPARISON_OP_LESS_OR_EQUAL;
+    case 5:
+    case "COMPARISON_OP_GREATER":
+      return ComparisonOp.COMPARISON_OP_GREATER;
+    case 6:
+    case "COMPARISON_OP_GREATER_OR_EQUAL":
+      return ComparisonOp.COMPARISON_OP_GREATER_OR_EQUAL;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return ComparisonOp.UNRECOGNIZED;
+  }
+}
+
+export function comparisonOpToJSON(object: ComparisonOp): string {
+  switch (object) {
+    case ComparisonOp.COMPARISON_OP_UNSPECIFIED:
+      return "COMPARISON_OP_UNSPECIFIED";
+    case ComparisonOp.COMPARISON_OP_EQUAL:
+      return "COMPARISON_OP_EQUAL";
+    case ComparisonOp.COMPARISON_OP_NOT_EQUAL:
+      return "COMPARISON_OP_NOT_EQUAL";
+    case ComparisonOp.COMPARISON_OP_LESS:
+      return "COMPARISON_OP_LESS";
+    case ComparisonOp.COMPARISON_OP_LESS_OR_EQUAL:
+      return "COMPARISON_OP_LESS_OR_EQUAL";
+    case ComparisonOp.COMPARISON_OP_GREATER:
+      return "COMPARISON_OP_GREATER";
+    case ComparisonOp.COMPARISON_OP_GREATER_OR_EQUAL:
+      return "COMPARISON_OP_GREATER_OR_EQUAL";
+    case ComparisonOp.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
   }
@@ -529,8 +716,13 @@ export enum JobState {
   JOB_STATE_SUCCEEDED = 3,
   /** JOB_STATE_FAILED - A step with on_failure ABORT failed; see `error`. Terminal. */
   JOB_STATE_FAILED = 4,
-  /** JOB_STATE_CANCELLED - Cancelled with CancelJob or by a server shutdown. Terminal. */
+  /** JOB_STATE_CANCELLED - Cancelled with CancelJob, or abandoned with AbandonJob after an interruption. Terminal. */
   JOB_STATE_CANCELLED = 5,
+  /**
+   * JOB_STATE_INTERRUPTED - The server stopped while the job was RUNNING. Nothing more runs until ResumeJob (QUEUED
+   * again) or AbandonJob (CANCELLED).
+   */
+  JOB_STATE_INTERRUPTED = 6,
   UNRECOGNIZED = -1,
 }
 
@@ -554,6 +746,9 @@ export function jobStateFromJSON(object: any): JobState {
     case 5:
     case "JOB_STATE_CANCELLED":
       return JobState.JOB_STATE_CANCELLED;
+    case 6:
+    case "JOB_STATE_INTERRUPTED":
+      return JobState.JOB_STATE_INTERRUPTED;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -575,6 +770,8 @@ export function jobStateToJSON(object: JobState): string {
       return "JOB_STATE_FAILED";
     case JobState.JOB_STATE_CANCELLED:
       return "JOB_STATE_CANCELLED";
+    case JobState.JOB_STATE_INTERRUPTED:
+      return "JOB_STATE_INTERRUPTED";
     case JobState.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -587,9 +784,15 @@ export enum StepState {
   STEP_STATE_UNSPECIFIED = 0,
   /** STEP_STATE_PENDING - Not started yet. */
   STEP_STATE_PENDING = 1,
-  /** STEP_STATE_RUNNING - Waiting for its delay or a retry backoff, or its command is executing. */
+  /**
+   * STEP_STATE_RUNNING - Waiting for its delay, a retry backoff, a duration or a condition, or its command is
+   * executing.
+   */
   STEP_STATE_RUNNING = 2,
-  /** STEP_STATE_SUCCEEDED - The command succeeded. Terminal. */
+  /**
+   * STEP_STATE_SUCCEEDED - The command succeeded, the wait ended, the condition was met or the group succeeded.
+   * Terminal.
+   */
   STEP_STATE_SUCCEEDED = 3,
   /** STEP_STATE_FAILED - All attempts failed. Terminal. */
   STEP_STATE_FAILED = 4,
@@ -683,6 +886,15 @@ export interface Adapter {
   driverVersion: string;
   /** Number of registered devices that use this adapter. */
   deviceCount: number;
+  /**
+   * For adapters that bound raw access (HID, USB): the USB ids they may open, as
+   * "vvvv:pppp" in lower-case hex (server setting HCS_DEVICES_ALLOW_LIST); devices off the
+   * list are discovered but never opened. Empty for other adapters, and when nothing is
+   * allowed.
+   */
+  allowList: string[];
+  /** Whether `allow_list` applies to this adapter. */
+  allowListEnforced: boolean;
 }
 
 /** DiscoveredDevice is a hardware unit found by an adapter scan or a hotplug event. */
@@ -754,7 +966,24 @@ export interface DeviceProfile {
     | Date
     | undefined;
   /** Instant the profile last changed. */
-  updateTime: Date | undefined;
+  updateTime:
+    | Date
+    | undefined;
+  /**
+   * Changes with every update. Send it back in UpdateDeviceProfile or DeleteDeviceProfile
+   * to act only on the version read; a mismatch fails with ABORTED.
+   */
+  etag: string;
+  /**
+   * Revision of the profile, 1 at creation and incremented by every update. Command
+   * executions record the revision they were validated against.
+   */
+  revision: string;
+  /**
+   * True for the profiles the server ships (the simulated bench and "raw"); they cannot be
+   * updated or deleted.
+   */
+  builtIn: boolean;
 }
 
 export interface DeviceProfile_LabelsEntry {
@@ -991,7 +1220,35 @@ export interface Device {
     | Date
     | undefined;
   /** Instant any user-settable field last changed (operating state changes do not count). */
-  updateTime: Date | undefined;
+  updateTime:
+    | Date
+    | undefined;
+  /**
+   * Changes whenever a user-settable field changes (not on operating state changes). Send
+   * it back in UpdateDevice or DeleteDevice to act only on the version read; a mismatch
+   * fails with ABORTED.
+   */
+  etag: string;
+  /** Whether the adapter currently sees the hardware at `address`. */
+  presence: Presence;
+  /**
+   * True when a command would be sent now: UNLOCKED, PRESENT, UP and the adapter
+   * AVAILABLE.
+   */
+  ready: boolean;
+  /** Instant the server last opened a connection to the device; unset if never. */
+  lastConnectedTime:
+    | Date
+    | undefined;
+  /** Instant the last command execution of the device started; unset if never. */
+  lastCommandTime:
+    | Date
+    | undefined;
+  /**
+   * The hcs node (instance id) that has the device attached and sends its commands, e.g.
+   * "edge-01:4f2a"; empty until one has.
+   */
+  node: string;
 }
 
 export interface Device_ProtocolPropertiesEntry {
@@ -1042,8 +1299,9 @@ export interface CommandExecution {
   /** Readings returned by the device; empty unless SUCCEEDED. */
   readings: Reading[];
   /**
-   * Why the execution failed (e.g. DEADLINE_EXCEEDED, UNAVAILABLE, CANCELLED); unset
-   * unless FAILED.
+   * Why the execution did not succeed, as the call's status (e.g. DEADLINE_EXCEEDED,
+   * UNAVAILABLE, CANCELLED) with an ErrorInfo reason; unset while QUEUED or RUNNING and
+   * when SUCCEEDED.
    */
   error:
     | Status
@@ -1064,7 +1322,23 @@ export interface CommandExecution {
     | Date
     | undefined;
   /** Wall-clock time from `start_time` to `end_time`; unset while RUNNING. */
-  duration: Duration | undefined;
+  duration:
+    | Duration
+    | undefined;
+  /** The `request_id` the execution was requested with; empty when none was given. */
+  requestId: string;
+  /**
+   * Stable reason of a terminal state other than SUCCEEDED, e.g. "DEVICE_LOCKED",
+   * "DEVICE_ABSENT", "QUEUE_FULL", "TIMEOUT", "RESTART" (the server restarted while the
+   * command was running), "CANCELLED_BY_CALLER"; empty otherwise.
+   */
+  stateReason: string;
+  /** Instant the execution was recorded (entered QUEUED). */
+  createTime:
+    | Date
+    | undefined;
+  /** The hcs node that executes (or executed) the command. */
+  node: string;
 }
 
 export interface CommandExecution_ParametersEntry {
@@ -1200,7 +1474,11 @@ export interface ListDeviceProfilesResponse {
 
 /** Request of DeviceService.UpdateDeviceProfile. */
 export interface UpdateDeviceProfileRequest {
-  /** The profile with its new field values; `device_profile.name` identifies it. */
+  /**
+   * The profile with its new field values; `device_profile.name` identifies it and
+   * `device_profile.etag`, when set, must equal the stored etag (ABORTED otherwise,
+   * nothing changed).
+   */
   deviceProfile:
     | DeviceProfile
     | undefined;
@@ -1223,6 +1501,11 @@ export interface UpdateDeviceProfileResponse {
 export interface DeleteDeviceProfileRequest {
   /** Profile to delete, "deviceProfiles/{device_profile}". */
   name: string;
+  /**
+   * The etag of the version to delete; empty deletes whatever version is stored. A
+   * mismatch fails with ABORTED.
+   */
+  etag: string;
 }
 
 /** Response of DeviceService.DeleteDeviceProfile. Empty on success. */
@@ -1268,9 +1551,11 @@ export interface ListDevicesRequest {
   /** `next_page_token` of a previous call to continue the listing; empty for the first page. */
   pageToken: string;
   /**
-   * AIP-160 filter over `profile`, `adapter`, `admin_state`, `operating_state`,
-   * `display_name` and `labels.<key>`, e.g.
-   * `adapter = "adapters/hid" AND operating_state = OPERATING_STATE_DOWN`.
+   * AIP-160 filter over `profile`, `adapter`, `admin_state`, `operating_state`, `presence`,
+   * `ready` (true or false), `display_name` and `labels.<key>`: `field = value` restrictions
+   * joined by AND, e.g. `adapter = "adapters/hid" AND operating_state = OPERATING_STATE_DOWN`.
+   * `operating_state`, `presence` and `ready` are what the answering node observes now; a
+   * page filtered on them may hold fewer than `page_size` devices while more follow.
    */
   filter: string;
   /**
@@ -1290,7 +1575,10 @@ export interface ListDevicesResponse {
 
 /** Request of DeviceService.UpdateDevice. */
 export interface UpdateDeviceRequest {
-  /** The device with its new field values; `device.name` identifies it. */
+  /**
+   * The device with its new field values; `device.name` identifies it and `device.etag`,
+   * when set, must equal the stored etag (ABORTED otherwise, nothing changed).
+   */
   device:
     | Device
     | undefined;
@@ -1313,6 +1601,11 @@ export interface UpdateDeviceResponse {
 export interface DeleteDeviceRequest {
   /** Device to delete, "devices/{device}". */
   name: string;
+  /**
+   * The etag of the version to delete; empty deletes whatever version is stored. A
+   * mismatch fails with ABORTED.
+   */
+  etag: string;
 }
 
 /** Response of DeviceService.DeleteDevice. Empty on success. */
@@ -1331,15 +1624,37 @@ export interface ExecuteCommandRequest {
    */
   parameters: { [key: string]: TypedValue };
   /**
-   * Maximum time to wait for the device; default 5s, maximum 5m. On expiry the call fails
-   * with DEADLINE_EXCEEDED and the execution is recorded as FAILED.
+   * Maximum time to wait for the device once the command runs; default 5s, maximum 5m. On
+   * expiry the call fails with DEADLINE_EXCEEDED and the execution ends TIMED_OUT.
    */
-  timeout: Duration | undefined;
+  timeout:
+    | Duration
+    | undefined;
+  /**
+   * Makes a retried call idempotent (AIP-155): a second call by the same caller with the
+   * same request id returns the execution the first one recorded (waiting while it has not
+   * ended) and sends nothing to the device. At most 128 characters of [A-Za-z0-9._:-].
+   * Empty means every call executes.
+   */
+  requestId: string;
+  /**
+   * Parameter values as plain JSON values, for callers of the REST binding, e.g.
+   * {"channel": 3, "on": true}: each is converted to its parameter's type (a number or a
+   * decimal string for INT64 and DOUBLE, true/false for BOOL, a string for STRING, base64
+   * for BYTES); a value that does not convert fails with INVALID_ARGUMENT. A name may not
+   * appear both here and in `parameters`.
+   */
+  jsonParameters: { [key: string]: any | undefined };
 }
 
 export interface ExecuteCommandRequest_ParametersEntry {
   key: string;
   value: TypedValue | undefined;
+}
+
+export interface ExecuteCommandRequest_JsonParametersEntry {
+  key: string;
+  value: any | undefined;
 }
 
 /** Response of DeviceService.ExecuteCommand. */
@@ -1352,7 +1667,11 @@ export interface ExecuteCommandResponse {
   /** Readings returned by the device, in the order of the command's `resources`. */
   readings: Reading[];
   /** Time the device took, from sending the command to receiving its result. */
-  duration: Duration | undefined;
+  duration:
+    | Duration
+    | undefined;
+  /** The recorded execution, SUCCEEDED. */
+  execution: CommandExecution | undefined;
 }
 
 /** Request of DeviceService.GetReadings. */
@@ -1389,6 +1708,23 @@ export interface StreamDeviceEventsRequest {
    * reading are dropped. Empty means all resources.
    */
   resources: string[];
+  /** `resume_token` of the last event the client processed, to continue after it. */
+  resumeToken: string;
+  /**
+   * Only events of devices carrying all these labels, e.g. {"site": "plant-1"}; events of
+   * unregistered hardware never match. Empty means no label condition.
+   */
+  labels: { [key: string]: string };
+  /**
+   * Time without events after which a PROGRESS event is sent. Default 10s; between 1s and
+   * 10min.
+   */
+  progressInterval: Duration | undefined;
+}
+
+export interface StreamDeviceEventsRequest_LabelsEntry {
+  key: string;
+  value: string;
 }
 
 /** Response of DeviceService.StreamDeviceEvents: one device event. */
@@ -1416,8 +1752,39 @@ export interface StreamDeviceEventsResponse {
   discoveredDevice?:
     | DiscoveredDevice
     | undefined;
-  /** For COMMAND_COMPLETED: the finished execution record. */
-  commandExecution?: CommandExecution | undefined;
+  /** For COMMAND_COMPLETED and COMMAND_STATE_CHANGED: the execution record. */
+  commandExecution?:
+    | CommandExecution
+    | undefined;
+  /** Pass as StreamDeviceEventsRequest.resume_token to continue after this event. */
+  resumeToken: string;
+}
+
+/** Request of DeviceService.GetCommandExecution. */
+export interface GetCommandExecutionRequest {
+  /** Execution to return, "devices/{device}/commandExecutions/{command_execution}". */
+  name: string;
+}
+
+/** Response of DeviceService.GetCommandExecution. */
+export interface GetCommandExecutionResponse {
+  /** The execution identified by the request's `name`. */
+  commandExecution: CommandExecution | undefined;
+}
+
+/** Request of DeviceService.CancelCommandExecution. */
+export interface CancelCommandExecutionRequest {
+  /** Execution to cancel, "devices/{device}/commandExecutions/{command_execution}". */
+  name: string;
+}
+
+/** Response of DeviceService.CancelCommandExecution. */
+export interface CancelCommandExecutionResponse {
+  /**
+   * The execution after the request: CANCELLED, or still RUNNING for the moment its I/O
+   * takes to stop.
+   */
+  commandExecution: CommandExecution | undefined;
 }
 
 /** Request of DeviceService.ListCommandExecutions. */
@@ -1501,13 +1868,17 @@ export interface Job_LabelsEntry {
   value: string;
 }
 
-/** JobStep is one device command executed as part of a job. */
+/**
+ * JobStep is one step of a job: a device command (when `kind` is unset: `device`, `command`
+ * and `parameters`), a wait, a wait until a reading meets a condition, or a group of steps
+ * run at once.
+ */
 export interface JobStep {
   /** Human-readable label of the step, at most 128 characters, e.g. "Open inlet valve". */
   displayName: string;
-  /** Device to command, "devices/{device}". */
+  /** Device to command, "devices/{device}"; required for a command step, empty otherwise. */
   device: string;
-  /** Name of a command of the device's profile. */
+  /** Name of a command of the device's profile; required for a command step, empty otherwise. */
   command: string;
   /** Parameter values keyed by parameter name, as in ExecuteCommandRequest.parameters. */
   parameters: { [key: string]: TypedValue };
@@ -1528,11 +1899,70 @@ export interface JobStep {
     | undefined;
   /** What happens to the job when the step fails after all attempts. Default ABORT. */
   onFailure: StepFailurePolicy;
+  /** Waits for a duration. */
+  wait?:
+    | WaitStep
+    | undefined;
+  /** Waits until the latest reading of a device resource meets a condition. */
+  waitUntil?:
+    | WaitUntilStep
+    | undefined;
+  /** Runs a group of steps on different devices at once. */
+  parallel?: ParallelStep | undefined;
 }
 
 export interface JobStep_ParametersEntry {
   key: string;
   value: TypedValue | undefined;
+}
+
+/** WaitStep pauses the job. */
+export interface WaitStep {
+  /** How long to wait; from 0 to 1h. */
+  duration: Duration | undefined;
+}
+
+/**
+ * WaitUntilStep waits until the latest reading of `resource` on `device` compares with
+ * `value` as `op` says. The latest reading is the one GetReadings answers (from commands and
+ * polling); while it does not meet the condition the resource is read from the device every
+ * `poll_interval` when the profile lets it be read. The step FAILS with DEADLINE_EXCEEDED
+ * (reason CONDITION_NOT_MET) when `timeout` passes first.
+ */
+export interface WaitUntilStep {
+  /** Device whose reading is watched, "devices/{device}". */
+  device: string;
+  /** Name of a resource of the device's profile, e.g. "temperature". */
+  resource: string;
+  /** How the reading is compared with `value`. */
+  op: ComparisonOp;
+  /**
+   * Value compared with; numbers compare numerically, other values only with EQUAL and
+   * NOT_EQUAL.
+   */
+  value:
+    | TypedValue
+    | undefined;
+  /** How long to wait for the condition; default 1m, maximum 1h. */
+  timeout:
+    | Duration
+    | undefined;
+  /**
+   * How often the resource is read while the condition is not met; default 1s, from 50ms to
+   * 1m.
+   */
+  pollInterval: Duration | undefined;
+}
+
+/**
+ * ParallelStep runs its steps at once and ends when all have ended. Its steps are command,
+ * wait or wait-until steps (no nested groups), at most one per device: two steps on one
+ * device are refused at creation. The group SUCCEEDS when every step succeeded or failed
+ * with on_failure CONTINUE; otherwise it FAILS with the first such error once all ended.
+ */
+export interface ParallelStep {
+  /** The steps of the group, 2 to 32. */
+  steps: JobStep[];
 }
 
 /**
@@ -1560,17 +1990,26 @@ export interface JobStepResult {
   stepIndex: number;
   /** State of the step. */
   state: StepState;
-  /** Number of attempts started so far, 0 to RetryPolicy.max_attempts. */
+  /**
+   * Number of attempts of a command step started so far, over every run of the job (a
+   * resumed job counts on); 0 for other kinds.
+   */
   attempts: number;
   /**
-   * Execution record of the latest attempt,
+   * Execution record of the latest attempt (of a wait-until step: its latest read),
    * "devices/{device}/commandExecutions/{command_execution}"; empty before the first
    * attempt.
    */
   commandExecution: string;
-  /** Readings of the successful attempt; empty unless SUCCEEDED. */
+  /**
+   * Readings of the successful attempt (of a wait-until step: the reading that met the
+   * condition, or the last one seen when it FAILED); empty otherwise.
+   */
   readings: Reading[];
-  /** Error of the last failed attempt; unset unless FAILED or CANCELLED. */
+  /**
+   * Error of the last failed attempt; unset unless FAILED or CANCELLED, or PENDING in an
+   * INTERRUPTED job (ABORTED, the step was running when the server stopped).
+   */
   error:
     | Status
     | undefined;
@@ -1579,7 +2018,11 @@ export interface JobStepResult {
     | Date
     | undefined;
   /** Instant the step reached a terminal state; unset until then. */
-  endTime: Date | undefined;
+  endTime:
+    | Date
+    | undefined;
+  /** For a ParallelStep: one result per step of the group, in its order; empty otherwise. */
+  groupResults: JobStepResult[];
 }
 
 /** Request of DeviceService.CreateJob. */
@@ -1593,7 +2036,14 @@ export interface CreateJobRequest {
    * The job to create: `display_name`, `description`, `labels` and `steps`. Output only
    * fields are ignored.
    */
-  job: Job | undefined;
+  job:
+    | Job
+    | undefined;
+  /**
+   * Idempotency key, at most 128 characters: a retried CreateJob with the same request_id
+   * returns the job the first call created (whatever its state) instead of a second one.
+   */
+  requestId: string;
 }
 
 /** Response of DeviceService.CreateJob. */
@@ -1621,14 +2071,11 @@ export interface ListJobsRequest {
   /** `next_page_token` of a previous call to continue the listing; empty for the first page. */
   pageToken: string;
   /**
-   * AIP-160 filter over `state`, `creator`, `display_name`, `create_time` and
-   * `labels.<key>`, e.g. `state = JOB_STATE_RUNNING OR state = JOB_STATE_QUEUED`.
+   * AIP-160 filter: `field = value` restrictions joined by AND over `state`, `creator`,
+   * `display_name` and `labels.<key>`, e.g. `state = JOB_STATE_RUNNING AND labels.line = "3"`.
    */
   filter: string;
-  /**
-   * Comma-separated sort fields, each optionally followed by " desc": `create_time`,
-   * `start_time`, `end_time`, `name`. Default "create_time desc".
-   */
+  /** Sort order: empty or "name" (the only order served). */
   orderBy: string;
 }
 
@@ -1693,6 +2140,40 @@ export interface WatchJobResponse {
   error: Status | undefined;
 }
 
+/** Request of DeviceService.ResumeJob. */
+export interface ResumeJobRequest {
+  /** Job to resume, "jobs/{job}". */
+  name: string;
+}
+
+/** Response of DeviceService.ResumeJob. */
+export interface ResumeJobResponse {
+  /** The job, QUEUED again (or already RUNNING). */
+  job: Job | undefined;
+}
+
+/** Request of DeviceService.AbandonJob. */
+export interface AbandonJobRequest {
+  /** Job to abandon, "jobs/{job}". */
+  name: string;
+}
+
+/** Response of DeviceService.AbandonJob. */
+export interface AbandonJobResponse {
+  /** The job, CANCELLED. */
+  job: Job | undefined;
+}
+
+/** Request of DeviceService.DeleteJob. */
+export interface DeleteJobRequest {
+  /** Job to delete, "jobs/{job}". */
+  name: string;
+}
+
+/** Response of DeviceService.DeleteJob. */
+export interface DeleteJobResponse {
+}
+
 function createBaseAdapter(): Adapter {
   return {
     name: "",
@@ -1703,6 +2184,8 @@ function createBaseAdapter(): Adapter {
     capabilities: [],
     driverVersion: "",
     deviceCount: 0,
+    allowList: [],
+    allowListEnforced: false,
   };
 }
 
@@ -1731,6 +2214,12 @@ export const Adapter: MessageFns<Adapter> = {
     }
     if (message.deviceCount !== 0) {
       writer.uint32(64).int32(message.deviceCount);
+    }
+    for (const v of message.allowList) {
+      writer.uint32(74).string(v!);
+    }
+    if (message.allowListEnforced !== false) {
+      writer.uint32(80).bool(message.allowListEnforced);
     }
     return writer;
   },
@@ -1822,6 +2311,22 @@ export const Adapter: MessageFns<Adapter> = {
             message.deviceCount = reader.int32();
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.allowList.push(reader.string());
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.allowListEnforced = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1862,6 +2367,16 @@ export const Adapter: MessageFns<Adapter> = {
         : isSet(object.device_count)
         ? globalThis.Number(object.device_count)
         : 0,
+      allowList: globalThis.Array.isArray(object?.allowList)
+        ? object.allowList.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.allow_list)
+        ? object.allow_list.map((e: any) => globalThis.String(e))
+        : [],
+      allowListEnforced: isSet(object.allowListEnforced)
+        ? globalThis.Boolean(object.allowListEnforced)
+        : isSet(object.allow_list_enforced)
+        ? globalThis.Boolean(object.allow_list_enforced)
+        : false,
     };
   },
 
@@ -1891,6 +2406,12 @@ export const Adapter: MessageFns<Adapter> = {
     if (message.deviceCount !== 0) {
       obj.deviceCount = Math.round(message.deviceCount);
     }
+    if (message.allowList?.length) {
+      obj.allowList = message.allowList;
+    }
+    if (message.allowListEnforced !== false) {
+      obj.allowListEnforced = message.allowListEnforced;
+    }
     return obj;
   },
 
@@ -1907,6 +2428,8 @@ export const Adapter: MessageFns<Adapter> = {
     message.capabilities = object.capabilities?.map((e) => e) || [];
     message.driverVersion = object.driverVersion ?? "";
     message.deviceCount = object.deviceCount ?? 0;
+    message.allowList = object.allowList?.map((e) => e) || [];
+    message.allowListEnforced = object.allowListEnforced ?? false;
     return message;
   },
 };
@@ -2275,6 +2798,9 @@ function createBaseDeviceProfile(): DeviceProfile {
     deviceCount: 0,
     createTime: undefined,
     updateTime: undefined,
+    etag: "",
+    revision: "0",
+    builtIn: false,
   };
 }
 
@@ -2312,6 +2838,15 @@ export const DeviceProfile: MessageFns<DeviceProfile> = {
     }
     if (message.updateTime !== undefined) {
       Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(90).fork()).join();
+    }
+    if (message.etag !== "") {
+      writer.uint32(98).string(message.etag);
+    }
+    if (message.revision !== "0") {
+      writer.uint32(104).int64(message.revision);
+    }
+    if (message.builtIn !== false) {
+      writer.uint32(112).bool(message.builtIn);
     }
     return writer;
   },
@@ -2420,6 +2955,30 @@ export const DeviceProfile: MessageFns<DeviceProfile> = {
             message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.revision = reader.int64().toString();
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.builtIn = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2478,6 +3037,13 @@ export const DeviceProfile: MessageFns<DeviceProfile> = {
         : isSet(object.update_time)
         ? fromJsonTimestamp(object.update_time)
         : undefined,
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+      revision: isSet(object.revision) ? globalThis.String(object.revision) : "0",
+      builtIn: isSet(object.builtIn)
+        ? globalThis.Boolean(object.builtIn)
+        : isSet(object.built_in)
+        ? globalThis.Boolean(object.built_in)
+        : false,
     };
   },
 
@@ -2522,6 +3088,15 @@ export const DeviceProfile: MessageFns<DeviceProfile> = {
     if (message.updateTime !== undefined) {
       obj.updateTime = message.updateTime.toISOString();
     }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    if (message.revision !== "0") {
+      obj.revision = message.revision;
+    }
+    if (message.builtIn !== false) {
+      obj.builtIn = message.builtIn;
+    }
     return obj;
   },
 
@@ -2549,6 +3124,9 @@ export const DeviceProfile: MessageFns<DeviceProfile> = {
     message.deviceCount = object.deviceCount ?? 0;
     message.createTime = object.createTime ?? undefined;
     message.updateTime = object.updateTime ?? undefined;
+    message.etag = object.etag ?? "";
+    message.revision = object.revision ?? "0";
+    message.builtIn = object.builtIn ?? false;
     return message;
   },
 };
@@ -3628,6 +4206,12 @@ function createBaseDevice(): Device {
     lastSeenTime: undefined,
     createTime: undefined,
     updateTime: undefined,
+    etag: "",
+    presence: 0,
+    ready: false,
+    lastConnectedTime: undefined,
+    lastCommandTime: undefined,
+    node: "",
   };
 }
 
@@ -3674,6 +4258,24 @@ export const Device: MessageFns<Device> = {
     }
     if (message.updateTime !== undefined) {
       Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(114).fork()).join();
+    }
+    if (message.etag !== "") {
+      writer.uint32(122).string(message.etag);
+    }
+    if (message.presence !== 0) {
+      writer.uint32(128).int32(message.presence);
+    }
+    if (message.ready !== false) {
+      writer.uint32(136).bool(message.ready);
+    }
+    if (message.lastConnectedTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.lastConnectedTime), writer.uint32(146).fork()).join();
+    }
+    if (message.lastCommandTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.lastCommandTime), writer.uint32(154).fork()).join();
+    }
+    if (message.node !== "") {
+      writer.uint32(162).string(message.node);
     }
     return writer;
   },
@@ -3809,6 +4411,54 @@ export const Device: MessageFns<Device> = {
             message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.presence = reader.int32() as any;
+            continue;
+          }
+          case 17: {
+            if (tag !== 136) {
+              break;
+            }
+
+            message.ready = reader.bool();
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.lastConnectedTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.lastCommandTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.node = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3904,6 +4554,20 @@ export const Device: MessageFns<Device> = {
         : isSet(object.update_time)
         ? fromJsonTimestamp(object.update_time)
         : undefined,
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+      presence: isSet(object.presence) ? presenceFromJSON(object.presence) : 0,
+      ready: isSet(object.ready) ? globalThis.Boolean(object.ready) : false,
+      lastConnectedTime: isSet(object.lastConnectedTime)
+        ? fromJsonTimestamp(object.lastConnectedTime)
+        : isSet(object.last_connected_time)
+        ? fromJsonTimestamp(object.last_connected_time)
+        : undefined,
+      lastCommandTime: isSet(object.lastCommandTime)
+        ? fromJsonTimestamp(object.lastCommandTime)
+        : isSet(object.last_command_time)
+        ? fromJsonTimestamp(object.last_command_time)
+        : undefined,
+      node: isSet(object.node) ? globalThis.String(object.node) : "",
     };
   },
 
@@ -3963,6 +4627,24 @@ export const Device: MessageFns<Device> = {
     if (message.updateTime !== undefined) {
       obj.updateTime = message.updateTime.toISOString();
     }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    if (message.presence !== 0) {
+      obj.presence = presenceToJSON(message.presence);
+    }
+    if (message.ready !== false) {
+      obj.ready = message.ready;
+    }
+    if (message.lastConnectedTime !== undefined) {
+      obj.lastConnectedTime = message.lastConnectedTime.toISOString();
+    }
+    if (message.lastCommandTime !== undefined) {
+      obj.lastCommandTime = message.lastCommandTime.toISOString();
+    }
+    if (message.node !== "") {
+      obj.node = message.node;
+    }
     return obj;
   },
 
@@ -3999,6 +4681,12 @@ export const Device: MessageFns<Device> = {
     message.lastSeenTime = object.lastSeenTime ?? undefined;
     message.createTime = object.createTime ?? undefined;
     message.updateTime = object.updateTime ?? undefined;
+    message.etag = object.etag ?? "";
+    message.presence = object.presence ?? 0;
+    message.ready = object.ready ?? false;
+    message.lastConnectedTime = object.lastConnectedTime ?? undefined;
+    message.lastCommandTime = object.lastCommandTime ?? undefined;
+    message.node = object.node ?? "";
     return message;
   },
 };
@@ -4325,6 +5013,10 @@ function createBaseCommandExecution(): CommandExecution {
     startTime: undefined,
     endTime: undefined,
     duration: undefined,
+    requestId: "",
+    stateReason: "",
+    createTime: undefined,
+    node: "",
   };
 }
 
@@ -4362,6 +5054,18 @@ export const CommandExecution: MessageFns<CommandExecution> = {
     }
     if (message.duration !== undefined) {
       Duration.encode(message.duration, writer.uint32(90).fork()).join();
+    }
+    if (message.requestId !== "") {
+      writer.uint32(98).string(message.requestId);
+    }
+    if (message.stateReason !== "") {
+      writer.uint32(106).string(message.stateReason);
+    }
+    if (message.createTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(114).fork()).join();
+    }
+    if (message.node !== "") {
+      writer.uint32(122).string(message.node);
     }
     return writer;
   },
@@ -4470,6 +5174,38 @@ export const CommandExecution: MessageFns<CommandExecution> = {
             message.duration = Duration.decode(reader, reader.uint32());
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.stateReason = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.node = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4516,6 +5252,22 @@ export const CommandExecution: MessageFns<CommandExecution> = {
         ? fromJsonTimestamp(object.end_time)
         : undefined,
       duration: isSet(object.duration) ? Duration.fromJSON(object.duration) : undefined,
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      stateReason: isSet(object.stateReason)
+        ? globalThis.String(object.stateReason)
+        : isSet(object.state_reason)
+        ? globalThis.String(object.state_reason)
+        : "",
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+      node: isSet(object.node) ? globalThis.String(object.node) : "",
     };
   },
 
@@ -4560,6 +5312,18 @@ export const CommandExecution: MessageFns<CommandExecution> = {
     if (message.duration !== undefined) {
       obj.duration = Duration.toJSON(message.duration);
     }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.stateReason !== "") {
+      obj.stateReason = message.stateReason;
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = message.createTime.toISOString();
+    }
+    if (message.node !== "") {
+      obj.node = message.node;
+    }
     return obj;
   },
 
@@ -4591,6 +5355,10 @@ export const CommandExecution: MessageFns<CommandExecution> = {
     message.duration = (object.duration !== undefined && object.duration !== null)
       ? Duration.fromPartial(object.duration)
       : undefined;
+    message.requestId = object.requestId ?? "";
+    message.stateReason = object.stateReason ?? "";
+    message.createTime = object.createTime ?? undefined;
+    message.node = object.node ?? "";
     return message;
   },
 };
@@ -6127,13 +6895,16 @@ export const UpdateDeviceProfileResponse: MessageFns<UpdateDeviceProfileResponse
 };
 
 function createBaseDeleteDeviceProfileRequest(): DeleteDeviceProfileRequest {
-  return { name: "" };
+  return { name: "", etag: "" };
 }
 
 export const DeleteDeviceProfileRequest: MessageFns<DeleteDeviceProfileRequest> = {
   encode(message: DeleteDeviceProfileRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.name !== "") {
       writer.uint32(10).string(message.name);
+    }
+    if (message.etag !== "") {
+      writer.uint32(18).string(message.etag);
     }
     return writer;
   },
@@ -6159,6 +6930,14 @@ export const DeleteDeviceProfileRequest: MessageFns<DeleteDeviceProfileRequest> 
             message.name = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -6172,13 +6951,19 @@ export const DeleteDeviceProfileRequest: MessageFns<DeleteDeviceProfileRequest> 
   },
 
   fromJSON(object: any): DeleteDeviceProfileRequest {
-    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
   },
 
   toJSON(message: DeleteDeviceProfileRequest): unknown {
     const obj: any = {};
     if (message.name !== "") {
       obj.name = message.name;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
     }
     return obj;
   },
@@ -6189,6 +6974,7 @@ export const DeleteDeviceProfileRequest: MessageFns<DeleteDeviceProfileRequest> 
   fromPartial(object: DeepPartial<DeleteDeviceProfileRequest>): DeleteDeviceProfileRequest {
     const message = createBaseDeleteDeviceProfileRequest();
     message.name = object.name ?? "";
+    message.etag = object.etag ?? "";
     return message;
   },
 };
@@ -6920,13 +7706,16 @@ export const UpdateDeviceResponse: MessageFns<UpdateDeviceResponse> = {
 };
 
 function createBaseDeleteDeviceRequest(): DeleteDeviceRequest {
-  return { name: "" };
+  return { name: "", etag: "" };
 }
 
 export const DeleteDeviceRequest: MessageFns<DeleteDeviceRequest> = {
   encode(message: DeleteDeviceRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.name !== "") {
       writer.uint32(10).string(message.name);
+    }
+    if (message.etag !== "") {
+      writer.uint32(18).string(message.etag);
     }
     return writer;
   },
@@ -6952,6 +7741,14 @@ export const DeleteDeviceRequest: MessageFns<DeleteDeviceRequest> = {
             message.name = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -6965,13 +7762,19 @@ export const DeleteDeviceRequest: MessageFns<DeleteDeviceRequest> = {
   },
 
   fromJSON(object: any): DeleteDeviceRequest {
-    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
   },
 
   toJSON(message: DeleteDeviceRequest): unknown {
     const obj: any = {};
     if (message.name !== "") {
       obj.name = message.name;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
     }
     return obj;
   },
@@ -6982,6 +7785,7 @@ export const DeleteDeviceRequest: MessageFns<DeleteDeviceRequest> = {
   fromPartial(object: DeepPartial<DeleteDeviceRequest>): DeleteDeviceRequest {
     const message = createBaseDeleteDeviceRequest();
     message.name = object.name ?? "";
+    message.etag = object.etag ?? "";
     return message;
   },
 };
@@ -7039,7 +7843,7 @@ export const DeleteDeviceResponse: MessageFns<DeleteDeviceResponse> = {
 };
 
 function createBaseExecuteCommandRequest(): ExecuteCommandRequest {
-  return { name: "", command: "", parameters: {}, timeout: undefined };
+  return { name: "", command: "", parameters: {}, timeout: undefined, requestId: "", jsonParameters: {} };
 }
 
 export const ExecuteCommandRequest: MessageFns<ExecuteCommandRequest> = {
@@ -7056,6 +7860,14 @@ export const ExecuteCommandRequest: MessageFns<ExecuteCommandRequest> = {
     if (message.timeout !== undefined) {
       Duration.encode(message.timeout, writer.uint32(34).fork()).join();
     }
+    if (message.requestId !== "") {
+      writer.uint32(42).string(message.requestId);
+    }
+    globalThis.Object.entries(message.jsonParameters).forEach(([key, value]: [string, any | undefined]) => {
+      if (value !== undefined) {
+        ExecuteCommandRequest_JsonParametersEntry.encode({ key: key as any, value }, writer.uint32(50).fork()).join();
+      }
+    });
     return writer;
   },
 
@@ -7107,6 +7919,25 @@ export const ExecuteCommandRequest: MessageFns<ExecuteCommandRequest> = {
             message.timeout = Duration.decode(reader, reader.uint32());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            const entry6 = ExecuteCommandRequest_JsonParametersEntry.decode(reader, reader.uint32());
+            if (entry6.value !== undefined) {
+              message.jsonParameters[entry6.key] = entry6.value;
+            }
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -7138,6 +7969,38 @@ export const ExecuteCommandRequest: MessageFns<ExecuteCommandRequest> = {
         )
         : {},
       timeout: isSet(object.timeout) ? Duration.fromJSON(object.timeout) : undefined,
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      jsonParameters: isObject(object.jsonParameters)
+        ? (globalThis.Object.entries(object.jsonParameters) as [string, any][]).reduce(
+          (acc: { [key: string]: any | undefined }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: value as any | undefined,
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : isObject(object.json_parameters)
+        ? (globalThis.Object.entries(object.json_parameters) as [string, any][]).reduce(
+          (acc: { [key: string]: any | undefined }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: value as any | undefined,
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
     };
   },
 
@@ -7161,6 +8024,18 @@ export const ExecuteCommandRequest: MessageFns<ExecuteCommandRequest> = {
     if (message.timeout !== undefined) {
       obj.timeout = Duration.toJSON(message.timeout);
     }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.jsonParameters) {
+      const entries = globalThis.Object.entries(message.jsonParameters) as [string, any | undefined][];
+      if (entries.length > 0) {
+        obj.jsonParameters = {};
+        entries.forEach(([k, v]) => {
+          obj.jsonParameters[k] = v;
+        });
+      }
+    }
     return obj;
   },
 
@@ -7183,6 +8058,14 @@ export const ExecuteCommandRequest: MessageFns<ExecuteCommandRequest> = {
     message.timeout = (object.timeout !== undefined && object.timeout !== null)
       ? Duration.fromPartial(object.timeout)
       : undefined;
+    message.requestId = object.requestId ?? "";
+    message.jsonParameters = (globalThis.Object.entries(object.jsonParameters ?? {}) as [string, any | undefined][])
+      .reduce((acc: { [key: string]: any | undefined }, [key, value]: [string, any | undefined]) => {
+        if (value !== undefined) {
+          acc[key] = value;
+        }
+        return acc;
+      }, {});
     return message;
   },
 };
@@ -7274,8 +8157,95 @@ export const ExecuteCommandRequest_ParametersEntry: MessageFns<ExecuteCommandReq
   },
 };
 
+function createBaseExecuteCommandRequest_JsonParametersEntry(): ExecuteCommandRequest_JsonParametersEntry {
+  return { key: "", value: undefined };
+}
+
+export const ExecuteCommandRequest_JsonParametersEntry: MessageFns<ExecuteCommandRequest_JsonParametersEntry> = {
+  encode(message: ExecuteCommandRequest_JsonParametersEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== undefined) {
+      Value.encode(Value.wrap(message.value), writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExecuteCommandRequest_JsonParametersEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExecuteCommandRequest_JsonParametersEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = Value.unwrap(Value.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExecuteCommandRequest_JsonParametersEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object?.value) ? object.value : undefined,
+    };
+  },
+
+  toJSON(message: ExecuteCommandRequest_JsonParametersEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== undefined) {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ExecuteCommandRequest_JsonParametersEntry>): ExecuteCommandRequest_JsonParametersEntry {
+    return ExecuteCommandRequest_JsonParametersEntry.fromPartial(base ?? {});
+  },
+  fromPartial(
+    object: DeepPartial<ExecuteCommandRequest_JsonParametersEntry>,
+  ): ExecuteCommandRequest_JsonParametersEntry {
+    const message = createBaseExecuteCommandRequest_JsonParametersEntry();
+    message.key = object.key ?? "";
+    message.value = object.value === undefined ? undefined : object.value;
+    return message;
+  },
+};
+
 function createBaseExecuteCommandResponse(): ExecuteCommandResponse {
-  return { commandExecution: "", readings: [], duration: undefined };
+  return { commandExecution: "", readings: [], duration: undefined, execution: undefined };
 }
 
 export const ExecuteCommandResponse: MessageFns<ExecuteCommandResponse> = {
@@ -7288,6 +8258,9 @@ export const ExecuteCommandResponse: MessageFns<ExecuteCommandResponse> = {
     }
     if (message.duration !== undefined) {
       Duration.encode(message.duration, writer.uint32(26).fork()).join();
+    }
+    if (message.execution !== undefined) {
+      CommandExecution.encode(message.execution, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -7329,6 +8302,14 @@ export const ExecuteCommandResponse: MessageFns<ExecuteCommandResponse> = {
             message.duration = Duration.decode(reader, reader.uint32());
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.execution = CommandExecution.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -7350,6 +8331,7 @@ export const ExecuteCommandResponse: MessageFns<ExecuteCommandResponse> = {
         : "",
       readings: globalThis.Array.isArray(object?.readings) ? object.readings.map((e: any) => Reading.fromJSON(e)) : [],
       duration: isSet(object.duration) ? Duration.fromJSON(object.duration) : undefined,
+      execution: isSet(object.execution) ? CommandExecution.fromJSON(object.execution) : undefined,
     };
   },
 
@@ -7364,6 +8346,9 @@ export const ExecuteCommandResponse: MessageFns<ExecuteCommandResponse> = {
     if (message.duration !== undefined) {
       obj.duration = Duration.toJSON(message.duration);
     }
+    if (message.execution !== undefined) {
+      obj.execution = CommandExecution.toJSON(message.execution);
+    }
     return obj;
   },
 
@@ -7376,6 +8361,9 @@ export const ExecuteCommandResponse: MessageFns<ExecuteCommandResponse> = {
     message.readings = object.readings?.map((e) => Reading.fromPartial(e)) || [];
     message.duration = (object.duration !== undefined && object.duration !== null)
       ? Duration.fromPartial(object.duration)
+      : undefined;
+    message.execution = (object.execution !== undefined && object.execution !== null)
+      ? CommandExecution.fromPartial(object.execution)
       : undefined;
     return message;
   },
@@ -7538,7 +8526,7 @@ export const GetReadingsResponse: MessageFns<GetReadingsResponse> = {
 };
 
 function createBaseStreamDeviceEventsRequest(): StreamDeviceEventsRequest {
-  return { devices: [], eventTypes: [], resources: [] };
+  return { devices: [], eventTypes: [], resources: [], resumeToken: "", labels: {}, progressInterval: undefined };
 }
 
 export const StreamDeviceEventsRequest: MessageFns<StreamDeviceEventsRequest> = {
@@ -7551,6 +8539,15 @@ export const StreamDeviceEventsRequest: MessageFns<StreamDeviceEventsRequest> = 
     }
     for (const v of message.resources) {
       writer.uint32(26).string(v!);
+    }
+    if (message.resumeToken !== "") {
+      writer.uint32(34).string(message.resumeToken);
+    }
+    globalThis.Object.entries(message.labels).forEach(([key, value]: [string, string]) => {
+      StreamDeviceEventsRequest_LabelsEntry.encode({ key: key as any, value }, writer.uint32(42).fork()).join();
+    });
+    if (message.progressInterval !== undefined) {
+      Duration.encode(message.progressInterval, writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -7602,6 +8599,33 @@ export const StreamDeviceEventsRequest: MessageFns<StreamDeviceEventsRequest> = 
             message.resources.push(reader.string());
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.resumeToken = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            const entry5 = StreamDeviceEventsRequest_LabelsEntry.decode(reader, reader.uint32());
+            if (entry5.value !== undefined) {
+              message.labels[entry5.key] = entry5.value;
+            }
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.progressInterval = Duration.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -7625,6 +8649,30 @@ export const StreamDeviceEventsRequest: MessageFns<StreamDeviceEventsRequest> = 
       resources: globalThis.Array.isArray(object?.resources)
         ? object.resources.map((e: any) => globalThis.String(e))
         : [],
+      resumeToken: isSet(object.resumeToken)
+        ? globalThis.String(object.resumeToken)
+        : isSet(object.resume_token)
+        ? globalThis.String(object.resume_token)
+        : "",
+      labels: isObject(object.labels)
+        ? (globalThis.Object.entries(object.labels) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      progressInterval: isSet(object.progressInterval)
+        ? Duration.fromJSON(object.progressInterval)
+        : isSet(object.progress_interval)
+        ? Duration.fromJSON(object.progress_interval)
+        : undefined,
     };
   },
 
@@ -7639,6 +8687,21 @@ export const StreamDeviceEventsRequest: MessageFns<StreamDeviceEventsRequest> = 
     if (message.resources?.length) {
       obj.resources = message.resources;
     }
+    if (message.resumeToken !== "") {
+      obj.resumeToken = message.resumeToken;
+    }
+    if (message.labels) {
+      const entries = globalThis.Object.entries(message.labels) as [string, string][];
+      if (entries.length > 0) {
+        obj.labels = {};
+        entries.forEach(([k, v]) => {
+          obj.labels[k] = v;
+        });
+      }
+    }
+    if (message.progressInterval !== undefined) {
+      obj.progressInterval = Duration.toJSON(message.progressInterval);
+    }
     return obj;
   },
 
@@ -7650,6 +8713,104 @@ export const StreamDeviceEventsRequest: MessageFns<StreamDeviceEventsRequest> = 
     message.devices = object.devices?.map((e) => e) || [];
     message.eventTypes = object.eventTypes?.map((e) => e) || [];
     message.resources = object.resources?.map((e) => e) || [];
+    message.resumeToken = object.resumeToken ?? "";
+    message.labels = (globalThis.Object.entries(object.labels ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.progressInterval = (object.progressInterval !== undefined && object.progressInterval !== null)
+      ? Duration.fromPartial(object.progressInterval)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseStreamDeviceEventsRequest_LabelsEntry(): StreamDeviceEventsRequest_LabelsEntry {
+  return { key: "", value: "" };
+}
+
+export const StreamDeviceEventsRequest_LabelsEntry: MessageFns<StreamDeviceEventsRequest_LabelsEntry> = {
+  encode(message: StreamDeviceEventsRequest_LabelsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StreamDeviceEventsRequest_LabelsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStreamDeviceEventsRequest_LabelsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StreamDeviceEventsRequest_LabelsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: StreamDeviceEventsRequest_LabelsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<StreamDeviceEventsRequest_LabelsEntry>): StreamDeviceEventsRequest_LabelsEntry {
+    return StreamDeviceEventsRequest_LabelsEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<StreamDeviceEventsRequest_LabelsEntry>): StreamDeviceEventsRequest_LabelsEntry {
+    const message = createBaseStreamDeviceEventsRequest_LabelsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
@@ -7663,6 +8824,7 @@ function createBaseStreamDeviceEventsResponse(): StreamDeviceEventsResponse {
     stateChange: undefined,
     discoveredDevice: undefined,
     commandExecution: undefined,
+    resumeToken: "",
   };
 }
 
@@ -7688,6 +8850,9 @@ export const StreamDeviceEventsResponse: MessageFns<StreamDeviceEventsResponse> 
     }
     if (message.commandExecution !== undefined) {
       CommandExecution.encode(message.commandExecution, writer.uint32(58).fork()).join();
+    }
+    if (message.resumeToken !== "") {
+      writer.uint32(66).string(message.resumeToken);
     }
     return writer;
   },
@@ -7761,6 +8926,14 @@ export const StreamDeviceEventsResponse: MessageFns<StreamDeviceEventsResponse> 
             message.commandExecution = CommandExecution.decode(reader, reader.uint32());
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.resumeToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -7802,6 +8975,11 @@ export const StreamDeviceEventsResponse: MessageFns<StreamDeviceEventsResponse> 
         : isSet(object.command_execution)
         ? CommandExecution.fromJSON(object.command_execution)
         : undefined,
+      resumeToken: isSet(object.resumeToken)
+        ? globalThis.String(object.resumeToken)
+        : isSet(object.resume_token)
+        ? globalThis.String(object.resume_token)
+        : "",
     };
   },
 
@@ -7828,6 +9006,9 @@ export const StreamDeviceEventsResponse: MessageFns<StreamDeviceEventsResponse> 
     if (message.commandExecution !== undefined) {
       obj.commandExecution = CommandExecution.toJSON(message.commandExecution);
     }
+    if (message.resumeToken !== "") {
+      obj.resumeToken = message.resumeToken;
+    }
     return obj;
   },
 
@@ -7848,6 +9029,291 @@ export const StreamDeviceEventsResponse: MessageFns<StreamDeviceEventsResponse> 
     message.discoveredDevice = (object.discoveredDevice !== undefined && object.discoveredDevice !== null)
       ? DiscoveredDevice.fromPartial(object.discoveredDevice)
       : undefined;
+    message.commandExecution = (object.commandExecution !== undefined && object.commandExecution !== null)
+      ? CommandExecution.fromPartial(object.commandExecution)
+      : undefined;
+    message.resumeToken = object.resumeToken ?? "";
+    return message;
+  },
+};
+
+function createBaseGetCommandExecutionRequest(): GetCommandExecutionRequest {
+  return { name: "" };
+}
+
+export const GetCommandExecutionRequest: MessageFns<GetCommandExecutionRequest> = {
+  encode(message: GetCommandExecutionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCommandExecutionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCommandExecutionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetCommandExecutionRequest {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: GetCommandExecutionRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetCommandExecutionRequest>): GetCommandExecutionRequest {
+    return GetCommandExecutionRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetCommandExecutionRequest>): GetCommandExecutionRequest {
+    const message = createBaseGetCommandExecutionRequest();
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseGetCommandExecutionResponse(): GetCommandExecutionResponse {
+  return { commandExecution: undefined };
+}
+
+export const GetCommandExecutionResponse: MessageFns<GetCommandExecutionResponse> = {
+  encode(message: GetCommandExecutionResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.commandExecution !== undefined) {
+      CommandExecution.encode(message.commandExecution, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCommandExecutionResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCommandExecutionResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.commandExecution = CommandExecution.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetCommandExecutionResponse {
+    return {
+      commandExecution: isSet(object.commandExecution)
+        ? CommandExecution.fromJSON(object.commandExecution)
+        : isSet(object.command_execution)
+        ? CommandExecution.fromJSON(object.command_execution)
+        : undefined,
+    };
+  },
+
+  toJSON(message: GetCommandExecutionResponse): unknown {
+    const obj: any = {};
+    if (message.commandExecution !== undefined) {
+      obj.commandExecution = CommandExecution.toJSON(message.commandExecution);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetCommandExecutionResponse>): GetCommandExecutionResponse {
+    return GetCommandExecutionResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetCommandExecutionResponse>): GetCommandExecutionResponse {
+    const message = createBaseGetCommandExecutionResponse();
+    message.commandExecution = (object.commandExecution !== undefined && object.commandExecution !== null)
+      ? CommandExecution.fromPartial(object.commandExecution)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseCancelCommandExecutionRequest(): CancelCommandExecutionRequest {
+  return { name: "" };
+}
+
+export const CancelCommandExecutionRequest: MessageFns<CancelCommandExecutionRequest> = {
+  encode(message: CancelCommandExecutionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CancelCommandExecutionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCancelCommandExecutionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CancelCommandExecutionRequest {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: CancelCommandExecutionRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CancelCommandExecutionRequest>): CancelCommandExecutionRequest {
+    return CancelCommandExecutionRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CancelCommandExecutionRequest>): CancelCommandExecutionRequest {
+    const message = createBaseCancelCommandExecutionRequest();
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseCancelCommandExecutionResponse(): CancelCommandExecutionResponse {
+  return { commandExecution: undefined };
+}
+
+export const CancelCommandExecutionResponse: MessageFns<CancelCommandExecutionResponse> = {
+  encode(message: CancelCommandExecutionResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.commandExecution !== undefined) {
+      CommandExecution.encode(message.commandExecution, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CancelCommandExecutionResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCancelCommandExecutionResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.commandExecution = CommandExecution.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CancelCommandExecutionResponse {
+    return {
+      commandExecution: isSet(object.commandExecution)
+        ? CommandExecution.fromJSON(object.commandExecution)
+        : isSet(object.command_execution)
+        ? CommandExecution.fromJSON(object.command_execution)
+        : undefined,
+    };
+  },
+
+  toJSON(message: CancelCommandExecutionResponse): unknown {
+    const obj: any = {};
+    if (message.commandExecution !== undefined) {
+      obj.commandExecution = CommandExecution.toJSON(message.commandExecution);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CancelCommandExecutionResponse>): CancelCommandExecutionResponse {
+    return CancelCommandExecutionResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CancelCommandExecutionResponse>): CancelCommandExecutionResponse {
+    const message = createBaseCancelCommandExecutionResponse();
     message.commandExecution = (object.commandExecution !== undefined && object.commandExecution !== null)
       ? CommandExecution.fromPartial(object.commandExecution)
       : undefined;
@@ -8519,6 +9985,9 @@ function createBaseJobStep(): JobStep {
     timeout: undefined,
     retryPolicy: undefined,
     onFailure: 0,
+    wait: undefined,
+    waitUntil: undefined,
+    parallel: undefined,
   };
 }
 
@@ -8547,6 +10016,15 @@ export const JobStep: MessageFns<JobStep> = {
     }
     if (message.onFailure !== 0) {
       writer.uint32(64).int32(message.onFailure);
+    }
+    if (message.wait !== undefined) {
+      WaitStep.encode(message.wait, writer.uint32(74).fork()).join();
+    }
+    if (message.waitUntil !== undefined) {
+      WaitUntilStep.encode(message.waitUntil, writer.uint32(82).fork()).join();
+    }
+    if (message.parallel !== undefined) {
+      ParallelStep.encode(message.parallel, writer.uint32(90).fork()).join();
     }
     return writer;
   },
@@ -8631,6 +10109,30 @@ export const JobStep: MessageFns<JobStep> = {
             message.onFailure = reader.int32() as any;
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.wait = WaitStep.decode(reader, reader.uint32());
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.waitUntil = WaitUntilStep.decode(reader, reader.uint32());
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.parallel = ParallelStep.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -8678,6 +10180,13 @@ export const JobStep: MessageFns<JobStep> = {
         : isSet(object.on_failure)
         ? stepFailurePolicyFromJSON(object.on_failure)
         : 0,
+      wait: isSet(object.wait) ? WaitStep.fromJSON(object.wait) : undefined,
+      waitUntil: isSet(object.waitUntil)
+        ? WaitUntilStep.fromJSON(object.waitUntil)
+        : isSet(object.wait_until)
+        ? WaitUntilStep.fromJSON(object.wait_until)
+        : undefined,
+      parallel: isSet(object.parallel) ? ParallelStep.fromJSON(object.parallel) : undefined,
     };
   },
 
@@ -8713,6 +10222,15 @@ export const JobStep: MessageFns<JobStep> = {
     if (message.onFailure !== 0) {
       obj.onFailure = stepFailurePolicyToJSON(message.onFailure);
     }
+    if (message.wait !== undefined) {
+      obj.wait = WaitStep.toJSON(message.wait);
+    }
+    if (message.waitUntil !== undefined) {
+      obj.waitUntil = WaitUntilStep.toJSON(message.waitUntil);
+    }
+    if (message.parallel !== undefined) {
+      obj.parallel = ParallelStep.toJSON(message.parallel);
+    }
     return obj;
   },
 
@@ -8743,6 +10261,13 @@ export const JobStep: MessageFns<JobStep> = {
       ? RetryPolicy.fromPartial(object.retryPolicy)
       : undefined;
     message.onFailure = object.onFailure ?? 0;
+    message.wait = (object.wait !== undefined && object.wait !== null) ? WaitStep.fromPartial(object.wait) : undefined;
+    message.waitUntil = (object.waitUntil !== undefined && object.waitUntil !== null)
+      ? WaitUntilStep.fromPartial(object.waitUntil)
+      : undefined;
+    message.parallel = (object.parallel !== undefined && object.parallel !== null)
+      ? ParallelStep.fromPartial(object.parallel)
+      : undefined;
     return message;
   },
 };
@@ -8830,6 +10355,301 @@ export const JobStep_ParametersEntry: MessageFns<JobStep_ParametersEntry> = {
     message.value = (object.value !== undefined && object.value !== null)
       ? TypedValue.fromPartial(object.value)
       : undefined;
+    return message;
+  },
+};
+
+function createBaseWaitStep(): WaitStep {
+  return { duration: undefined };
+}
+
+export const WaitStep: MessageFns<WaitStep> = {
+  encode(message: WaitStep, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.duration !== undefined) {
+      Duration.encode(message.duration, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WaitStep {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWaitStep();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.duration = Duration.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WaitStep {
+    return { duration: isSet(object.duration) ? Duration.fromJSON(object.duration) : undefined };
+  },
+
+  toJSON(message: WaitStep): unknown {
+    const obj: any = {};
+    if (message.duration !== undefined) {
+      obj.duration = Duration.toJSON(message.duration);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<WaitStep>): WaitStep {
+    return WaitStep.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<WaitStep>): WaitStep {
+    const message = createBaseWaitStep();
+    message.duration = (object.duration !== undefined && object.duration !== null)
+      ? Duration.fromPartial(object.duration)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseWaitUntilStep(): WaitUntilStep {
+  return { device: "", resource: "", op: 0, value: undefined, timeout: undefined, pollInterval: undefined };
+}
+
+export const WaitUntilStep: MessageFns<WaitUntilStep> = {
+  encode(message: WaitUntilStep, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.device !== "") {
+      writer.uint32(10).string(message.device);
+    }
+    if (message.resource !== "") {
+      writer.uint32(18).string(message.resource);
+    }
+    if (message.op !== 0) {
+      writer.uint32(24).int32(message.op);
+    }
+    if (message.value !== undefined) {
+      TypedValue.encode(message.value, writer.uint32(34).fork()).join();
+    }
+    if (message.timeout !== undefined) {
+      Duration.encode(message.timeout, writer.uint32(42).fork()).join();
+    }
+    if (message.pollInterval !== undefined) {
+      Duration.encode(message.pollInterval, writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WaitUntilStep {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWaitUntilStep();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.device = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.resource = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.op = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.value = TypedValue.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.timeout = Duration.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.pollInterval = Duration.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WaitUntilStep {
+    return {
+      device: isSet(object.device) ? globalThis.String(object.device) : "",
+      resource: isSet(object.resource) ? globalThis.String(object.resource) : "",
+      op: isSet(object.op) ? comparisonOpFromJSON(object.op) : 0,
+      value: isSet(object.value) ? TypedValue.fromJSON(object.value) : undefined,
+      timeout: isSet(object.timeout) ? Duration.fromJSON(object.timeout) : undefined,
+      pollInterval: isSet(object.pollInterval)
+        ? Duration.fromJSON(object.pollInterval)
+        : isSet(object.poll_interval)
+        ? Duration.fromJSON(object.poll_interval)
+        : undefined,
+    };
+  },
+
+  toJSON(message: WaitUntilStep): unknown {
+    const obj: any = {};
+    if (message.device !== "") {
+      obj.device = message.device;
+    }
+    if (message.resource !== "") {
+      obj.resource = message.resource;
+    }
+    if (message.op !== 0) {
+      obj.op = comparisonOpToJSON(message.op);
+    }
+    if (message.value !== undefined) {
+      obj.value = TypedValue.toJSON(message.value);
+    }
+    if (message.timeout !== undefined) {
+      obj.timeout = Duration.toJSON(message.timeout);
+    }
+    if (message.pollInterval !== undefined) {
+      obj.pollInterval = Duration.toJSON(message.pollInterval);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<WaitUntilStep>): WaitUntilStep {
+    return WaitUntilStep.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<WaitUntilStep>): WaitUntilStep {
+    const message = createBaseWaitUntilStep();
+    message.device = object.device ?? "";
+    message.resource = object.resource ?? "";
+    message.op = object.op ?? 0;
+    message.value = (object.value !== undefined && object.value !== null)
+      ? TypedValue.fromPartial(object.value)
+      : undefined;
+    message.timeout = (object.timeout !== undefined && object.timeout !== null)
+      ? Duration.fromPartial(object.timeout)
+      : undefined;
+    message.pollInterval = (object.pollInterval !== undefined && object.pollInterval !== null)
+      ? Duration.fromPartial(object.pollInterval)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseParallelStep(): ParallelStep {
+  return { steps: [] };
+}
+
+export const ParallelStep: MessageFns<ParallelStep> = {
+  encode(message: ParallelStep, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.steps) {
+      JobStep.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ParallelStep {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseParallelStep();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.steps.push(JobStep.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ParallelStep {
+    return { steps: globalThis.Array.isArray(object?.steps) ? object.steps.map((e: any) => JobStep.fromJSON(e)) : [] };
+  },
+
+  toJSON(message: ParallelStep): unknown {
+    const obj: any = {};
+    if (message.steps?.length) {
+      obj.steps = message.steps.map((e) => JobStep.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ParallelStep>): ParallelStep {
+    return ParallelStep.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ParallelStep>): ParallelStep {
+    const message = createBaseParallelStep();
+    message.steps = object.steps?.map((e) => JobStep.fromPartial(e)) || [];
     return message;
   },
 };
@@ -8981,6 +10801,7 @@ function createBaseJobStepResult(): JobStepResult {
     error: undefined,
     startTime: undefined,
     endTime: undefined,
+    groupResults: [],
   };
 }
 
@@ -9009,6 +10830,9 @@ export const JobStepResult: MessageFns<JobStepResult> = {
     }
     if (message.endTime !== undefined) {
       Timestamp.encode(toTimestamp(message.endTime), writer.uint32(66).fork()).join();
+    }
+    for (const v of message.groupResults) {
+      JobStepResult.encode(v!, writer.uint32(74).fork()).join();
     }
     return writer;
   },
@@ -9090,6 +10914,14 @@ export const JobStepResult: MessageFns<JobStepResult> = {
             message.endTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.groupResults.push(JobStepResult.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -9128,6 +10960,11 @@ export const JobStepResult: MessageFns<JobStepResult> = {
         : isSet(object.end_time)
         ? fromJsonTimestamp(object.end_time)
         : undefined,
+      groupResults: globalThis.Array.isArray(object?.groupResults)
+        ? object.groupResults.map((e: any) => JobStepResult.fromJSON(e))
+        : globalThis.Array.isArray(object?.group_results)
+        ? object.group_results.map((e: any) => JobStepResult.fromJSON(e))
+        : [],
     };
   },
 
@@ -9157,6 +10994,9 @@ export const JobStepResult: MessageFns<JobStepResult> = {
     if (message.endTime !== undefined) {
       obj.endTime = message.endTime.toISOString();
     }
+    if (message.groupResults?.length) {
+      obj.groupResults = message.groupResults.map((e) => JobStepResult.toJSON(e));
+    }
     return obj;
   },
 
@@ -9175,12 +11015,13 @@ export const JobStepResult: MessageFns<JobStepResult> = {
       : undefined;
     message.startTime = object.startTime ?? undefined;
     message.endTime = object.endTime ?? undefined;
+    message.groupResults = object.groupResults?.map((e) => JobStepResult.fromPartial(e)) || [];
     return message;
   },
 };
 
 function createBaseCreateJobRequest(): CreateJobRequest {
-  return { jobId: "", job: undefined };
+  return { jobId: "", job: undefined, requestId: "" };
 }
 
 export const CreateJobRequest: MessageFns<CreateJobRequest> = {
@@ -9190,6 +11031,9 @@ export const CreateJobRequest: MessageFns<CreateJobRequest> = {
     }
     if (message.job !== undefined) {
       Job.encode(message.job, writer.uint32(18).fork()).join();
+    }
+    if (message.requestId !== "") {
+      writer.uint32(26).string(message.requestId);
     }
     return writer;
   },
@@ -9223,6 +11067,14 @@ export const CreateJobRequest: MessageFns<CreateJobRequest> = {
             message.job = Job.decode(reader, reader.uint32());
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -9243,6 +11095,11 @@ export const CreateJobRequest: MessageFns<CreateJobRequest> = {
         ? globalThis.String(object.job_id)
         : "",
       job: isSet(object.job) ? Job.fromJSON(object.job) : undefined,
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
     };
   },
 
@@ -9254,6 +11111,9 @@ export const CreateJobRequest: MessageFns<CreateJobRequest> = {
     if (message.job !== undefined) {
       obj.job = Job.toJSON(message.job);
     }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
     return obj;
   },
 
@@ -9264,6 +11124,7 @@ export const CreateJobRequest: MessageFns<CreateJobRequest> = {
     const message = createBaseCreateJobRequest();
     message.jobId = object.jobId ?? "";
     message.job = (object.job !== undefined && object.job !== null) ? Job.fromPartial(object.job) : undefined;
+    message.requestId = object.requestId ?? "";
     return message;
   },
 };
@@ -10121,6 +11982,393 @@ export const WatchJobResponse: MessageFns<WatchJobResponse> = {
   },
 };
 
+function createBaseResumeJobRequest(): ResumeJobRequest {
+  return { name: "" };
+}
+
+export const ResumeJobRequest: MessageFns<ResumeJobRequest> = {
+  encode(message: ResumeJobRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResumeJobRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResumeJobRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResumeJobRequest {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: ResumeJobRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ResumeJobRequest>): ResumeJobRequest {
+    return ResumeJobRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ResumeJobRequest>): ResumeJobRequest {
+    const message = createBaseResumeJobRequest();
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseResumeJobResponse(): ResumeJobResponse {
+  return { job: undefined };
+}
+
+export const ResumeJobResponse: MessageFns<ResumeJobResponse> = {
+  encode(message: ResumeJobResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.job !== undefined) {
+      Job.encode(message.job, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResumeJobResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResumeJobResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.job = Job.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResumeJobResponse {
+    return { job: isSet(object.job) ? Job.fromJSON(object.job) : undefined };
+  },
+
+  toJSON(message: ResumeJobResponse): unknown {
+    const obj: any = {};
+    if (message.job !== undefined) {
+      obj.job = Job.toJSON(message.job);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ResumeJobResponse>): ResumeJobResponse {
+    return ResumeJobResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ResumeJobResponse>): ResumeJobResponse {
+    const message = createBaseResumeJobResponse();
+    message.job = (object.job !== undefined && object.job !== null) ? Job.fromPartial(object.job) : undefined;
+    return message;
+  },
+};
+
+function createBaseAbandonJobRequest(): AbandonJobRequest {
+  return { name: "" };
+}
+
+export const AbandonJobRequest: MessageFns<AbandonJobRequest> = {
+  encode(message: AbandonJobRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AbandonJobRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAbandonJobRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AbandonJobRequest {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: AbandonJobRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AbandonJobRequest>): AbandonJobRequest {
+    return AbandonJobRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AbandonJobRequest>): AbandonJobRequest {
+    const message = createBaseAbandonJobRequest();
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseAbandonJobResponse(): AbandonJobResponse {
+  return { job: undefined };
+}
+
+export const AbandonJobResponse: MessageFns<AbandonJobResponse> = {
+  encode(message: AbandonJobResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.job !== undefined) {
+      Job.encode(message.job, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AbandonJobResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAbandonJobResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.job = Job.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AbandonJobResponse {
+    return { job: isSet(object.job) ? Job.fromJSON(object.job) : undefined };
+  },
+
+  toJSON(message: AbandonJobResponse): unknown {
+    const obj: any = {};
+    if (message.job !== undefined) {
+      obj.job = Job.toJSON(message.job);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AbandonJobResponse>): AbandonJobResponse {
+    return AbandonJobResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AbandonJobResponse>): AbandonJobResponse {
+    const message = createBaseAbandonJobResponse();
+    message.job = (object.job !== undefined && object.job !== null) ? Job.fromPartial(object.job) : undefined;
+    return message;
+  },
+};
+
+function createBaseDeleteJobRequest(): DeleteJobRequest {
+  return { name: "" };
+}
+
+export const DeleteJobRequest: MessageFns<DeleteJobRequest> = {
+  encode(message: DeleteJobRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteJobRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteJobRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteJobRequest {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: DeleteJobRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<DeleteJobRequest>): DeleteJobRequest {
+    return DeleteJobRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DeleteJobRequest>): DeleteJobRequest {
+    const message = createBaseDeleteJobRequest();
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteJobResponse(): DeleteJobResponse {
+  return {};
+}
+
+export const DeleteJobResponse: MessageFns<DeleteJobResponse> = {
+  encode(_: DeleteJobResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteJobResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteJobResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): DeleteJobResponse {
+    return {};
+  },
+
+  toJSON(_: DeleteJobResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<DeleteJobResponse>): DeleteJobResponse {
+    return DeleteJobResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<DeleteJobResponse>): DeleteJobResponse {
+    const message = createBaseDeleteJobResponse();
+    return message;
+  },
+};
+
 /**
  * DeviceService is the hardware abstraction layer. Adapters ("adapters/{adapter}") talk to
  * a class of hardware (simulated, HID, USB); device profiles ("deviceProfiles/{profile}")
@@ -10310,12 +12558,19 @@ export const DeviceServiceService = {
     responseDeserialize: (value: Buffer): DeleteDeviceResponse => DeleteDeviceResponse.decode(value),
   },
   /**
-   * Executes one command of the device's profile and waits for its result. Every call is
-   * recorded as a command execution, whatever its outcome. Errors: NOT_FOUND for an unknown
-   * device or command; INVALID_ARGUMENT (with google.rpc.BadRequest) for missing, unknown,
-   * mistyped or out-of-range parameters; FAILED_PRECONDITION when the device is LOCKED;
-   * UNAVAILABLE when the adapter is unavailable or the device is DOWN; DEADLINE_EXCEEDED
-   * when `timeout` elapses.
+   * Executes one command of the device's profile and waits for its result. Parameters are
+   * checked against the profile before anything is recorded or sent: NOT_FOUND for an
+   * unknown device or command, INVALID_ARGUMENT (with google.rpc.BadRequest naming the
+   * field and the allowed range) for missing, unknown, mistyped or out-of-range parameters.
+   * Every call that passes those checks is recorded as a command execution, whatever its
+   * outcome: FAILED_PRECONDITION (execution REJECTED) when the device is LOCKED or ABSENT;
+   * UNAVAILABLE (REJECTED) when its adapter is unavailable or it is DOWN;
+   * RESOURCE_EXHAUSTED (REJECTED) when its queue is full; DEADLINE_EXCEEDED (TIMED_OUT)
+   * when `timeout` elapses; CANCELLED (CANCELLED) after CancelCommandExecution; other
+   * device failures (FAILED) with the status of the hardware error. A failed call carries
+   * the execution's name in its ErrorInfo metadata "command_execution". A `request_id`
+   * the caller used before returns that execution (waiting for it while it has not ended)
+   * and sends nothing to the device.
    */
   executeCommand: {
     path: "/hcs.v1.DeviceService/ExecuteCommand" as const,
@@ -10343,10 +12598,13 @@ export const DeviceServiceService = {
     responseDeserialize: (value: Buffer): GetReadingsResponse => GetReadingsResponse.decode(value),
   },
   /**
-   * Streams live device events (readings, state changes, attach/detach, completed
-   * commands) as they happen; there is no replay of past events. A client that falls more
-   * than 1000 events behind is disconnected with RESOURCE_EXHAUSTED. Over HTTP the stream
-   * is NDJSON.
+   * Streams device events (readings, state changes, attach/detach, command state changes)
+   * as they happen, from every replica. Each event carries a `resume_token`; a stream opened
+   * with one first replays the later events this server still holds (its most recent
+   * 1000), then goes on live. A token this server did not issue or no longer covers fails
+   * with OUT_OF_RANGE (open the stream without it). A client that falls more than 1000
+   * events behind is disconnected with RESOURCE_EXHAUSTED. Over HTTP the stream is NDJSON
+   * (or server-sent events).
    */
   streamDeviceEvents: {
     path: "/hcs.v1.DeviceService/StreamDeviceEvents" as const,
@@ -10358,6 +12616,37 @@ export const DeviceServiceService = {
     responseSerialize: (value: StreamDeviceEventsResponse): Buffer =>
       Buffer.from(StreamDeviceEventsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): StreamDeviceEventsResponse => StreamDeviceEventsResponse.decode(value),
+  },
+  /** Returns one command execution. Fails with NOT_FOUND when it does not exist. */
+  getCommandExecution: {
+    path: "/hcs.v1.DeviceService/GetCommandExecution" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetCommandExecutionRequest): Buffer =>
+      Buffer.from(GetCommandExecutionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetCommandExecutionRequest => GetCommandExecutionRequest.decode(value),
+    responseSerialize: (value: GetCommandExecutionResponse): Buffer =>
+      Buffer.from(GetCommandExecutionResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetCommandExecutionResponse => GetCommandExecutionResponse.decode(value),
+  },
+  /**
+   * Cancels a QUEUED or RUNNING command execution. A QUEUED one ends CANCELLED without
+   * touching the device; a RUNNING one has its I/O aborted and ends CANCELLED (the device
+   * may already have acted). Returns the execution as it is after the request. Fails with
+   * FAILED_PRECONDITION when it has already ended or runs on another hcs node, and with
+   * NOT_FOUND when it does not exist.
+   */
+  cancelCommandExecution: {
+    path: "/hcs.v1.DeviceService/CancelCommandExecution" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CancelCommandExecutionRequest): Buffer =>
+      Buffer.from(CancelCommandExecutionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CancelCommandExecutionRequest => CancelCommandExecutionRequest.decode(value),
+    responseSerialize: (value: CancelCommandExecutionResponse): Buffer =>
+      Buffer.from(CancelCommandExecutionResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CancelCommandExecutionResponse =>
+      CancelCommandExecutionResponse.decode(value),
   },
   /**
    * Lists recorded command executions (the command audit trail) of one device, or of all
@@ -10375,9 +12664,12 @@ export const DeviceServiceService = {
     responseDeserialize: (value: Buffer): ListCommandExecutionsResponse => ListCommandExecutionsResponse.decode(value),
   },
   /**
-   * Creates an orchestration job and queues it. Steps run strictly in order; the job
-   * starts when the scheduler has a free slot (bounded concurrency). Devices and commands
-   * are validated at creation: unknown ones fail with INVALID_ARGUMENT.
+   * Creates an orchestration job and queues it. Steps run strictly in order (the steps of a
+   * parallel group at once); the job starts when the scheduler has a free slot (bounded
+   * concurrency). Devices, commands, resources and conditions are validated at creation:
+   * unknown ones fail with INVALID_ARGUMENT. A retry with the same `request_id` returns the
+   * job the first call created. A command step whose write TIMED_OUT is never retried
+   * automatically (the device may have acted), whatever its retry policy.
    */
   createJob: {
     path: "/hcs.v1.DeviceService/CreateJob" as const,
@@ -10401,7 +12693,10 @@ export const DeviceServiceService = {
     responseSerialize: (value: GetJobResponse): Buffer => Buffer.from(GetJobResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetJobResponse => GetJobResponse.decode(value),
   },
-  /** Lists jobs, newest first unless `order_by` says otherwise. */
+  /**
+   * Lists jobs, ordered by name (generated ids are ULID-based, so jobs created without an id
+   * list oldest first).
+   */
   listJobs: {
     path: "/hcs.v1.DeviceService/ListJobs" as const,
     requestStream: false as const,
@@ -10413,7 +12708,7 @@ export const DeviceServiceService = {
   },
   /**
    * Cancels a QUEUED or RUNNING job: the in-flight command attempt is aborted (its
-   * execution ends FAILED with status CANCELLED), the current and remaining steps become
+   * execution ends CANCELLED), the current and remaining steps become
    * CANCELLED and the job ends CANCELLED. Fails with FAILED_PRECONDITION when the job has
    * already ended.
    */
@@ -10427,10 +12722,55 @@ export const DeviceServiceService = {
     responseDeserialize: (value: Buffer): CancelJobResponse => CancelJobResponse.decode(value),
   },
   /**
+   * Resumes an INTERRUPTED job on this node: it is QUEUED again and runs from the step that was
+   * running when the server stopped (that step starts over from its first attempt: the device
+   * may have acted on its command, which is why resuming is never automatic), then the rest.
+   * Fails with FAILED_PRECONDITION when the job is not INTERRUPTED.
+   */
+  resumeJob: {
+    path: "/hcs.v1.DeviceService/ResumeJob" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ResumeJobRequest): Buffer => Buffer.from(ResumeJobRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ResumeJobRequest => ResumeJobRequest.decode(value),
+    responseSerialize: (value: ResumeJobResponse): Buffer => Buffer.from(ResumeJobResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ResumeJobResponse => ResumeJobResponse.decode(value),
+  },
+  /**
+   * Abandons an INTERRUPTED job: its unfinished steps become CANCELLED and the job ends
+   * CANCELLED without sending anything. Fails with FAILED_PRECONDITION when the job is not
+   * INTERRUPTED.
+   */
+  abandonJob: {
+    path: "/hcs.v1.DeviceService/AbandonJob" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AbandonJobRequest): Buffer => Buffer.from(AbandonJobRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AbandonJobRequest => AbandonJobRequest.decode(value),
+    responseSerialize: (value: AbandonJobResponse): Buffer => Buffer.from(AbandonJobResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AbandonJobResponse => AbandonJobResponse.decode(value),
+  },
+  /**
+   * Deletes a job that has ended (SUCCEEDED, FAILED or CANCELLED) with its step results; the
+   * command executions of its steps are kept. Fails with FAILED_PRECONDITION while the job is
+   * QUEUED, RUNNING or INTERRUPTED, and NOT_FOUND when it does not exist. Ended jobs are also
+   * deleted once older than HCS_DEVICES_JOB_RETENTION_MS.
+   */
+  deleteJob: {
+    path: "/hcs.v1.DeviceService/DeleteJob" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteJobRequest): Buffer => Buffer.from(DeleteJobRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteJobRequest => DeleteJobRequest.decode(value),
+    responseSerialize: (value: DeleteJobResponse): Buffer => Buffer.from(DeleteJobResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteJobResponse => DeleteJobResponse.decode(value),
+  },
+  /**
    * Streams the progress of a job. The first message is a snapshot of the current job
    * state (no `step_index`); then one message per step or job state change. The stream
-   * ends with status OK right after the message carrying a terminal job state; watching a
-   * job that already ended yields just the snapshot. Over HTTP the stream is NDJSON.
+   * ends with status OK right after the message carrying a terminal job state (or
+   * INTERRUPTED); watching a job that is not QUEUED or RUNNING yields just the snapshot.
+   * Over HTTP the stream is NDJSON.
    */
   watchJob: {
     path: "/hcs.v1.DeviceService/WatchJob" as const,
@@ -10499,12 +12839,19 @@ export interface DeviceServiceServer extends UntypedServiceImplementation {
    */
   deleteDevice: handleUnaryCall<DeleteDeviceRequest, DeleteDeviceResponse>;
   /**
-   * Executes one command of the device's profile and waits for its result. Every call is
-   * recorded as a command execution, whatever its outcome. Errors: NOT_FOUND for an unknown
-   * device or command; INVALID_ARGUMENT (with google.rpc.BadRequest) for missing, unknown,
-   * mistyped or out-of-range parameters; FAILED_PRECONDITION when the device is LOCKED;
-   * UNAVAILABLE when the adapter is unavailable or the device is DOWN; DEADLINE_EXCEEDED
-   * when `timeout` elapses.
+   * Executes one command of the device's profile and waits for its result. Parameters are
+   * checked against the profile before anything is recorded or sent: NOT_FOUND for an
+   * unknown device or command, INVALID_ARGUMENT (with google.rpc.BadRequest naming the
+   * field and the allowed range) for missing, unknown, mistyped or out-of-range parameters.
+   * Every call that passes those checks is recorded as a command execution, whatever its
+   * outcome: FAILED_PRECONDITION (execution REJECTED) when the device is LOCKED or ABSENT;
+   * UNAVAILABLE (REJECTED) when its adapter is unavailable or it is DOWN;
+   * RESOURCE_EXHAUSTED (REJECTED) when its queue is full; DEADLINE_EXCEEDED (TIMED_OUT)
+   * when `timeout` elapses; CANCELLED (CANCELLED) after CancelCommandExecution; other
+   * device failures (FAILED) with the status of the hardware error. A failed call carries
+   * the execution's name in its ErrorInfo metadata "command_execution". A `request_id`
+   * the caller used before returns that execution (waiting for it while it has not ended)
+   * and sends nothing to the device.
    */
   executeCommand: handleUnaryCall<ExecuteCommandRequest, ExecuteCommandResponse>;
   /**
@@ -10514,21 +12861,37 @@ export interface DeviceServiceServer extends UntypedServiceImplementation {
    */
   getReadings: handleUnaryCall<GetReadingsRequest, GetReadingsResponse>;
   /**
-   * Streams live device events (readings, state changes, attach/detach, completed
-   * commands) as they happen; there is no replay of past events. A client that falls more
-   * than 1000 events behind is disconnected with RESOURCE_EXHAUSTED. Over HTTP the stream
-   * is NDJSON.
+   * Streams device events (readings, state changes, attach/detach, command state changes)
+   * as they happen, from every replica. Each event carries a `resume_token`; a stream opened
+   * with one first replays the later events this server still holds (its most recent
+   * 1000), then goes on live. A token this server did not issue or no longer covers fails
+   * with OUT_OF_RANGE (open the stream without it). A client that falls more than 1000
+   * events behind is disconnected with RESOURCE_EXHAUSTED. Over HTTP the stream is NDJSON
+   * (or server-sent events).
    */
   streamDeviceEvents: handleServerStreamingCall<StreamDeviceEventsRequest, StreamDeviceEventsResponse>;
+  /** Returns one command execution. Fails with NOT_FOUND when it does not exist. */
+  getCommandExecution: handleUnaryCall<GetCommandExecutionRequest, GetCommandExecutionResponse>;
+  /**
+   * Cancels a QUEUED or RUNNING command execution. A QUEUED one ends CANCELLED without
+   * touching the device; a RUNNING one has its I/O aborted and ends CANCELLED (the device
+   * may already have acted). Returns the execution as it is after the request. Fails with
+   * FAILED_PRECONDITION when it has already ended or runs on another hcs node, and with
+   * NOT_FOUND when it does not exist.
+   */
+  cancelCommandExecution: handleUnaryCall<CancelCommandExecutionRequest, CancelCommandExecutionResponse>;
   /**
    * Lists recorded command executions (the command audit trail) of one device, or of all
    * devices with parent "devices/-", newest first unless `order_by` says otherwise.
    */
   listCommandExecutions: handleUnaryCall<ListCommandExecutionsRequest, ListCommandExecutionsResponse>;
   /**
-   * Creates an orchestration job and queues it. Steps run strictly in order; the job
-   * starts when the scheduler has a free slot (bounded concurrency). Devices and commands
-   * are validated at creation: unknown ones fail with INVALID_ARGUMENT.
+   * Creates an orchestration job and queues it. Steps run strictly in order (the steps of a
+   * parallel group at once); the job starts when the scheduler has a free slot (bounded
+   * concurrency). Devices, commands, resources and conditions are validated at creation:
+   * unknown ones fail with INVALID_ARGUMENT. A retry with the same `request_id` returns the
+   * job the first call created. A command step whose write TIMED_OUT is never retried
+   * automatically (the device may have acted), whatever its retry policy.
    */
   createJob: handleUnaryCall<CreateJobRequest, CreateJobResponse>;
   /**
@@ -10536,20 +12899,44 @@ export interface DeviceServiceServer extends UntypedServiceImplementation {
    * exist.
    */
   getJob: handleUnaryCall<GetJobRequest, GetJobResponse>;
-  /** Lists jobs, newest first unless `order_by` says otherwise. */
+  /**
+   * Lists jobs, ordered by name (generated ids are ULID-based, so jobs created without an id
+   * list oldest first).
+   */
   listJobs: handleUnaryCall<ListJobsRequest, ListJobsResponse>;
   /**
    * Cancels a QUEUED or RUNNING job: the in-flight command attempt is aborted (its
-   * execution ends FAILED with status CANCELLED), the current and remaining steps become
+   * execution ends CANCELLED), the current and remaining steps become
    * CANCELLED and the job ends CANCELLED. Fails with FAILED_PRECONDITION when the job has
    * already ended.
    */
   cancelJob: handleUnaryCall<CancelJobRequest, CancelJobResponse>;
   /**
+   * Resumes an INTERRUPTED job on this node: it is QUEUED again and runs from the step that was
+   * running when the server stopped (that step starts over from its first attempt: the device
+   * may have acted on its command, which is why resuming is never automatic), then the rest.
+   * Fails with FAILED_PRECONDITION when the job is not INTERRUPTED.
+   */
+  resumeJob: handleUnaryCall<ResumeJobRequest, ResumeJobResponse>;
+  /**
+   * Abandons an INTERRUPTED job: its unfinished steps become CANCELLED and the job ends
+   * CANCELLED without sending anything. Fails with FAILED_PRECONDITION when the job is not
+   * INTERRUPTED.
+   */
+  abandonJob: handleUnaryCall<AbandonJobRequest, AbandonJobResponse>;
+  /**
+   * Deletes a job that has ended (SUCCEEDED, FAILED or CANCELLED) with its step results; the
+   * command executions of its steps are kept. Fails with FAILED_PRECONDITION while the job is
+   * QUEUED, RUNNING or INTERRUPTED, and NOT_FOUND when it does not exist. Ended jobs are also
+   * deleted once older than HCS_DEVICES_JOB_RETENTION_MS.
+   */
+  deleteJob: handleUnaryCall<DeleteJobRequest, DeleteJobResponse>;
+  /**
    * Streams the progress of a job. The first message is a snapshot of the current job
    * state (no `step_index`); then one message per step or job state change. The stream
-   * ends with status OK right after the message carrying a terminal job state; watching a
-   * job that already ended yields just the snapshot. Over HTTP the stream is NDJSON.
+   * ends with status OK right after the message carrying a terminal job state (or
+   * INTERRUPTED); watching a job that is not QUEUED or RUNNING yields just the snapshot.
+   * Over HTTP the stream is NDJSON.
    */
   watchJob: handleServerStreamingCall<WatchJobRequest, WatchJobResponse>;
 }
@@ -10792,12 +13179,19 @@ export interface DeviceServiceClient extends Client {
     callback: (error: ServiceError | null, response: DeleteDeviceResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Executes one command of the device's profile and waits for its result. Every call is
-   * recorded as a command execution, whatever its outcome. Errors: NOT_FOUND for an unknown
-   * device or command; INVALID_ARGUMENT (with google.rpc.BadRequest) for missing, unknown,
-   * mistyped or out-of-range parameters; FAILED_PRECONDITION when the device is LOCKED;
-   * UNAVAILABLE when the adapter is unavailable or the device is DOWN; DEADLINE_EXCEEDED
-   * when `timeout` elapses.
+   * Executes one command of the device's profile and waits for its result. Parameters are
+   * checked against the profile before anything is recorded or sent: NOT_FOUND for an
+   * unknown device or command, INVALID_ARGUMENT (with google.rpc.BadRequest naming the
+   * field and the allowed range) for missing, unknown, mistyped or out-of-range parameters.
+   * Every call that passes those checks is recorded as a command execution, whatever its
+   * outcome: FAILED_PRECONDITION (execution REJECTED) when the device is LOCKED or ABSENT;
+   * UNAVAILABLE (REJECTED) when its adapter is unavailable or it is DOWN;
+   * RESOURCE_EXHAUSTED (REJECTED) when its queue is full; DEADLINE_EXCEEDED (TIMED_OUT)
+   * when `timeout` elapses; CANCELLED (CANCELLED) after CancelCommandExecution; other
+   * device failures (FAILED) with the status of the hardware error. A failed call carries
+   * the execution's name in its ErrorInfo metadata "command_execution". A `request_id`
+   * the caller used before returns that execution (waiting for it while it has not ended)
+   * and sends nothing to the device.
    */
   executeCommand(
     request: ExecuteCommandRequest,
@@ -10835,10 +13229,13 @@ export interface DeviceServiceClient extends Client {
     callback: (error: ServiceError | null, response: GetReadingsResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Streams live device events (readings, state changes, attach/detach, completed
-   * commands) as they happen; there is no replay of past events. A client that falls more
-   * than 1000 events behind is disconnected with RESOURCE_EXHAUSTED. Over HTTP the stream
-   * is NDJSON.
+   * Streams device events (readings, state changes, attach/detach, command state changes)
+   * as they happen, from every replica. Each event carries a `resume_token`; a stream opened
+   * with one first replays the later events this server still holds (its most recent
+   * 1000), then goes on live. A token this server did not issue or no longer covers fails
+   * with OUT_OF_RANGE (open the stream without it). A client that falls more than 1000
+   * events behind is disconnected with RESOURCE_EXHAUSTED. Over HTTP the stream is NDJSON
+   * (or server-sent events).
    */
   streamDeviceEvents(
     request: StreamDeviceEventsRequest,
@@ -10849,6 +13246,44 @@ export interface DeviceServiceClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<StreamDeviceEventsResponse>;
+  /** Returns one command execution. Fails with NOT_FOUND when it does not exist. */
+  getCommandExecution(
+    request: GetCommandExecutionRequest,
+    callback: (error: ServiceError | null, response: GetCommandExecutionResponse) => void,
+  ): ClientUnaryCall;
+  getCommandExecution(
+    request: GetCommandExecutionRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetCommandExecutionResponse) => void,
+  ): ClientUnaryCall;
+  getCommandExecution(
+    request: GetCommandExecutionRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetCommandExecutionResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Cancels a QUEUED or RUNNING command execution. A QUEUED one ends CANCELLED without
+   * touching the device; a RUNNING one has its I/O aborted and ends CANCELLED (the device
+   * may already have acted). Returns the execution as it is after the request. Fails with
+   * FAILED_PRECONDITION when it has already ended or runs on another hcs node, and with
+   * NOT_FOUND when it does not exist.
+   */
+  cancelCommandExecution(
+    request: CancelCommandExecutionRequest,
+    callback: (error: ServiceError | null, response: CancelCommandExecutionResponse) => void,
+  ): ClientUnaryCall;
+  cancelCommandExecution(
+    request: CancelCommandExecutionRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CancelCommandExecutionResponse) => void,
+  ): ClientUnaryCall;
+  cancelCommandExecution(
+    request: CancelCommandExecutionRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CancelCommandExecutionResponse) => void,
+  ): ClientUnaryCall;
   /**
    * Lists recorded command executions (the command audit trail) of one device, or of all
    * devices with parent "devices/-", newest first unless `order_by` says otherwise.
@@ -10869,9 +13304,12 @@ export interface DeviceServiceClient extends Client {
     callback: (error: ServiceError | null, response: ListCommandExecutionsResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Creates an orchestration job and queues it. Steps run strictly in order; the job
-   * starts when the scheduler has a free slot (bounded concurrency). Devices and commands
-   * are validated at creation: unknown ones fail with INVALID_ARGUMENT.
+   * Creates an orchestration job and queues it. Steps run strictly in order (the steps of a
+   * parallel group at once); the job starts when the scheduler has a free slot (bounded
+   * concurrency). Devices, commands, resources and conditions are validated at creation:
+   * unknown ones fail with INVALID_ARGUMENT. A retry with the same `request_id` returns the
+   * job the first call created. A command step whose write TIMED_OUT is never retried
+   * automatically (the device may have acted), whatever its retry policy.
    */
   createJob(
     request: CreateJobRequest,
@@ -10907,7 +13345,10 @@ export interface DeviceServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetJobResponse) => void,
   ): ClientUnaryCall;
-  /** Lists jobs, newest first unless `order_by` says otherwise. */
+  /**
+   * Lists jobs, ordered by name (generated ids are ULID-based, so jobs created without an id
+   * list oldest first).
+   */
   listJobs(
     request: ListJobsRequest,
     callback: (error: ServiceError | null, response: ListJobsResponse) => void,
@@ -10925,7 +13366,7 @@ export interface DeviceServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Cancels a QUEUED or RUNNING job: the in-flight command attempt is aborted (its
-   * execution ends FAILED with status CANCELLED), the current and remaining steps become
+   * execution ends CANCELLED), the current and remaining steps become
    * CANCELLED and the job ends CANCELLED. Fails with FAILED_PRECONDITION when the job has
    * already ended.
    */
@@ -10945,10 +13386,73 @@ export interface DeviceServiceClient extends Client {
     callback: (error: ServiceError | null, response: CancelJobResponse) => void,
   ): ClientUnaryCall;
   /**
+   * Resumes an INTERRUPTED job on this node: it is QUEUED again and runs from the step that was
+   * running when the server stopped (that step starts over from its first attempt: the device
+   * may have acted on its command, which is why resuming is never automatic), then the rest.
+   * Fails with FAILED_PRECONDITION when the job is not INTERRUPTED.
+   */
+  resumeJob(
+    request: ResumeJobRequest,
+    callback: (error: ServiceError | null, response: ResumeJobResponse) => void,
+  ): ClientUnaryCall;
+  resumeJob(
+    request: ResumeJobRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ResumeJobResponse) => void,
+  ): ClientUnaryCall;
+  resumeJob(
+    request: ResumeJobRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ResumeJobResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Abandons an INTERRUPTED job: its unfinished steps become CANCELLED and the job ends
+   * CANCELLED without sending anything. Fails with FAILED_PRECONDITION when the job is not
+   * INTERRUPTED.
+   */
+  abandonJob(
+    request: AbandonJobRequest,
+    callback: (error: ServiceError | null, response: AbandonJobResponse) => void,
+  ): ClientUnaryCall;
+  abandonJob(
+    request: AbandonJobRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AbandonJobResponse) => void,
+  ): ClientUnaryCall;
+  abandonJob(
+    request: AbandonJobRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AbandonJobResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Deletes a job that has ended (SUCCEEDED, FAILED or CANCELLED) with its step results; the
+   * command executions of its steps are kept. Fails with FAILED_PRECONDITION while the job is
+   * QUEUED, RUNNING or INTERRUPTED, and NOT_FOUND when it does not exist. Ended jobs are also
+   * deleted once older than HCS_DEVICES_JOB_RETENTION_MS.
+   */
+  deleteJob(
+    request: DeleteJobRequest,
+    callback: (error: ServiceError | null, response: DeleteJobResponse) => void,
+  ): ClientUnaryCall;
+  deleteJob(
+    request: DeleteJobRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteJobResponse) => void,
+  ): ClientUnaryCall;
+  deleteJob(
+    request: DeleteJobRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteJobResponse) => void,
+  ): ClientUnaryCall;
+  /**
    * Streams the progress of a job. The first message is a snapshot of the current job
    * state (no `step_index`); then one message per step or job state change. The stream
-   * ends with status OK right after the message carrying a terminal job state; watching a
-   * job that already ended yields just the snapshot. Over HTTP the stream is NDJSON.
+   * ends with status OK right after the message carrying a terminal job state (or
+   * INTERRUPTED); watching a job that is not QUEUED or RUNNING yields just the snapshot.
+   * Over HTTP the stream is NDJSON.
    */
   watchJob(request: WatchJobRequest, options?: Partial<CallOptions>): ClientReadableStream<WatchJobResponse>;
   watchJob(

@@ -11,6 +11,49 @@ export const protobufPackage = "hcs.v1";
 
 export const protobufFileName = "hcs/v1/options.proto";
 
+/** How the HTTP gateway answers a method's failures. */
+export enum HttpErrorFormat {
+  /** HTTP_ERROR_FORMAT_UNSPECIFIED - A google.rpc.Status JSON body with the standard status table: every method by default. */
+  HTTP_ERROR_FORMAT_UNSPECIFIED = 0,
+  /**
+   * HTTP_ERROR_FORMAT_OAUTH2 - RFC 6749 §5.2 `{"error", "error_description"}` with `Cache-Control: no-store`, for a
+   * method whose HTTP binding is an OAuth2 endpoint (token, revocation). Errors the method
+   * raises carry their RFC code in ErrorInfo metadata "oauth_error" (answered 400); every
+   * other failure, the gateway's own included, is given the nearest RFC code: a request the
+   * gateway cannot read is invalid_request with its 400, 413 or 415 status, throttling is
+   * slow_down (429), the server's trouble server_error or temporarily_unavailable (5xx).
+   */
+  HTTP_ERROR_FORMAT_OAUTH2 = 1,
+  UNRECOGNIZED = -1,
+}
+
+export function httpErrorFormatFromJSON(object: any): HttpErrorFormat {
+  switch (object) {
+    case 0:
+    case "HTTP_ERROR_FORMAT_UNSPECIFIED":
+      return HttpErrorFormat.HTTP_ERROR_FORMAT_UNSPECIFIED;
+    case 1:
+    case "HTTP_ERROR_FORMAT_OAUTH2":
+      return HttpErrorFormat.HTTP_ERROR_FORMAT_OAUTH2;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return HttpErrorFormat.UNRECOGNIZED;
+  }
+}
+
+export function httpErrorFormatToJSON(object: HttpErrorFormat): string {
+  switch (object) {
+    case HttpErrorFormat.HTTP_ERROR_FORMAT_UNSPECIFIED:
+      return "HTTP_ERROR_FORMAT_UNSPECIFIED";
+    case HttpErrorFormat.HTTP_ERROR_FORMAT_OAUTH2:
+      return "HTTP_ERROR_FORMAT_OAUTH2";
+    case HttpErrorFormat.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /**
  * Policy says who may call a method. Every method of every hcs service declares one;
  * the server refuses to start if a method has none.

@@ -27,6 +27,49 @@ export const protobufPackage = "hcs.v1";
 
 export const protobufFileName = "hcs/v1/registry.proto";
 
+/** InstanceView selects how much of each instance ListInstances returns (AIP-157). */
+export enum InstanceView {
+  /** INSTANCE_VIEW_UNSPECIFIED - Not set; treated as BASIC. */
+  INSTANCE_VIEW_UNSPECIFIED = 0,
+  /** INSTANCE_VIEW_BASIC - Every field except `metadata` and `health_check`, so a page stays small. */
+  INSTANCE_VIEW_BASIC = 1,
+  /** INSTANCE_VIEW_FULL - Every field. */
+  INSTANCE_VIEW_FULL = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function instanceViewFromJSON(object: any): InstanceView {
+  switch (object) {
+    case 0:
+    case "INSTANCE_VIEW_UNSPECIFIED":
+      return InstanceView.INSTANCE_VIEW_UNSPECIFIED;
+    case 1:
+    case "INSTANCE_VIEW_BASIC":
+      return InstanceView.INSTANCE_VIEW_BASIC;
+    case 2:
+    case "INSTANCE_VIEW_FULL":
+      return InstanceView.INSTANCE_VIEW_FULL;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return InstanceView.UNRECOGNIZED;
+  }
+}
+
+export function instanceViewToJSON(object: InstanceView): string {
+  switch (object) {
+    case InstanceView.INSTANCE_VIEW_UNSPECIFIED:
+      return "INSTANCE_VIEW_UNSPECIFIED";
+    case InstanceView.INSTANCE_VIEW_BASIC:
+      return "INSTANCE_VIEW_BASIC";
+    case InstanceView.INSTANCE_VIEW_FULL:
+      return "INSTANCE_VIEW_FULL";
+    case InstanceView.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /**
  * HealthState is the health of a registered instance as reported by the instance itself
  * or by an operator.
@@ -94,6 +137,11 @@ export enum LoadBalancingPolicy {
   LOAD_BALANCING_POLICY_ROUND_ROBIN = 1,
   /** LOAD_BALANCING_POLICY_RANDOM - The list is uniformly shuffled (Fisher-Yates) independently on every call. */
   LOAD_BALANCING_POLICY_RANDOM = 2,
+  /**
+   * LOAD_BALANCING_POLICY_LEAST_RECENTLY_USED - The instance this server handed out first least recently comes first (one never handed
+   * out before it all others); the first instance of the answer counts as handed out now.
+   */
+  LOAD_BALANCING_POLICY_LEAST_RECENTLY_USED = 3,
   UNRECOGNIZED = -1,
 }
 
@@ -108,6 +156,9 @@ export function loadBalancingPolicyFromJSON(object: any): LoadBalancingPolicy {
     case 2:
     case "LOAD_BALANCING_POLICY_RANDOM":
       return LoadBalancingPolicy.LOAD_BALANCING_POLICY_RANDOM;
+    case 3:
+    case "LOAD_BALANCING_POLICY_LEAST_RECENTLY_USED":
+      return LoadBalancingPolicy.LOAD_BALANCING_POLICY_LEAST_RECENTLY_USED;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -123,6 +174,8 @@ export function loadBalancingPolicyToJSON(object: LoadBalancingPolicy): string {
       return "LOAD_BALANCING_POLICY_ROUND_ROBIN";
     case LoadBalancingPolicy.LOAD_BALANCING_POLICY_RANDOM:
       return "LOAD_BALANCING_POLICY_RANDOM";
+    case LoadBalancingPolicy.LOAD_BALANCING_POLICY_LEAST_RECENTLY_USED:
+      return "LOAD_BALANCING_POLICY_LEAST_RECENTLY_USED";
     case LoadBalancingPolicy.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -144,6 +197,11 @@ export enum InstanceEventType {
    * Carries no instance.
    */
   INSTANCE_EVENT_TYPE_SYNCED = 4,
+  /**
+   * INSTANCE_EVENT_TYPE_PROGRESS - Nothing matching happened for `progress_interval`; carries no instance, only a fresh
+   * `resume_token` covering every change up to now.
+   */
+  INSTANCE_EVENT_TYPE_PROGRESS = 5,
   UNRECOGNIZED = -1,
 }
 
@@ -164,6 +222,9 @@ export function instanceEventTypeFromJSON(object: any): InstanceEventType {
     case 4:
     case "INSTANCE_EVENT_TYPE_SYNCED":
       return InstanceEventType.INSTANCE_EVENT_TYPE_SYNCED;
+    case 5:
+    case "INSTANCE_EVENT_TYPE_PROGRESS":
+      return InstanceEventType.INSTANCE_EVENT_TYPE_PROGRESS;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -183,6 +244,8 @@ export function instanceEventTypeToJSON(object: InstanceEventType): string {
       return "INSTANCE_EVENT_TYPE_REMOVED";
     case InstanceEventType.INSTANCE_EVENT_TYPE_SYNCED:
       return "INSTANCE_EVENT_TYPE_SYNCED";
+    case InstanceEventType.INSTANCE_EVENT_TYPE_PROGRESS:
+      return "INSTANCE_EVENT_TYPE_PROGRESS";
     case InstanceEventType.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -195,7 +258,10 @@ export enum InstanceRemovalReason {
   INSTANCE_REMOVAL_REASON_UNSPECIFIED = 0,
   /** INSTANCE_REMOVAL_REASON_DEREGISTERED - DeregisterInstance was called. */
   INSTANCE_REMOVAL_REASON_DEREGISTERED = 1,
-  /** INSTANCE_REMOVAL_REASON_LEASE_EXPIRED - No registration or renewal happened within `lease_ttl`; the server removed it. */
+  /**
+   * INSTANCE_REMOVAL_REASON_LEASE_EXPIRED - No registration or renewal happened within `lease_ttl` and the grace period after it;
+   * the server removed it.
+   */
   INSTANCE_REMOVAL_REASON_LEASE_EXPIRED = 2,
   UNRECOGNIZED = -1,
 }
@@ -244,13 +310,26 @@ export interface ServiceInstance {
   service: string;
   /** Instance id: the {instance} segment of `name`, e.g. "billing-api-7f9c". */
   instanceId: string;
-  /** Network address at which the instance accepts traffic. */
-  address:
+  /**
+   * Address at which the instance serves gRPC. At least one of `grpc_address` and
+   * `http_address` is required.
+   */
+  grpcAddress:
+    | InstanceAddress
+    | undefined;
+  /**
+   * Address at which the instance serves HTTP (plain `http://host:port`). At least one of
+   * `grpc_address` and `http_address` is required.
+   */
+  httpAddress:
     | InstanceAddress
     | undefined;
   /**
    * Free-form metadata, e.g. {"protocol": "grpc", "weight": "10"}. At most 64 entries;
-   * keys up to 63 characters, values up to 1024 characters.
+   * keys up to 63 characters of letters, digits, ".", "_", "-" and "/", values up to 1024
+   * characters. Left out of ListInstances in the BASIC view. The key
+   * "hcs.proxy.forward-credentials" = "true" lets the HTTP proxy forward the caller's
+   * Authorization header and cookies to this instance; by default they are stripped.
    */
   metadata: { [key: string]: string };
   /**
@@ -279,8 +358,9 @@ export interface ServiceInstance {
    */
   zone: string;
   /**
-   * Lease duration: the instance is removed when no registration or renewal happened for
-   * this long. Default 30s; must be between 5s and 1h.
+   * Lease duration: the instance turns UNHEALTHY when no registration or renewal happened
+   * for this long, and is removed after the grace period. Default 30s; must be between 5s
+   * (lower on a server configured for tests) and 1h.
    */
   leaseTtl:
     | Duration
@@ -298,12 +378,74 @@ export interface ServiceInstance {
     | Date
     | undefined;
   /** Instant any field other than the lease fields last changed. */
-  updateTime: Date | undefined;
+  updateTime:
+    | Date
+    | undefined;
+  /**
+   * Node (host machine) the instance runs on, e.g. "edge-box-07". Free-form, at most 63
+   * characters.
+   */
+  node: string;
+  /**
+   * Subject of the principal that registered the instance, e.g. "apiKeys/billing" or
+   * "users/alice". Only it or an admin may renew, set health or deregister.
+   */
+  owner: string;
+  /**
+   * Active health check hcs runs against the instance itself. Unset: none; health then
+   * follows SetInstanceHealth and the lease only. Left out of ListInstances in the BASIC
+   * view.
+   */
+  healthCheck: HealthCheck | undefined;
 }
 
 export interface ServiceInstance_MetadataEntry {
   key: string;
   value: string;
+}
+
+/**
+ * HealthCheck is an active check hcs runs against an instance every `interval`. After
+ * `unhealthy_threshold` failures in a row a HEALTHY instance turns UNHEALTHY; after
+ * `healthy_threshold` successes in a row an instance the check made UNHEALTHY turns HEALTHY
+ * again. It never overrides DRAINING, a health set with SetInstanceHealth, or an expired lease.
+ */
+export interface HealthCheck {
+  /** HTTP GET of a path on `http_address`; any 2xx answer within `timeout` passes. */
+  http?:
+    | HttpHealthCheck
+    | undefined;
+  /** grpc.health.v1.Health/Check on `grpc_address`; SERVING within `timeout` passes. */
+  grpc?:
+    | GrpcHealthCheck
+    | undefined;
+  /**
+   * Time between checks. Default 10s; between 1s (lower on a server configured for tests)
+   * and 1h.
+   */
+  interval:
+    | Duration
+    | undefined;
+  /** How long one check may take. Default 2s, and at most `interval`. */
+  timeout:
+    | Duration
+    | undefined;
+  /** Successes in a row that make the instance HEALTHY again. Default 2; 1 to 10. */
+  healthyThreshold: number;
+  /** Failures in a row that make the instance UNHEALTHY. Default 3; 1 to 10. */
+  unhealthyThreshold: number;
+}
+
+/** HttpHealthCheck checks an instance with an HTTP GET. */
+export interface HttpHealthCheck {
+  /** Absolute path (and query) to GET, e.g. "/healthz"; default "/". At most 1024 characters. */
+  path: string;
+}
+
+/** GrpcHealthCheck checks an instance with the standard grpc.health.v1 protocol. */
+export interface GrpcHealthCheck {
+  /** Service name passed to Health/Check; empty asks for the server as a whole. */
+  service: string;
 }
 
 /** InstanceAddress is the host and port at which an instance accepts traffic. */
@@ -350,7 +492,11 @@ export interface RegisterInstanceRequest {
 /** Response of RegistryService.RegisterInstance. */
 export interface RegisterInstanceResponse {
   /** The instance as stored, with `lease_expire_time` = now + `lease_ttl`. */
-  instance: ServiceInstance | undefined;
+  instance:
+    | ServiceInstance
+    | undefined;
+  /** Id of the new lease; RenewLease must present it. Opaque, at most 64 characters. */
+  leaseId: string;
 }
 
 /** Request of RegistryService.RenewLease. */
@@ -361,7 +507,11 @@ export interface RenewLeaseRequest {
    * New lease duration, stored on the instance for later renewals too; between 5s and 1h.
    * Unset keeps the current `lease_ttl`.
    */
-  leaseTtl: Duration | undefined;
+  leaseTtl:
+    | Duration
+    | undefined;
+  /** `lease_id` from the RegisterInstance call that started the lease. */
+  leaseId: string;
 }
 
 /** Response of RegistryService.RenewLease. */
@@ -374,6 +524,11 @@ export interface RenewLeaseResponse {
 export interface DeregisterInstanceRequest {
   /** Instance to remove, "services/{service}/instances/{instance}". */
   name: string;
+  /**
+   * When true, deregistering an instance that does not exist succeeds and does nothing
+   * (AIP-135), so a shutdown hook may call it unconditionally.
+   */
+  allowMissing: boolean;
 }
 
 /** Response of RegistryService.DeregisterInstance. Empty on success. */
@@ -420,16 +575,17 @@ export interface ListInstancesRequest {
   /** `next_page_token` of a previous call to continue the listing; empty for the first page. */
   pageToken: string;
   /**
-   * AIP-160 filter over `service`, `health_state`, `tags`, `zone`, `version`,
-   * `metadata.<key>` and `address.host`, e.g.
-   * `health_state = HEALTH_STATE_HEALTHY AND tags:"primary" AND zone = "line-3"`.
+   * AIP-160 filter: restrictions joined by AND, each `field = "value"` over `service`,
+   * `health_state` (an enum name), `zone`, `node` and `version`, or `tags:"value"` (the
+   * instance carries the tag), e.g.
+   * `health_state = HEALTH_STATE_HEALTHY AND tags:"primary" AND node = "edge-07"`.
+   * Anything else fails with INVALID_ARGUMENT.
    */
   filter: string;
-  /**
-   * Comma-separated sort fields, each optionally followed by " desc": `name`,
-   * `create_time`, `update_time`, `lease_expire_time`. Default "name".
-   */
+  /** Sort order; only "name" (the default) is supported. */
   orderBy: string;
+  /** How much of each instance to return; default BASIC (no `metadata`, no `health_check`). */
+  view: InstanceView;
 }
 
 /** Response of RegistryService.ListInstances. */
@@ -438,6 +594,18 @@ export interface ListInstancesResponse {
   instances: ServiceInstance[];
   /** Token for the next page; empty when this is the last page. */
   nextPageToken: string;
+}
+
+/** Request of RegistryService.GetService. */
+export interface GetServiceRequest {
+  /** Service to summarize, "services/{service}". */
+  name: string;
+}
+
+/** Response of RegistryService.GetService. */
+export interface GetServiceResponse {
+  /** The summary of the service's instances. */
+  service: Service | undefined;
 }
 
 /** Request of RegistryService.ListServices. */
@@ -464,10 +632,7 @@ export interface ResolveServiceRequest {
   loadBalancingPolicy: LoadBalancingPolicy;
   /** Only instances carrying every one of these tags. Empty means no tag constraint. */
   tags: string[];
-  /**
-   * Preferred zone: instances in this zone come first (each group ordered by the policy),
-   * then the others. Empty means no preference.
-   */
+  /** Only instances in this zone. Empty means any zone. */
   zone: string;
   /** Maximum number of instances to return; 0 (default) returns all matching instances. */
   maxInstances: number;
@@ -492,6 +657,18 @@ export interface WatchInstancesRequest {
    * disconnect without a new snapshot. Empty starts with a full snapshot.
    */
   resumeToken: string;
+  /** Only instances carrying every one of these tags. Empty means no tag constraint. */
+  tags: string[];
+  /**
+   * Only instances in one of these health states. Empty means any. An instance leaving the
+   * selected states is reported as MODIFIED with its new state once, then no longer.
+   */
+  healthStates: HealthState[];
+  /**
+   * Time without events after which a PROGRESS event is sent. Default 10s; between 1s (lower
+   * on a server configured for tests) and 10min.
+   */
+  progressInterval: Duration | undefined;
 }
 
 /** Response of RegistryService.WatchInstances: one change event. */
@@ -510,7 +687,14 @@ export interface WatchInstancesResponse {
    */
   resumeToken: string;
   /** Instant the change happened (for snapshot ADDED events: when the snapshot was taken). */
-  eventTime: Date | undefined;
+  eventTime:
+    | Date
+    | undefined;
+  /**
+   * Why the change happened, e.g. "registered", "health set by users/alice", "lease
+   * expired", "HTTP check failed 3 times: status 503". Empty for SYNCED and PROGRESS.
+   */
+  reason: string;
 }
 
 function createBaseServiceInstance(): ServiceInstance {
@@ -518,7 +702,8 @@ function createBaseServiceInstance(): ServiceInstance {
     name: "",
     service: "",
     instanceId: "",
-    address: undefined,
+    grpcAddress: undefined,
+    httpAddress: undefined,
     metadata: {},
     tags: [],
     healthState: 0,
@@ -530,6 +715,9 @@ function createBaseServiceInstance(): ServiceInstance {
     renewTime: undefined,
     createTime: undefined,
     updateTime: undefined,
+    node: "",
+    owner: "",
+    healthCheck: undefined,
   };
 }
 
@@ -544,8 +732,11 @@ export const ServiceInstance: MessageFns<ServiceInstance> = {
     if (message.instanceId !== "") {
       writer.uint32(26).string(message.instanceId);
     }
-    if (message.address !== undefined) {
-      InstanceAddress.encode(message.address, writer.uint32(34).fork()).join();
+    if (message.grpcAddress !== undefined) {
+      InstanceAddress.encode(message.grpcAddress, writer.uint32(34).fork()).join();
+    }
+    if (message.httpAddress !== undefined) {
+      InstanceAddress.encode(message.httpAddress, writer.uint32(130).fork()).join();
     }
     globalThis.Object.entries(message.metadata).forEach(([key, value]: [string, string]) => {
       ServiceInstance_MetadataEntry.encode({ key: key as any, value }, writer.uint32(42).fork()).join();
@@ -579,6 +770,15 @@ export const ServiceInstance: MessageFns<ServiceInstance> = {
     }
     if (message.updateTime !== undefined) {
       Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(122).fork()).join();
+    }
+    if (message.node !== "") {
+      writer.uint32(138).string(message.node);
+    }
+    if (message.owner !== "") {
+      writer.uint32(146).string(message.owner);
+    }
+    if (message.healthCheck !== undefined) {
+      HealthCheck.encode(message.healthCheck, writer.uint32(154).fork()).join();
     }
     return writer;
   },
@@ -625,7 +825,15 @@ export const ServiceInstance: MessageFns<ServiceInstance> = {
               break;
             }
 
-            message.address = InstanceAddress.decode(reader, reader.uint32());
+            message.grpcAddress = InstanceAddress.decode(reader, reader.uint32());
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.httpAddress = InstanceAddress.decode(reader, reader.uint32());
             continue;
           }
           case 5: {
@@ -719,6 +927,30 @@ export const ServiceInstance: MessageFns<ServiceInstance> = {
             message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.node = reader.string();
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.owner = reader.string();
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.healthCheck = HealthCheck.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -740,7 +972,16 @@ export const ServiceInstance: MessageFns<ServiceInstance> = {
         : isSet(object.instance_id)
         ? globalThis.String(object.instance_id)
         : "",
-      address: isSet(object.address) ? InstanceAddress.fromJSON(object.address) : undefined,
+      grpcAddress: isSet(object.grpcAddress)
+        ? InstanceAddress.fromJSON(object.grpcAddress)
+        : isSet(object.grpc_address)
+        ? InstanceAddress.fromJSON(object.grpc_address)
+        : undefined,
+      httpAddress: isSet(object.httpAddress)
+        ? InstanceAddress.fromJSON(object.httpAddress)
+        : isSet(object.http_address)
+        ? InstanceAddress.fromJSON(object.http_address)
+        : undefined,
       metadata: isObject(object.metadata)
         ? (globalThis.Object.entries(object.metadata) as [string, any][]).reduce(
           (acc: { [key: string]: string }, [key, value]: [string, any]) => {
@@ -755,7 +996,9 @@ export const ServiceInstance: MessageFns<ServiceInstance> = {
           {},
         )
         : {},
-      tags: globalThis.Array.isArray(object?.tags) ? object.tags.map((e: any) => globalThis.String(e)) : [],
+      tags: globalThis.Array.isArray(object?.tags)
+        ? object.tags.map((e: any) => globalThis.String(e))
+        : [],
       healthState: isSet(object.healthState)
         ? healthStateFromJSON(object.healthState)
         : isSet(object.health_state)
@@ -793,6 +1036,13 @@ export const ServiceInstance: MessageFns<ServiceInstance> = {
         : isSet(object.update_time)
         ? fromJsonTimestamp(object.update_time)
         : undefined,
+      node: isSet(object.node) ? globalThis.String(object.node) : "",
+      owner: isSet(object.owner) ? globalThis.String(object.owner) : "",
+      healthCheck: isSet(object.healthCheck)
+        ? HealthCheck.fromJSON(object.healthCheck)
+        : isSet(object.health_check)
+        ? HealthCheck.fromJSON(object.health_check)
+        : undefined,
     };
   },
 
@@ -807,8 +1057,11 @@ export const ServiceInstance: MessageFns<ServiceInstance> = {
     if (message.instanceId !== "") {
       obj.instanceId = message.instanceId;
     }
-    if (message.address !== undefined) {
-      obj.address = InstanceAddress.toJSON(message.address);
+    if (message.grpcAddress !== undefined) {
+      obj.grpcAddress = InstanceAddress.toJSON(message.grpcAddress);
+    }
+    if (message.httpAddress !== undefined) {
+      obj.httpAddress = InstanceAddress.toJSON(message.httpAddress);
     }
     if (message.metadata) {
       const entries = globalThis.Object.entries(message.metadata) as [string, string][];
@@ -849,6 +1102,15 @@ export const ServiceInstance: MessageFns<ServiceInstance> = {
     if (message.updateTime !== undefined) {
       obj.updateTime = message.updateTime.toISOString();
     }
+    if (message.node !== "") {
+      obj.node = message.node;
+    }
+    if (message.owner !== "") {
+      obj.owner = message.owner;
+    }
+    if (message.healthCheck !== undefined) {
+      obj.healthCheck = HealthCheck.toJSON(message.healthCheck);
+    }
     return obj;
   },
 
@@ -860,8 +1122,11 @@ export const ServiceInstance: MessageFns<ServiceInstance> = {
     message.name = object.name ?? "";
     message.service = object.service ?? "";
     message.instanceId = object.instanceId ?? "";
-    message.address = (object.address !== undefined && object.address !== null)
-      ? InstanceAddress.fromPartial(object.address)
+    message.grpcAddress = (object.grpcAddress !== undefined && object.grpcAddress !== null)
+      ? InstanceAddress.fromPartial(object.grpcAddress)
+      : undefined;
+    message.httpAddress = (object.httpAddress !== undefined && object.httpAddress !== null)
+      ? InstanceAddress.fromPartial(object.httpAddress)
       : undefined;
     message.metadata = (globalThis.Object.entries(object.metadata ?? {}) as [string, string][]).reduce(
       (acc: { [key: string]: string }, [key, value]: [string, string]) => {
@@ -884,6 +1149,11 @@ export const ServiceInstance: MessageFns<ServiceInstance> = {
     message.renewTime = object.renewTime ?? undefined;
     message.createTime = object.createTime ?? undefined;
     message.updateTime = object.updateTime ?? undefined;
+    message.node = object.node ?? "";
+    message.owner = object.owner ?? "";
+    message.healthCheck = (object.healthCheck !== undefined && object.healthCheck !== null)
+      ? HealthCheck.fromPartial(object.healthCheck)
+      : undefined;
     return message;
   },
 };
@@ -969,6 +1239,312 @@ export const ServiceInstance_MetadataEntry: MessageFns<ServiceInstance_MetadataE
     const message = createBaseServiceInstance_MetadataEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseHealthCheck(): HealthCheck {
+  return {
+    http: undefined,
+    grpc: undefined,
+    interval: undefined,
+    timeout: undefined,
+    healthyThreshold: 0,
+    unhealthyThreshold: 0,
+  };
+}
+
+export const HealthCheck: MessageFns<HealthCheck> = {
+  encode(message: HealthCheck, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.http !== undefined) {
+      HttpHealthCheck.encode(message.http, writer.uint32(10).fork()).join();
+    }
+    if (message.grpc !== undefined) {
+      GrpcHealthCheck.encode(message.grpc, writer.uint32(18).fork()).join();
+    }
+    if (message.interval !== undefined) {
+      Duration.encode(message.interval, writer.uint32(26).fork()).join();
+    }
+    if (message.timeout !== undefined) {
+      Duration.encode(message.timeout, writer.uint32(34).fork()).join();
+    }
+    if (message.healthyThreshold !== 0) {
+      writer.uint32(40).int32(message.healthyThreshold);
+    }
+    if (message.unhealthyThreshold !== 0) {
+      writer.uint32(48).int32(message.unhealthyThreshold);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HealthCheck {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHealthCheck();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.http = HttpHealthCheck.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.grpc = GrpcHealthCheck.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.interval = Duration.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.timeout = Duration.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.healthyThreshold = reader.int32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.unhealthyThreshold = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HealthCheck {
+    return {
+      http: isSet(object.http) ? HttpHealthCheck.fromJSON(object.http) : undefined,
+      grpc: isSet(object.grpc) ? GrpcHealthCheck.fromJSON(object.grpc) : undefined,
+      interval: isSet(object.interval) ? Duration.fromJSON(object.interval) : undefined,
+      timeout: isSet(object.timeout) ? Duration.fromJSON(object.timeout) : undefined,
+      healthyThreshold: isSet(object.healthyThreshold)
+        ? globalThis.Number(object.healthyThreshold)
+        : isSet(object.healthy_threshold)
+        ? globalThis.Number(object.healthy_threshold)
+        : 0,
+      unhealthyThreshold: isSet(object.unhealthyThreshold)
+        ? globalThis.Number(object.unhealthyThreshold)
+        : isSet(object.unhealthy_threshold)
+        ? globalThis.Number(object.unhealthy_threshold)
+        : 0,
+    };
+  },
+
+  toJSON(message: HealthCheck): unknown {
+    const obj: any = {};
+    if (message.http !== undefined) {
+      obj.http = HttpHealthCheck.toJSON(message.http);
+    }
+    if (message.grpc !== undefined) {
+      obj.grpc = GrpcHealthCheck.toJSON(message.grpc);
+    }
+    if (message.interval !== undefined) {
+      obj.interval = Duration.toJSON(message.interval);
+    }
+    if (message.timeout !== undefined) {
+      obj.timeout = Duration.toJSON(message.timeout);
+    }
+    if (message.healthyThreshold !== 0) {
+      obj.healthyThreshold = Math.round(message.healthyThreshold);
+    }
+    if (message.unhealthyThreshold !== 0) {
+      obj.unhealthyThreshold = Math.round(message.unhealthyThreshold);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<HealthCheck>): HealthCheck {
+    return HealthCheck.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<HealthCheck>): HealthCheck {
+    const message = createBaseHealthCheck();
+    message.http = (object.http !== undefined && object.http !== null)
+      ? HttpHealthCheck.fromPartial(object.http)
+      : undefined;
+    message.grpc = (object.grpc !== undefined && object.grpc !== null)
+      ? GrpcHealthCheck.fromPartial(object.grpc)
+      : undefined;
+    message.interval = (object.interval !== undefined && object.interval !== null)
+      ? Duration.fromPartial(object.interval)
+      : undefined;
+    message.timeout = (object.timeout !== undefined && object.timeout !== null)
+      ? Duration.fromPartial(object.timeout)
+      : undefined;
+    message.healthyThreshold = object.healthyThreshold ?? 0;
+    message.unhealthyThreshold = object.unhealthyThreshold ?? 0;
+    return message;
+  },
+};
+
+function createBaseHttpHealthCheck(): HttpHealthCheck {
+  return { path: "" };
+}
+
+export const HttpHealthCheck: MessageFns<HttpHealthCheck> = {
+  encode(message: HttpHealthCheck, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.path !== "") {
+      writer.uint32(10).string(message.path);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HttpHealthCheck {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHttpHealthCheck();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.path = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HttpHealthCheck {
+    return { path: isSet(object.path) ? globalThis.String(object.path) : "" };
+  },
+
+  toJSON(message: HttpHealthCheck): unknown {
+    const obj: any = {};
+    if (message.path !== "") {
+      obj.path = message.path;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<HttpHealthCheck>): HttpHealthCheck {
+    return HttpHealthCheck.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<HttpHealthCheck>): HttpHealthCheck {
+    const message = createBaseHttpHealthCheck();
+    message.path = object.path ?? "";
+    return message;
+  },
+};
+
+function createBaseGrpcHealthCheck(): GrpcHealthCheck {
+  return { service: "" };
+}
+
+export const GrpcHealthCheck: MessageFns<GrpcHealthCheck> = {
+  encode(message: GrpcHealthCheck, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.service !== "") {
+      writer.uint32(10).string(message.service);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GrpcHealthCheck {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGrpcHealthCheck();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.service = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GrpcHealthCheck {
+    return { service: isSet(object.service) ? globalThis.String(object.service) : "" };
+  },
+
+  toJSON(message: GrpcHealthCheck): unknown {
+    const obj: any = {};
+    if (message.service !== "") {
+      obj.service = message.service;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GrpcHealthCheck>): GrpcHealthCheck {
+    return GrpcHealthCheck.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GrpcHealthCheck>): GrpcHealthCheck {
+    const message = createBaseGrpcHealthCheck();
+    message.service = object.service ?? "";
     return message;
   },
 };
@@ -1327,13 +1903,16 @@ export const RegisterInstanceRequest: MessageFns<RegisterInstanceRequest> = {
 };
 
 function createBaseRegisterInstanceResponse(): RegisterInstanceResponse {
-  return { instance: undefined };
+  return { instance: undefined, leaseId: "" };
 }
 
 export const RegisterInstanceResponse: MessageFns<RegisterInstanceResponse> = {
   encode(message: RegisterInstanceResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.instance !== undefined) {
       ServiceInstance.encode(message.instance, writer.uint32(10).fork()).join();
+    }
+    if (message.leaseId !== "") {
+      writer.uint32(18).string(message.leaseId);
     }
     return writer;
   },
@@ -1359,6 +1938,14 @@ export const RegisterInstanceResponse: MessageFns<RegisterInstanceResponse> = {
             message.instance = ServiceInstance.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.leaseId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1372,13 +1959,23 @@ export const RegisterInstanceResponse: MessageFns<RegisterInstanceResponse> = {
   },
 
   fromJSON(object: any): RegisterInstanceResponse {
-    return { instance: isSet(object.instance) ? ServiceInstance.fromJSON(object.instance) : undefined };
+    return {
+      instance: isSet(object.instance) ? ServiceInstance.fromJSON(object.instance) : undefined,
+      leaseId: isSet(object.leaseId)
+        ? globalThis.String(object.leaseId)
+        : isSet(object.lease_id)
+        ? globalThis.String(object.lease_id)
+        : "",
+    };
   },
 
   toJSON(message: RegisterInstanceResponse): unknown {
     const obj: any = {};
     if (message.instance !== undefined) {
       obj.instance = ServiceInstance.toJSON(message.instance);
+    }
+    if (message.leaseId !== "") {
+      obj.leaseId = message.leaseId;
     }
     return obj;
   },
@@ -1391,12 +1988,13 @@ export const RegisterInstanceResponse: MessageFns<RegisterInstanceResponse> = {
     message.instance = (object.instance !== undefined && object.instance !== null)
       ? ServiceInstance.fromPartial(object.instance)
       : undefined;
+    message.leaseId = object.leaseId ?? "";
     return message;
   },
 };
 
 function createBaseRenewLeaseRequest(): RenewLeaseRequest {
-  return { name: "", leaseTtl: undefined };
+  return { name: "", leaseTtl: undefined, leaseId: "" };
 }
 
 export const RenewLeaseRequest: MessageFns<RenewLeaseRequest> = {
@@ -1406,6 +2004,9 @@ export const RenewLeaseRequest: MessageFns<RenewLeaseRequest> = {
     }
     if (message.leaseTtl !== undefined) {
       Duration.encode(message.leaseTtl, writer.uint32(18).fork()).join();
+    }
+    if (message.leaseId !== "") {
+      writer.uint32(26).string(message.leaseId);
     }
     return writer;
   },
@@ -1439,6 +2040,14 @@ export const RenewLeaseRequest: MessageFns<RenewLeaseRequest> = {
             message.leaseTtl = Duration.decode(reader, reader.uint32());
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.leaseId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1459,6 +2068,11 @@ export const RenewLeaseRequest: MessageFns<RenewLeaseRequest> = {
         : isSet(object.lease_ttl)
         ? Duration.fromJSON(object.lease_ttl)
         : undefined,
+      leaseId: isSet(object.leaseId)
+        ? globalThis.String(object.leaseId)
+        : isSet(object.lease_id)
+        ? globalThis.String(object.lease_id)
+        : "",
     };
   },
 
@@ -1469,6 +2083,9 @@ export const RenewLeaseRequest: MessageFns<RenewLeaseRequest> = {
     }
     if (message.leaseTtl !== undefined) {
       obj.leaseTtl = Duration.toJSON(message.leaseTtl);
+    }
+    if (message.leaseId !== "") {
+      obj.leaseId = message.leaseId;
     }
     return obj;
   },
@@ -1482,6 +2099,7 @@ export const RenewLeaseRequest: MessageFns<RenewLeaseRequest> = {
     message.leaseTtl = (object.leaseTtl !== undefined && object.leaseTtl !== null)
       ? Duration.fromPartial(object.leaseTtl)
       : undefined;
+    message.leaseId = object.leaseId ?? "";
     return message;
   },
 };
@@ -1556,13 +2174,16 @@ export const RenewLeaseResponse: MessageFns<RenewLeaseResponse> = {
 };
 
 function createBaseDeregisterInstanceRequest(): DeregisterInstanceRequest {
-  return { name: "" };
+  return { name: "", allowMissing: false };
 }
 
 export const DeregisterInstanceRequest: MessageFns<DeregisterInstanceRequest> = {
   encode(message: DeregisterInstanceRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.name !== "") {
       writer.uint32(10).string(message.name);
+    }
+    if (message.allowMissing !== false) {
+      writer.uint32(16).bool(message.allowMissing);
     }
     return writer;
   },
@@ -1588,6 +2209,14 @@ export const DeregisterInstanceRequest: MessageFns<DeregisterInstanceRequest> = 
             message.name = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.allowMissing = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1601,13 +2230,23 @@ export const DeregisterInstanceRequest: MessageFns<DeregisterInstanceRequest> = 
   },
 
   fromJSON(object: any): DeregisterInstanceRequest {
-    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      allowMissing: isSet(object.allowMissing)
+        ? globalThis.Boolean(object.allowMissing)
+        : isSet(object.allow_missing)
+        ? globalThis.Boolean(object.allow_missing)
+        : false,
+    };
   },
 
   toJSON(message: DeregisterInstanceRequest): unknown {
     const obj: any = {};
     if (message.name !== "") {
       obj.name = message.name;
+    }
+    if (message.allowMissing !== false) {
+      obj.allowMissing = message.allowMissing;
     }
     return obj;
   },
@@ -1618,6 +2257,7 @@ export const DeregisterInstanceRequest: MessageFns<DeregisterInstanceRequest> = 
   fromPartial(object: DeepPartial<DeregisterInstanceRequest>): DeregisterInstanceRequest {
     const message = createBaseDeregisterInstanceRequest();
     message.name = object.name ?? "";
+    message.allowMissing = object.allowMissing ?? false;
     return message;
   },
 };
@@ -1989,7 +2629,7 @@ export const GetInstanceResponse: MessageFns<GetInstanceResponse> = {
 };
 
 function createBaseListInstancesRequest(): ListInstancesRequest {
-  return { parent: "", pageSize: 0, pageToken: "", filter: "", orderBy: "" };
+  return { parent: "", pageSize: 0, pageToken: "", filter: "", orderBy: "", view: 0 };
 }
 
 export const ListInstancesRequest: MessageFns<ListInstancesRequest> = {
@@ -2008,6 +2648,9 @@ export const ListInstancesRequest: MessageFns<ListInstancesRequest> = {
     }
     if (message.orderBy !== "") {
       writer.uint32(42).string(message.orderBy);
+    }
+    if (message.view !== 0) {
+      writer.uint32(48).int32(message.view);
     }
     return writer;
   },
@@ -2065,6 +2708,14 @@ export const ListInstancesRequest: MessageFns<ListInstancesRequest> = {
             message.orderBy = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.view = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2096,6 +2747,7 @@ export const ListInstancesRequest: MessageFns<ListInstancesRequest> = {
         : isSet(object.order_by)
         ? globalThis.String(object.order_by)
         : "",
+      view: isSet(object.view) ? instanceViewFromJSON(object.view) : 0,
     };
   },
 
@@ -2116,6 +2768,9 @@ export const ListInstancesRequest: MessageFns<ListInstancesRequest> = {
     if (message.orderBy !== "") {
       obj.orderBy = message.orderBy;
     }
+    if (message.view !== 0) {
+      obj.view = instanceViewToJSON(message.view);
+    }
     return obj;
   },
 
@@ -2129,6 +2784,7 @@ export const ListInstancesRequest: MessageFns<ListInstancesRequest> = {
     message.pageToken = object.pageToken ?? "";
     message.filter = object.filter ?? "";
     message.orderBy = object.orderBy ?? "";
+    message.view = object.view ?? 0;
     return message;
   },
 };
@@ -2220,6 +2876,142 @@ export const ListInstancesResponse: MessageFns<ListInstancesResponse> = {
     const message = createBaseListInstancesResponse();
     message.instances = object.instances?.map((e) => ServiceInstance.fromPartial(e)) || [];
     message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseGetServiceRequest(): GetServiceRequest {
+  return { name: "" };
+}
+
+export const GetServiceRequest: MessageFns<GetServiceRequest> = {
+  encode(message: GetServiceRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetServiceRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetServiceRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetServiceRequest {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: GetServiceRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetServiceRequest>): GetServiceRequest {
+    return GetServiceRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetServiceRequest>): GetServiceRequest {
+    const message = createBaseGetServiceRequest();
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseGetServiceResponse(): GetServiceResponse {
+  return { service: undefined };
+}
+
+export const GetServiceResponse: MessageFns<GetServiceResponse> = {
+  encode(message: GetServiceResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.service !== undefined) {
+      Service.encode(message.service, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetServiceResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetServiceResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.service = Service.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetServiceResponse {
+    return { service: isSet(object.service) ? Service.fromJSON(object.service) : undefined };
+  },
+
+  toJSON(message: GetServiceResponse): unknown {
+    const obj: any = {};
+    if (message.service !== undefined) {
+      obj.service = Service.toJSON(message.service);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetServiceResponse>): GetServiceResponse {
+    return GetServiceResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetServiceResponse>): GetServiceResponse {
+    const message = createBaseGetServiceResponse();
+    message.service = (object.service !== undefined && object.service !== null)
+      ? Service.fromPartial(object.service)
+      : undefined;
     return message;
   },
 };
@@ -2661,7 +3453,7 @@ export const ResolveServiceResponse: MessageFns<ResolveServiceResponse> = {
 };
 
 function createBaseWatchInstancesRequest(): WatchInstancesRequest {
-  return { parent: "", resumeToken: "" };
+  return { parent: "", resumeToken: "", tags: [], healthStates: [], progressInterval: undefined };
 }
 
 export const WatchInstancesRequest: MessageFns<WatchInstancesRequest> = {
@@ -2671,6 +3463,15 @@ export const WatchInstancesRequest: MessageFns<WatchInstancesRequest> = {
     }
     if (message.resumeToken !== "") {
       writer.uint32(18).string(message.resumeToken);
+    }
+    for (const v of message.tags) {
+      writer.uint32(26).string(v!);
+    }
+    for (const v of message.healthStates) {
+      writer.uint32(32).int32(v!);
+    }
+    if (message.progressInterval !== undefined) {
+      Duration.encode(message.progressInterval, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -2704,6 +3505,40 @@ export const WatchInstancesRequest: MessageFns<WatchInstancesRequest> = {
             message.resumeToken = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.tags.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag === 32) {
+              message.healthStates.push(reader.int32() as any);
+
+              continue;
+            }
+
+            if (tag === 34) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.healthStates.push(reader.int32() as any);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.progressInterval = Duration.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2724,6 +3559,17 @@ export const WatchInstancesRequest: MessageFns<WatchInstancesRequest> = {
         : isSet(object.resume_token)
         ? globalThis.String(object.resume_token)
         : "",
+      tags: globalThis.Array.isArray(object?.tags) ? object.tags.map((e: any) => globalThis.String(e)) : [],
+      healthStates: globalThis.Array.isArray(object?.healthStates)
+        ? object.healthStates.map((e: any) => healthStateFromJSON(e))
+        : globalThis.Array.isArray(object?.health_states)
+        ? object.health_states.map((e: any) => healthStateFromJSON(e))
+        : [],
+      progressInterval: isSet(object.progressInterval)
+        ? Duration.fromJSON(object.progressInterval)
+        : isSet(object.progress_interval)
+        ? Duration.fromJSON(object.progress_interval)
+        : undefined,
     };
   },
 
@@ -2735,6 +3581,15 @@ export const WatchInstancesRequest: MessageFns<WatchInstancesRequest> = {
     if (message.resumeToken !== "") {
       obj.resumeToken = message.resumeToken;
     }
+    if (message.tags?.length) {
+      obj.tags = message.tags;
+    }
+    if (message.healthStates?.length) {
+      obj.healthStates = message.healthStates.map((e) => healthStateToJSON(e));
+    }
+    if (message.progressInterval !== undefined) {
+      obj.progressInterval = Duration.toJSON(message.progressInterval);
+    }
     return obj;
   },
 
@@ -2745,12 +3600,17 @@ export const WatchInstancesRequest: MessageFns<WatchInstancesRequest> = {
     const message = createBaseWatchInstancesRequest();
     message.parent = object.parent ?? "";
     message.resumeToken = object.resumeToken ?? "";
+    message.tags = object.tags?.map((e) => e) || [];
+    message.healthStates = object.healthStates?.map((e) => e) || [];
+    message.progressInterval = (object.progressInterval !== undefined && object.progressInterval !== null)
+      ? Duration.fromPartial(object.progressInterval)
+      : undefined;
     return message;
   },
 };
 
 function createBaseWatchInstancesResponse(): WatchInstancesResponse {
-  return { eventType: 0, instance: undefined, removalReason: 0, resumeToken: "", eventTime: undefined };
+  return { eventType: 0, instance: undefined, removalReason: 0, resumeToken: "", eventTime: undefined, reason: "" };
 }
 
 export const WatchInstancesResponse: MessageFns<WatchInstancesResponse> = {
@@ -2769,6 +3629,9 @@ export const WatchInstancesResponse: MessageFns<WatchInstancesResponse> = {
     }
     if (message.eventTime !== undefined) {
       Timestamp.encode(toTimestamp(message.eventTime), writer.uint32(42).fork()).join();
+    }
+    if (message.reason !== "") {
+      writer.uint32(50).string(message.reason);
     }
     return writer;
   },
@@ -2826,6 +3689,14 @@ export const WatchInstancesResponse: MessageFns<WatchInstancesResponse> = {
             message.eventTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2861,6 +3732,7 @@ export const WatchInstancesResponse: MessageFns<WatchInstancesResponse> = {
         : isSet(object.event_time)
         ? fromJsonTimestamp(object.event_time)
         : undefined,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
     };
   },
 
@@ -2881,6 +3753,9 @@ export const WatchInstancesResponse: MessageFns<WatchInstancesResponse> = {
     if (message.eventTime !== undefined) {
       obj.eventTime = message.eventTime.toISOString();
     }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
     return obj;
   },
 
@@ -2896,6 +3771,7 @@ export const WatchInstancesResponse: MessageFns<WatchInstancesResponse> = {
     message.removalReason = object.removalReason ?? 0;
     message.resumeToken = object.resumeToken ?? "";
     message.eventTime = object.eventTime ?? undefined;
+    message.reason = object.reason ?? "";
     return message;
   },
 };
@@ -2906,6 +3782,17 @@ export const WatchInstancesResponse: MessageFns<WatchInstancesResponse> = {
  * their lease expires. Clients find instances with ResolveService and follow changes with
  * WatchInstances.
  *
+ * Ownership: an instance records the principal that registered it (`owner`). Only that
+ * principal or an admin may renew its lease, set its health or deregister it; anyone else
+ * gets PERMISSION_DENIED. Every registration returns a new `lease_id`, and RenewLease must
+ * present the current one, so a replaced process cannot keep the new registration alive.
+ *
+ * Leases: a lease not renewed within `lease_ttl` expires; the instance turns UNHEALTHY at
+ * once (health_reason "lease expired") and is removed after a grace period (server setting,
+ * default 30s) unless renewed meanwhile. Instances and leases are stored in the database, so
+ * a restarted server keeps them; leases that ran out while no server was running get one
+ * more `lease_ttl` from the restart to be renewed, instead of all expiring at once.
+ *
  * Resource names: a service is "services/{service}" and exists implicitly while it has at
  * least one instance; an instance is "services/{service}/instances/{instance}". The
  * wildcard "services/-" stands for every service in list and watch calls (AIP-159).
@@ -2913,9 +3800,13 @@ export const WatchInstancesResponse: MessageFns<WatchInstancesResponse> = {
 export type RegistryServiceService = typeof RegistryServiceService;
 export const RegistryServiceService = {
   /**
-   * Registers an instance and starts its lease. Re-registering an existing instance id
-   * (e.g. after a process restart) replaces its mutable fields, keeps `create_time`,
-   * renews the lease and emits a MODIFIED watch event instead of ADDED.
+   * Registers an instance and starts a new lease, returning its `lease_id`. Re-registering
+   * an existing instance id by its owner (e.g. after a process restart) is idempotent: it
+   * replaces the mutable fields, keeps `create_time` and `owner`, starts a new lease (the old
+   * `lease_id` stops working) and emits a MODIFIED watch event only if a field other than
+   * the lease changed. The same instance id registered by another principal fails with
+   * ALREADY_EXISTS (reason INSTANCE_OWNED_BY_OTHER); that owner or an admin must deregister
+   * it first.
    */
   registerInstance: {
     path: "/hcs.v1.RegistryService/RegisterInstance" as const,
@@ -2931,7 +3822,10 @@ export const RegistryServiceService = {
   /**
    * Renews the lease of an instance (heartbeat): the new expiry is now + `lease_ttl`.
    * Call it at least every `lease_ttl` / 3. Fails with NOT_FOUND when the lease already
-   * expired and the instance was removed; the instance must then register again.
+   * expired and the instance was removed, and with ABORTED (reason STALE_LEASE) when
+   * `lease_id` is not the instance's current lease (a newer registration replaced it); the
+   * instance must then register again. Renewing within the grace period after expiry
+   * restores the health the lease expiry took away.
    */
   renewLease: {
     path: "/hcs.v1.RegistryService/RenewLease" as const,
@@ -2944,7 +3838,7 @@ export const RegistryServiceService = {
   },
   /**
    * Removes an instance immediately and emits a REMOVED watch event with reason
-   * DEREGISTERED. Fails with NOT_FOUND when it does not exist.
+   * DEREGISTERED. Fails with NOT_FOUND when it does not exist, unless `allow_missing`.
    */
   deregisterInstance: {
     path: "/hcs.v1.RegistryService/DeregisterInstance" as const,
@@ -2997,6 +3891,16 @@ export const RegistryServiceService = {
       Buffer.from(ListInstancesResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListInstancesResponse => ListInstancesResponse.decode(value),
   },
+  /** Returns the summary of one service. Fails with NOT_FOUND when it has no instance. */
+  getService: {
+    path: "/hcs.v1.RegistryService/GetService" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetServiceRequest): Buffer => Buffer.from(GetServiceRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetServiceRequest => GetServiceRequest.decode(value),
+    responseSerialize: (value: GetServiceResponse): Buffer => Buffer.from(GetServiceResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetServiceResponse => GetServiceResponse.decode(value),
+  },
   /**
    * Lists the services that currently have at least one instance, ordered by name, with
    * instance counts.
@@ -3014,7 +3918,9 @@ export const RegistryServiceService = {
   /**
    * Returns the HEALTHY instances of a service in the order the load-balancing policy
    * prefers; the caller should use the first one and fall back to the next. An unknown
-   * service or one without healthy instances yields an empty list, not an error.
+   * service or one without healthy instances yields an empty list, not an error. Answered
+   * from an in-process cache that every change (on any replica) invalidates, so it is cheap
+   * enough to call per request.
    */
   resolveService: {
     path: "/hcs.v1.RegistryService/ResolveService" as const,
@@ -3029,11 +3935,14 @@ export const RegistryServiceService = {
   },
   /**
    * Streams instance changes. Without `resume_token` the stream first sends one ADDED
-   * event per existing instance, then a SYNCED event, then live changes. With
-   * `resume_token` it replays the changes after that token, sends SYNCED, then live
-   * changes. A token older than the server's change history (at least the last 1000
-   * changes) fails with OUT_OF_RANGE; the client must then watch again without a token.
-   * Lease renewals alone do not produce events. Over HTTP the stream is NDJSON.
+   * event per existing instance, then a SYNCED event, then live changes in the order they
+   * happened, on any replica. With `resume_token` it replays the changes after that token,
+   * sends SYNCED, then live changes. A token older than the server's change history (the
+   * last HCS_REGISTRY_WATCH_HISTORY changes, default 10000) fails with OUT_OF_RANGE; the client must then watch again
+   * without a token. While nothing matching happens, a PROGRESS event with a fresh
+   * `resume_token` is sent every `progress_interval`, so an idle watcher keeps its place and
+   * idle connections are not cut by proxies. Lease renewals alone do not produce events.
+   * Over HTTP the stream is NDJSON, or Server-Sent Events with `Accept: text/event-stream`.
    */
   watchInstances: {
     path: "/hcs.v1.RegistryService/WatchInstances" as const,
@@ -3050,20 +3959,27 @@ export const RegistryServiceService = {
 
 export interface RegistryServiceServer extends UntypedServiceImplementation {
   /**
-   * Registers an instance and starts its lease. Re-registering an existing instance id
-   * (e.g. after a process restart) replaces its mutable fields, keeps `create_time`,
-   * renews the lease and emits a MODIFIED watch event instead of ADDED.
+   * Registers an instance and starts a new lease, returning its `lease_id`. Re-registering
+   * an existing instance id by its owner (e.g. after a process restart) is idempotent: it
+   * replaces the mutable fields, keeps `create_time` and `owner`, starts a new lease (the old
+   * `lease_id` stops working) and emits a MODIFIED watch event only if a field other than
+   * the lease changed. The same instance id registered by another principal fails with
+   * ALREADY_EXISTS (reason INSTANCE_OWNED_BY_OTHER); that owner or an admin must deregister
+   * it first.
    */
   registerInstance: handleUnaryCall<RegisterInstanceRequest, RegisterInstanceResponse>;
   /**
    * Renews the lease of an instance (heartbeat): the new expiry is now + `lease_ttl`.
    * Call it at least every `lease_ttl` / 3. Fails with NOT_FOUND when the lease already
-   * expired and the instance was removed; the instance must then register again.
+   * expired and the instance was removed, and with ABORTED (reason STALE_LEASE) when
+   * `lease_id` is not the instance's current lease (a newer registration replaced it); the
+   * instance must then register again. Renewing within the grace period after expiry
+   * restores the health the lease expiry took away.
    */
   renewLease: handleUnaryCall<RenewLeaseRequest, RenewLeaseResponse>;
   /**
    * Removes an instance immediately and emits a REMOVED watch event with reason
-   * DEREGISTERED. Fails with NOT_FOUND when it does not exist.
+   * DEREGISTERED. Fails with NOT_FOUND when it does not exist, unless `allow_missing`.
    */
   deregisterInstance: handleUnaryCall<DeregisterInstanceRequest, DeregisterInstanceResponse>;
   /**
@@ -3079,6 +3995,8 @@ export interface RegistryServiceServer extends UntypedServiceImplementation {
    * reachable as GET /api/v1/instances). Ordered by name unless `order_by` says otherwise.
    */
   listInstances: handleUnaryCall<ListInstancesRequest, ListInstancesResponse>;
+  /** Returns the summary of one service. Fails with NOT_FOUND when it has no instance. */
+  getService: handleUnaryCall<GetServiceRequest, GetServiceResponse>;
   /**
    * Lists the services that currently have at least one instance, ordered by name, with
    * instance counts.
@@ -3087,25 +4005,34 @@ export interface RegistryServiceServer extends UntypedServiceImplementation {
   /**
    * Returns the HEALTHY instances of a service in the order the load-balancing policy
    * prefers; the caller should use the first one and fall back to the next. An unknown
-   * service or one without healthy instances yields an empty list, not an error.
+   * service or one without healthy instances yields an empty list, not an error. Answered
+   * from an in-process cache that every change (on any replica) invalidates, so it is cheap
+   * enough to call per request.
    */
   resolveService: handleUnaryCall<ResolveServiceRequest, ResolveServiceResponse>;
   /**
    * Streams instance changes. Without `resume_token` the stream first sends one ADDED
-   * event per existing instance, then a SYNCED event, then live changes. With
-   * `resume_token` it replays the changes after that token, sends SYNCED, then live
-   * changes. A token older than the server's change history (at least the last 1000
-   * changes) fails with OUT_OF_RANGE; the client must then watch again without a token.
-   * Lease renewals alone do not produce events. Over HTTP the stream is NDJSON.
+   * event per existing instance, then a SYNCED event, then live changes in the order they
+   * happened, on any replica. With `resume_token` it replays the changes after that token,
+   * sends SYNCED, then live changes. A token older than the server's change history (the
+   * last HCS_REGISTRY_WATCH_HISTORY changes, default 10000) fails with OUT_OF_RANGE; the client must then watch again
+   * without a token. While nothing matching happens, a PROGRESS event with a fresh
+   * `resume_token` is sent every `progress_interval`, so an idle watcher keeps its place and
+   * idle connections are not cut by proxies. Lease renewals alone do not produce events.
+   * Over HTTP the stream is NDJSON, or Server-Sent Events with `Accept: text/event-stream`.
    */
   watchInstances: handleServerStreamingCall<WatchInstancesRequest, WatchInstancesResponse>;
 }
 
 export interface RegistryServiceClient extends Client {
   /**
-   * Registers an instance and starts its lease. Re-registering an existing instance id
-   * (e.g. after a process restart) replaces its mutable fields, keeps `create_time`,
-   * renews the lease and emits a MODIFIED watch event instead of ADDED.
+   * Registers an instance and starts a new lease, returning its `lease_id`. Re-registering
+   * an existing instance id by its owner (e.g. after a process restart) is idempotent: it
+   * replaces the mutable fields, keeps `create_time` and `owner`, starts a new lease (the old
+   * `lease_id` stops working) and emits a MODIFIED watch event only if a field other than
+   * the lease changed. The same instance id registered by another principal fails with
+   * ALREADY_EXISTS (reason INSTANCE_OWNED_BY_OTHER); that owner or an admin must deregister
+   * it first.
    */
   registerInstance(
     request: RegisterInstanceRequest,
@@ -3125,7 +4052,10 @@ export interface RegistryServiceClient extends Client {
   /**
    * Renews the lease of an instance (heartbeat): the new expiry is now + `lease_ttl`.
    * Call it at least every `lease_ttl` / 3. Fails with NOT_FOUND when the lease already
-   * expired and the instance was removed; the instance must then register again.
+   * expired and the instance was removed, and with ABORTED (reason STALE_LEASE) when
+   * `lease_id` is not the instance's current lease (a newer registration replaced it); the
+   * instance must then register again. Renewing within the grace period after expiry
+   * restores the health the lease expiry took away.
    */
   renewLease(
     request: RenewLeaseRequest,
@@ -3144,7 +4074,7 @@ export interface RegistryServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Removes an instance immediately and emits a REMOVED watch event with reason
-   * DEREGISTERED. Fails with NOT_FOUND when it does not exist.
+   * DEREGISTERED. Fails with NOT_FOUND when it does not exist, unless `allow_missing`.
    */
   deregisterInstance(
     request: DeregisterInstanceRequest,
@@ -3216,6 +4146,22 @@ export interface RegistryServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListInstancesResponse) => void,
   ): ClientUnaryCall;
+  /** Returns the summary of one service. Fails with NOT_FOUND when it has no instance. */
+  getService(
+    request: GetServiceRequest,
+    callback: (error: ServiceError | null, response: GetServiceResponse) => void,
+  ): ClientUnaryCall;
+  getService(
+    request: GetServiceRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetServiceResponse) => void,
+  ): ClientUnaryCall;
+  getService(
+    request: GetServiceRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetServiceResponse) => void,
+  ): ClientUnaryCall;
   /**
    * Lists the services that currently have at least one instance, ordered by name, with
    * instance counts.
@@ -3238,7 +4184,9 @@ export interface RegistryServiceClient extends Client {
   /**
    * Returns the HEALTHY instances of a service in the order the load-balancing policy
    * prefers; the caller should use the first one and fall back to the next. An unknown
-   * service or one without healthy instances yields an empty list, not an error.
+   * service or one without healthy instances yields an empty list, not an error. Answered
+   * from an in-process cache that every change (on any replica) invalidates, so it is cheap
+   * enough to call per request.
    */
   resolveService(
     request: ResolveServiceRequest,
@@ -3257,11 +4205,14 @@ export interface RegistryServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Streams instance changes. Without `resume_token` the stream first sends one ADDED
-   * event per existing instance, then a SYNCED event, then live changes. With
-   * `resume_token` it replays the changes after that token, sends SYNCED, then live
-   * changes. A token older than the server's change history (at least the last 1000
-   * changes) fails with OUT_OF_RANGE; the client must then watch again without a token.
-   * Lease renewals alone do not produce events. Over HTTP the stream is NDJSON.
+   * event per existing instance, then a SYNCED event, then live changes in the order they
+   * happened, on any replica. With `resume_token` it replays the changes after that token,
+   * sends SYNCED, then live changes. A token older than the server's change history (the
+   * last HCS_REGISTRY_WATCH_HISTORY changes, default 10000) fails with OUT_OF_RANGE; the client must then watch again
+   * without a token. While nothing matching happens, a PROGRESS event with a fresh
+   * `resume_token` is sent every `progress_interval`, so an idle watcher keeps its place and
+   * idle connections are not cut by proxies. Lease renewals alone do not produce events.
+   * Over HTTP the stream is NDJSON, or Server-Sent Events with `Accept: text/event-stream`.
    */
   watchInstances(
     request: WatchInstancesRequest,

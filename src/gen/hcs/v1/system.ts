@@ -22,6 +22,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { HttpBody } from "../../google/api/httpbody.ts";
 import { Duration } from "../../google/protobuf/duration.ts";
 import { FieldMask } from "../../google/protobuf/field_mask.ts";
 import { Timestamp } from "../../google/protobuf/timestamp.ts";
@@ -38,6 +39,63 @@ import {
 export const protobufPackage = "hcs.v1";
 
 export const protobufFileName = "hcs/v1/system.proto";
+
+/** ComponentState is how one part the server depends on is doing. */
+export enum ComponentState {
+  /** COMPONENT_STATE_UNSPECIFIED - Not set; never returned. */
+  COMPONENT_STATE_UNSPECIFIED = 0,
+  /** COMPONENT_STATE_UNKNOWN - Not known (the part has not reported). */
+  COMPONENT_STATE_UNKNOWN = 1,
+  /** COMPONENT_STATE_UP - Working. */
+  COMPONENT_STATE_UP = 2,
+  /** COMPONENT_STATE_DEGRADED - Working with reduced function, e.g. the cache on its memory fallback. */
+  COMPONENT_STATE_DEGRADED = 3,
+  /** COMPONENT_STATE_DOWN - Not working. */
+  COMPONENT_STATE_DOWN = 4,
+  UNRECOGNIZED = -1,
+}
+
+export function componentStateFromJSON(object: any): ComponentState {
+  switch (object) {
+    case 0:
+    case "COMPONENT_STATE_UNSPECIFIED":
+      return ComponentState.COMPONENT_STATE_UNSPECIFIED;
+    case 1:
+    case "COMPONENT_STATE_UNKNOWN":
+      return ComponentState.COMPONENT_STATE_UNKNOWN;
+    case 2:
+    case "COMPONENT_STATE_UP":
+      return ComponentState.COMPONENT_STATE_UP;
+    case 3:
+    case "COMPONENT_STATE_DEGRADED":
+      return ComponentState.COMPONENT_STATE_DEGRADED;
+    case 4:
+    case "COMPONENT_STATE_DOWN":
+      return ComponentState.COMPONENT_STATE_DOWN;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return ComponentState.UNRECOGNIZED;
+  }
+}
+
+export function componentStateToJSON(object: ComponentState): string {
+  switch (object) {
+    case ComponentState.COMPONENT_STATE_UNSPECIFIED:
+      return "COMPONENT_STATE_UNSPECIFIED";
+    case ComponentState.COMPONENT_STATE_UNKNOWN:
+      return "COMPONENT_STATE_UNKNOWN";
+    case ComponentState.COMPONENT_STATE_UP:
+      return "COMPONENT_STATE_UP";
+    case ComponentState.COMPONENT_STATE_DEGRADED:
+      return "COMPONENT_STATE_DEGRADED";
+    case ComponentState.COMPONENT_STATE_DOWN:
+      return "COMPONENT_STATE_DOWN";
+    case ComponentState.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
 
 /**
  * ScalarType is the type of a command argument or setting value, which are transported
@@ -156,6 +214,77 @@ export function commandOutputStreamToJSON(object: CommandOutputStream): string {
   }
 }
 
+/** CommandRunState is where a command run is. */
+export enum CommandRunState {
+  /** COMMAND_RUN_STATE_UNSPECIFIED - Not set; never returned. */
+  COMMAND_RUN_STATE_UNSPECIFIED = 0,
+  /** COMMAND_RUN_STATE_RUNNING - The process is running. */
+  COMMAND_RUN_STATE_RUNNING = 1,
+  /** COMMAND_RUN_STATE_SUCCEEDED - The process exited with code 0. */
+  COMMAND_RUN_STATE_SUCCEEDED = 2,
+  /** COMMAND_RUN_STATE_FAILED - The process exited with another code or a signal, or could not be spawned. */
+  COMMAND_RUN_STATE_FAILED = 3,
+  /** COMMAND_RUN_STATE_TIMED_OUT - The timeout elapsed and the process group was killed. */
+  COMMAND_RUN_STATE_TIMED_OUT = 4,
+  /** COMMAND_RUN_STATE_CANCELLED - CancelCommandRun (or the server's shutdown) killed the process group. */
+  COMMAND_RUN_STATE_CANCELLED = 5,
+  /** COMMAND_RUN_STATE_INTERRUPTED - The server stopped while the run was RUNNING; how the process ended is not known. */
+  COMMAND_RUN_STATE_INTERRUPTED = 6,
+  UNRECOGNIZED = -1,
+}
+
+export function commandRunStateFromJSON(object: any): CommandRunState {
+  switch (object) {
+    case 0:
+    case "COMMAND_RUN_STATE_UNSPECIFIED":
+      return CommandRunState.COMMAND_RUN_STATE_UNSPECIFIED;
+    case 1:
+    case "COMMAND_RUN_STATE_RUNNING":
+      return CommandRunState.COMMAND_RUN_STATE_RUNNING;
+    case 2:
+    case "COMMAND_RUN_STATE_SUCCEEDED":
+      return CommandRunState.COMMAND_RUN_STATE_SUCCEEDED;
+    case 3:
+    case "COMMAND_RUN_STATE_FAILED":
+      return CommandRunState.COMMAND_RUN_STATE_FAILED;
+    case 4:
+    case "COMMAND_RUN_STATE_TIMED_OUT":
+      return CommandRunState.COMMAND_RUN_STATE_TIMED_OUT;
+    case 5:
+    case "COMMAND_RUN_STATE_CANCELLED":
+      return CommandRunState.COMMAND_RUN_STATE_CANCELLED;
+    case 6:
+    case "COMMAND_RUN_STATE_INTERRUPTED":
+      return CommandRunState.COMMAND_RUN_STATE_INTERRUPTED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return CommandRunState.UNRECOGNIZED;
+  }
+}
+
+export function commandRunStateToJSON(object: CommandRunState): string {
+  switch (object) {
+    case CommandRunState.COMMAND_RUN_STATE_UNSPECIFIED:
+      return "COMMAND_RUN_STATE_UNSPECIFIED";
+    case CommandRunState.COMMAND_RUN_STATE_RUNNING:
+      return "COMMAND_RUN_STATE_RUNNING";
+    case CommandRunState.COMMAND_RUN_STATE_SUCCEEDED:
+      return "COMMAND_RUN_STATE_SUCCEEDED";
+    case CommandRunState.COMMAND_RUN_STATE_FAILED:
+      return "COMMAND_RUN_STATE_FAILED";
+    case CommandRunState.COMMAND_RUN_STATE_TIMED_OUT:
+      return "COMMAND_RUN_STATE_TIMED_OUT";
+    case CommandRunState.COMMAND_RUN_STATE_CANCELLED:
+      return "COMMAND_RUN_STATE_CANCELLED";
+    case CommandRunState.COMMAND_RUN_STATE_INTERRUPTED:
+      return "COMMAND_RUN_STATE_INTERRUPTED";
+    case CommandRunState.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** FileType is the kind of a file-system entry. */
 export enum FileType {
   /** FILE_TYPE_UNSPECIFIED - Not set; never returned. */
@@ -166,7 +295,7 @@ export enum FileType {
   FILE_TYPE_DIRECTORY = 2,
   /** FILE_TYPE_SYMLINK - A symbolic link (not followed). */
   FILE_TYPE_SYMLINK = 3,
-  /** FILE_TYPE_OTHER - Anything else: device node, socket, FIFO. */
+  /** FILE_TYPE_OTHER - Anything else: device node, socket, FIFO. Listed and described, never opened. */
   FILE_TYPE_OTHER = 4,
   UNRECOGNIZED = -1,
 }
@@ -222,7 +351,7 @@ export enum SettingSource {
   SETTING_SOURCE_UNSPECIFIED = 0,
   /** SETTING_SOURCE_DEFAULT - The built-in default. */
   SETTING_SOURCE_DEFAULT = 1,
-  /** SETTING_SOURCE_API - A value stored by UpdateSetting in the data directory. */
+  /** SETTING_SOURCE_API - A value stored by UpdateSetting (in the database), applied at start. */
   SETTING_SOURCE_API = 2,
   /**
    * SETTING_SOURCE_ENV_FILE - The setting's variable in the .env file of the working directory; such settings
@@ -330,7 +459,36 @@ export interface HostInfo {
     | DiskUsage
     | undefined;
   /** Instant at which this information was collected, by the host clock. */
-  collectTime: Date | undefined;
+  collectTime:
+    | Date
+    | undefined;
+  /** The database: its kind ("sqlite" or "postgresql") and whether it answers. */
+  database:
+    | ComponentStatus
+    | undefined;
+  /** The cache and bus: "redis" or "memory", and whether Redis answers when configured. */
+  cache:
+    | ComponentStatus
+    | undefined;
+  /**
+   * Hardware adapters, one per adapter; empty while no hardware layer runs, as
+   * `adapters_state` then says (UNKNOWN).
+   */
+  adapters: ComponentStatus[];
+  /** State of the hardware layer as a whole; UNKNOWN until one reports. */
+  adaptersState: ComponentState;
+  /** Operating system user id the server runs as; 0 is root. */
+  processUid: number;
+}
+
+/** ComponentStatus is the state of one part the server depends on. */
+export interface ComponentStatus {
+  /** What the part is, e.g. "sqlite", "redis", "memory", "hid". */
+  kind: string;
+  /** Whether it works. */
+  state: ComponentState;
+  /** A human-readable detail, e.g. "falling back to memory: connection refused". */
+  detail: string;
 }
 
 /** DiskUsage describes the capacity of one file system. */
@@ -345,7 +503,10 @@ export interface DiskUsage {
   availableBytes: string;
 }
 
-/** AllowedCommand is a host command that administrators may run through the API. */
+/**
+ * AllowedCommand is a host command that administrators may run through the API, as the
+ * allow-list file declares it.
+ */
 export interface AllowedCommand {
   /**
    * Resource name, "allowedCommands/{allowed_command}", e.g. "allowedCommands/restart-agent".
@@ -354,9 +515,12 @@ export interface AllowedCommand {
   name: string;
   /** What the command does, e.g. "Restart the field agent systemd unit". */
   description: string;
-  /** Absolute path of the executable that runs, e.g. "/usr/bin/systemctl". Informational. */
+  /** Absolute path of the executable that runs, e.g. "/usr/bin/systemctl". */
   executable: string;
-  /** Arguments the command accepts, in the order they are placed on the command line. */
+  /**
+   * Parameters the command accepts, each substituted as one whole argument where `argv`
+   * names it.
+   */
   arguments: CommandArgument[];
   /** Timeout applied when a call sets none. */
   defaultTimeout:
@@ -367,49 +531,70 @@ export interface AllowedCommand {
     | Duration
     | undefined;
   /**
-   * Maximum bytes captured per output stream by RunCommand; output beyond it is dropped
-   * and flagged as truncated. StreamCommand does not truncate.
+   * Most bytes kept per output stream of a run (and streamed by WatchCommandRun); output
+   * beyond it is dropped and the run says it was truncated.
    */
   maxOutputBytes: string;
+  /**
+   * The arguments after the executable exactly as they will run: literal strings, and
+   * "{parameter}" where a parameter's value is placed as one whole argument (left out when
+   * an optional parameter is omitted and has no default).
+   */
+  argv: string[];
+  /** Working directory of the process; empty means the data directory. */
+  workingDirectory: string;
+  /**
+   * Environment variables the command adds to the minimal set (PATH, LANG); values of
+   * secret-like names (KEY, SECRET, TOKEN, PASSWORD, CREDENTIAL, ...) are shown as
+   * "********".
+   */
+  environment: { [key: string]: string };
+  /**
+   * Lowercase hex SHA-256 the executable must have, checked before every run; empty when
+   * not pinned.
+   */
+  sha256: string;
 }
 
-/** CommandArgument declares one named argument of an allowed command. */
+export interface AllowedCommand_EnvironmentEntry {
+  key: string;
+  value: string;
+}
+
+/** CommandArgument declares one named parameter of an allowed command. */
 export interface CommandArgument {
-  /** Argument name, the key in RunCommandRequest.arguments, e.g. "unit". */
+  /** Parameter name, the key in RunCommandRequest.arguments, e.g. "unit". */
   name: string;
-  /** What the argument controls. */
+  /** What the parameter controls. */
   description: string;
-  /** Type the value must parse as. */
+  /**
+   * Type the value must parse as: STRING (with `pattern`), INTEGER (within `minimum` and
+   * `maximum`) or ENUM (one of `allowed_values`).
+   */
   type: ScalarType;
-  /** When true calls must supply the argument. */
+  /** When true calls must supply the parameter. */
   required: boolean;
   /**
-   * Value used when an optional argument is omitted; empty means the argument is left off
+   * Value used when an optional parameter is omitted; empty means the argument is left off
    * the command line.
    */
   defaultValue: string;
-  /** Exhaustive list of accepted values; empty means any value of `type` matching `pattern`. */
+  /** Exhaustive list of accepted values for ENUM; empty otherwise. */
   allowedValues: string[];
   /**
-   * Regular expression (ECMAScript syntax, implicitly anchored at both ends) the value must
-   * match; empty means no pattern.
+   * Regular expression (ECMAScript syntax, anchored at both ends) a STRING value must
+   * match.
    */
   pattern: string;
-}
-
-/** CommandStarted is the first message of StreamCommand. */
-export interface CommandStarted {
-  /** Operating system process id of the started command. */
-  pid: number;
-  /** Instant the process was spawned. */
-  startTime:
-    | Date
-    | undefined;
+  /** Smallest accepted INTEGER value, inclusive. */
+  minimum: string;
+  /** Largest accepted INTEGER value, inclusive. */
+  maximum: string;
   /**
-   * Timeout in force for this run: the requested one, or `default_timeout`, capped at
-   * `max_timeout`.
+   * When false (default) a value starting with "-" is refused, so it cannot be read as an
+   * option by the executable.
    */
-  timeout: Duration | undefined;
+  allowLeadingDash: boolean;
 }
 
 /** CommandOutputChunk is a piece of a command's output. */
@@ -438,6 +623,66 @@ export interface CommandExit {
   duration: Duration | undefined;
 }
 
+/**
+ * CommandRun is one run of an allowed command, kept for the server's retention period
+ * (HCS_SYSTEM_COMMAND_RUN_RETENTION_MS) after it ended.
+ */
+export interface CommandRun {
+  /** Resource name, "commandRuns/{run}", where the id is a ULID. */
+  name: string;
+  /** The command run, "allowedCommands/{allowed_command}". */
+  command: string;
+  /** Parameter values as the call gave them. */
+  arguments: { [key: string]: string };
+  /** The command line as it ran: the executable, then each argument. */
+  argv: string[];
+  /** Where the run is. */
+  state: CommandRunState;
+  /** Operating system process id; 0 when the process could not be spawned. */
+  pid: number;
+  /** How the process ended; unset while RUNNING and for INTERRUPTED runs. */
+  exit:
+    | CommandExit
+    | undefined;
+  /**
+   * Captured standard output, at most the command's `max_output_bytes` (base64 in JSON);
+   * empty in lists.
+   */
+  stdout: Buffer;
+  /** Captured standard error, likewise. */
+  stderr: Buffer;
+  /** True when standard output exceeded `max_output_bytes` and was cut. */
+  stdoutTruncated: boolean;
+  /** True when standard error exceeded `max_output_bytes` and was cut. */
+  stderrTruncated: boolean;
+  /** Instant the run was started. */
+  startTime:
+    | Date
+    | undefined;
+  /** Instant the run ended; unset while RUNNING. */
+  endTime:
+    | Date
+    | undefined;
+  /**
+   * Timeout in force: the requested one, or the command's `default_timeout`, capped at
+   * its `max_timeout`.
+   */
+  timeout:
+    | Duration
+    | undefined;
+  /** Who started the run, e.g. "users/alice". */
+  actor: string;
+  /** The `request_id` the run was started with; empty when none was given. */
+  requestId: string;
+  /** Who cancelled the run; empty unless CANCELLED by a call. */
+  cancelledBy: string;
+}
+
+export interface CommandRun_ArgumentsEntry {
+  key: string;
+  value: string;
+}
+
 /** FileInfo describes one entry of the sandboxed file area. */
 export interface FileInfo {
   /**
@@ -457,39 +702,22 @@ export interface FileInfo {
     | undefined;
   /** For symbolic links, the link target as stored; empty otherwise. */
   symlinkTarget: string;
-}
-
-/** WriteFileHeader is the first message of a WriteFile stream. */
-export interface WriteFileHeader {
-  /** Sandbox-relative path of the file to write. */
-  path: string;
   /**
-   * Permission bits of the file, e.g. 420 for 0644. 0 means 0644 for new files and the
-   * current mode for overwritten files.
+   * Opaque version of the entry, e.g. "pq1Yl3cMtpQ4mX0pQ2yGlg": it changes whenever the
+   * entry is replaced or its content, size or modification time changes. Pass it as
+   * `expected_etag` to make a write, move or delete conditional on nobody having changed
+   * the entry since it was read. Over HTTP it is also the `ETag` header, quoted.
    */
-  mode: number;
-  /**
-   * When true an existing regular file is replaced; when false (default) an existing path
-   * fails the call with ALREADY_EXISTS. A directory is never replaced.
-   */
-  overwrite: boolean;
-  /**
-   * When true missing parent directories are created (mode 0755); when false (default) a
-   * missing parent fails the call with NOT_FOUND.
-   */
-  createParents: boolean;
-  /**
-   * Expected total size in bytes; when set and the received size differs, the call fails
-   * with DATA_LOSS and the target is left untouched.
-   */
-  expectedSizeBytes?: string | undefined;
+  etag: string;
 }
 
 /**
  * Setting is one configuration value of the server. Every setting has an environment
  * variable, HCS_ followed by the upper-cased setting id (e.g. HCS_LOG_LEVEL for
- * "settings/log_level"); values from the environment or the .env file take precedence over
- * values stored through this API.
+ * "settings/log_level"). At start each setting is read, in decreasing precedence, from the
+ * process environment, the .env file of the working directory, the value stored through
+ * UpdateSetting (in the database), and the built-in default: an operator's explicit variable
+ * always wins over a value stored through the API.
  */
 export interface Setting {
   /**
@@ -498,9 +726,10 @@ export interface Setting {
    */
   name: string;
   /**
-   * Current value as a string in the form given by `value_type`. For secret settings the
-   * value is returned as "********" when set and "" when unset; the clear value is accepted
-   * in updates. Updating to "" removes the stored value, restoring `default_value`.
+   * Value the running server uses, as a string in the form given by `value_type` (after
+   * a restart, the stored value may replace it: see `pending_restart`). For secret settings
+   * the value is returned as "********" when set and "" when unset. In UpdateSetting, the new
+   * value to store; "" removes the stored value.
    */
   value: string;
   /** Built-in default value, in the same form (masked likewise for secrets). */
@@ -516,16 +745,32 @@ export interface Setting {
   /** True when a change takes effect only after a server restart. */
   restartRequired: boolean;
   /**
-   * True when the value was changed since the server started and the running server
-   * still uses the previous value (only for `restart_required` settings).
+   * True when the value the next start would use (from the environment and .env file this
+   * server started with, and the stored value) differs from `value`, the running one.
    */
   pendingRestart: boolean;
-  /** Where the current value comes from. */
+  /** Where the running value comes from. */
   source: SettingSource;
   /** Environment variable of the setting, e.g. "HCS_LOG_LEVEL". */
   environmentVariable: string;
-  /** Instant the value was last changed through UpdateSetting; unset if never. */
-  updateTime: Date | undefined;
+  /** Instant the stored value was set through UpdateSetting; unset when none is stored. */
+  updateTime:
+    | Date
+    | undefined;
+  /**
+   * Value stored through UpdateSetting, applied at the next start unless the environment or
+   * the .env file sets the setting; "" when none is stored.
+   */
+  storedValue: string;
+  /** Who stored it, e.g. "users/admin" or "apiKeys/{id}"; "" when none is stored. */
+  updatedBy: string;
+  /** True when UpdateSetting may change the setting. */
+  changeable: boolean;
+  /**
+   * Opaque version of the stored value; send it back in UpdateSetting to change the value
+   * only if nobody changed it since it was read.
+   */
+  etag: string;
 }
 
 /** Request of SystemService.GetHostInfo. Takes no parameters. */
@@ -559,23 +804,29 @@ export interface RunCommandRequest {
   /** Command to run, "allowedCommands/{allowed_command}". */
   name: string;
   /**
-   * Argument values keyed by argument name, as strings in the form of each argument's
+   * Parameter values keyed by parameter name, as strings in the form of each parameter's
    * type, e.g. {"unit": "field-agent", "lines": "100"}. Unknown names fail with
    * INVALID_ARGUMENT.
    */
   arguments: { [key: string]: string };
   /**
-   * Time after which the process is killed (SIGTERM, then SIGKILL after 5s). Unset means
-   * the command's `default_timeout`; values above `max_timeout` are capped.
+   * Time after which the process group is killed (SIGTERM, then SIGKILL after 5 s). Unset
+   * means the command's `default_timeout`; values above `max_timeout` are capped.
    */
   timeout:
     | Duration
     | undefined;
   /**
-   * Bytes written to the process's standard input, at most 1 MiB; stdin is closed after
-   * them. Empty means stdin is closed immediately.
+   * Makes a retried start idempotent: a second call by the same caller with the same
+   * request id returns the run the first one started, and starts nothing. At most 128
+   * characters of [A-Za-z0-9._:-]. Empty means every call starts a run.
    */
-  stdin: Buffer;
+  requestId: string;
+  /**
+   * When true the call returns once the run has ended, with its output; when false
+   * (default) it returns at once with the run RUNNING.
+   */
+  wait: boolean;
 }
 
 export interface RunCommandRequest_ArgumentsEntry {
@@ -585,59 +836,68 @@ export interface RunCommandRequest_ArgumentsEntry {
 
 /** Response of SystemService.RunCommand. */
 export interface RunCommandResponse {
-  /** Exit status of the process. */
-  exit:
-    | CommandExit
-    | undefined;
-  /** Captured standard output, at most `max_output_bytes` (base64 in JSON). */
-  stdout: Buffer;
-  /** Captured standard error, at most `max_output_bytes` (base64 in JSON). */
-  stderr: Buffer;
-  /** True when standard output exceeded `max_output_bytes` and was cut. */
-  stdoutTruncated: boolean;
-  /** True when standard error exceeded `max_output_bytes` and was cut. */
-  stderrTruncated: boolean;
-  /** Instant the process was spawned. */
-  startTime: Date | undefined;
+  /** The run started (or, for a repeated `request_id`, the run started before). */
+  commandRun: CommandRun | undefined;
 }
 
-/** Request of SystemService.StreamCommand. */
-export interface StreamCommandRequest {
-  /** Command to run, "allowedCommands/{allowed_command}". */
+/** Request of SystemService.GetCommandRun. */
+export interface GetCommandRunRequest {
+  /** The run, "commandRuns/{run}". */
   name: string;
-  /** Argument values keyed by argument name, as in RunCommandRequest.arguments. */
-  arguments: { [key: string]: string };
-  /**
-   * Time after which the process is killed. Unset means the command's `default_timeout`;
-   * values above `max_timeout` are capped.
-   */
-  timeout:
-    | Duration
-    | undefined;
-  /**
-   * Bytes written to the process's standard input, at most 1 MiB; stdin is closed after
-   * them.
-   */
-  stdin: Buffer;
 }
 
-export interface StreamCommandRequest_ArgumentsEntry {
-  key: string;
-  value: string;
+/** Response of SystemService.GetCommandRun. */
+export interface GetCommandRunResponse {
+  /** The run, with its output. */
+  commandRun: CommandRun | undefined;
 }
 
-/** Response of SystemService.StreamCommand: one event of the running command. */
-export interface StreamCommandResponse {
-  /** First message: the process was spawned. */
-  started?:
-    | CommandStarted
+/** Request of SystemService.ListCommandRuns. */
+export interface ListCommandRunsRequest {
+  /** Maximum number of runs to return; default 50, maximum 1000. */
+  pageSize: number;
+  /** `next_page_token` of a previous call to continue the listing; empty for the first page. */
+  pageToken: string;
+  /** Only runs of this command, "allowedCommands/{allowed_command}". Empty means any. */
+  command: string;
+  /** Only runs in this state. UNSPECIFIED means any. */
+  state: CommandRunState;
+}
+
+/** Response of SystemService.ListCommandRuns. */
+export interface ListCommandRunsResponse {
+  /** The page of runs, newest first, without output. */
+  commandRuns: CommandRun[];
+  /** Token for the next page; empty when this is the last page. */
+  nextPageToken: string;
+}
+
+/** Request of SystemService.CancelCommandRun. */
+export interface CancelCommandRunRequest {
+  /** The run, "commandRuns/{run}". */
+  name: string;
+}
+
+/** Response of SystemService.CancelCommandRun. */
+export interface CancelCommandRunResponse {
+  /** The run after the cancel request. */
+  commandRun: CommandRun | undefined;
+}
+
+/** Request of SystemService.WatchCommandRun. */
+export interface WatchCommandRunRequest {
+  /** The run, "commandRuns/{run}". */
+  name: string;
+}
+
+/** Response of SystemService.WatchCommandRun: one event of the run. */
+export interface WatchCommandRunResponse {
+  /** The run without output: first message, and last once it has ended. */
+  run?:
+    | CommandRun
     | undefined;
   /** A chunk of standard output or standard error. */
-  output?:
-    | CommandOutputChunk
-    | undefined;
-  /** Last message: the process ended. */
-  exit?: CommandExit | undefined;
+  output?: CommandOutputChunk | undefined;
 }
 
 /** Request of SystemService.ListFiles. */
@@ -679,7 +939,10 @@ export interface StatFileResponse {
 export interface ReadFileRequest {
   /** Sandbox-relative path of the regular file to read. */
   path: string;
-  /** Byte offset to start reading at; default 0. An offset beyond the end yields no data. */
+  /**
+   * Byte offset to start reading at; default 0. An offset past the end of a non-empty file
+   * fails with OUT_OF_RANGE.
+   */
   offset: string;
   /** Maximum number of bytes to read; 0 (default) reads to the end of the file. */
   length: string;
@@ -693,20 +956,57 @@ export interface ReadFileResponse {
   fileInfo:
     | FileInfo
     | undefined;
-  /** Byte offset in the file of the first byte of `data`. */
+  /** Byte offset in the file of the first byte of `body.data`. */
   offset: string;
-  /** The chunk, at most `chunk_size` bytes (base64 in JSON). */
-  data: Buffer;
+  /**
+   * The chunk, at most `chunk_size` bytes, in `data`; `content_type` is
+   * "application/octet-stream" on the first message. Over HTTP this is the raw response
+   * body.
+   */
+  body: HttpBody | undefined;
 }
 
-/** One message of the SystemService.WriteFile client stream. */
+/**
+ * One message of the SystemService.WriteFile client stream. The first message names the
+ * file and the options; later messages carry only `body` (or repeat the first message's
+ * options unchanged, as the HTTP gateway does).
+ */
 export interface WriteFileRequest {
-  /** First message only: target path and write options. */
-  header?:
-    | WriteFileHeader
+  /** Sandbox-relative path of the file to write; required on the first message. */
+  path: string;
+  /**
+   * Permission bits of the file, masked to 0777, e.g. 420 for 0644. 0 means 0644 for new
+   * files and the current mode for replaced files.
+   */
+  mode: number;
+  /**
+   * When true an existing regular file is replaced; when false (default) an existing path
+   * fails the call with ALREADY_EXISTS ("must not exist"). A directory is never replaced.
+   */
+  overwrite: boolean;
+  /**
+   * When true missing parent directories are created (mode 0755); when false (default) a
+   * missing parent fails the call with NOT_FOUND.
+   */
+  createParents: boolean;
+  /**
+   * Expected total size in bytes; when set and the received size differs, the call fails
+   * with DATA_LOSS and the target is left untouched.
+   */
+  expectedSizeBytes?:
+    | string
     | undefined;
-  /** Following messages: the next chunk of file content, at most 1 MiB (base64 in JSON). */
-  data?: Buffer | undefined;
+  /**
+   * When set, the target must exist with this etag (FileInfo.etag) when the new content
+   * replaces it, else the call fails with ABORTED and the target is left untouched.
+   * Implies `overwrite`.
+   */
+  expectedEtag: string;
+  /**
+   * The next chunk of content in `data` (at most 1 MiB); `content_type` is ignored. Over
+   * HTTP the raw request body.
+   */
+  body: HttpBody | undefined;
 }
 
 /** Response of SystemService.WriteFile, sent after the file was committed. */
@@ -732,6 +1032,8 @@ export interface DeleteFileRequest {
   recursive: boolean;
   /** When true a missing path is a success instead of NOT_FOUND. Default false. */
   allowMissing: boolean;
+  /** When set, the path must exist with this etag, else the call fails with ABORTED. */
+  expectedEtag: string;
 }
 
 /** Response of SystemService.DeleteFile. Empty on success. */
@@ -742,7 +1044,10 @@ export interface DeleteFileResponse {
 export interface MakeDirectoryRequest {
   /** Sandbox-relative path of the directory to create. */
   path: string;
-  /** Permission bits of the created directories, e.g. 493 for 0755; 0 means 0755. */
+  /**
+   * Permission bits of the created directories, masked to 0777, e.g. 493 for 0755; 0
+   * means 0755.
+   */
   mode: number;
   /**
    * When true missing parents are created and an existing directory is not an error
@@ -757,6 +1062,27 @@ export interface MakeDirectoryResponse {
   fileInfo: FileInfo | undefined;
 }
 
+/** Request of SystemService.MoveFile. */
+export interface MoveFileRequest {
+  /** Sandbox-relative path of the entry to move. */
+  sourcePath: string;
+  /** Sandbox-relative path it moves to; its parent directory must exist. */
+  destinationPath: string;
+  /**
+   * When true an existing destination of the same kind (a file, or an empty directory) is
+   * replaced; when false (default) an existing destination fails with ALREADY_EXISTS.
+   */
+  overwrite: boolean;
+  /** When set, the source must have this etag, else the call fails with ABORTED. */
+  expectedEtag: string;
+}
+
+/** Response of SystemService.MoveFile. */
+export interface MoveFileResponse {
+  /** Metadata of the entry at its new path. */
+  fileInfo: FileInfo | undefined;
+}
+
 /** Request of SystemService.ListSettings. */
 export interface ListSettingsRequest {
   /** Maximum number of settings to return; default 100, maximum 1000. */
@@ -764,8 +1090,10 @@ export interface ListSettingsRequest {
   /** `next_page_token` of a previous call to continue the listing; empty for the first page. */
   pageToken: string;
   /**
-   * AIP-160 filter over `name`, `source`, `secret`, `restart_required` and
-   * `pending_restart`, e.g. `source = SETTING_SOURCE_API` or `pending_restart = true`.
+   * Filter: restrictions joined by AND, each `field = value` over `name`, `source`,
+   * `secret`, `changeable` and `pending_restart`, e.g. `source = SETTING_SOURCE_API`,
+   * `changeable = true AND pending_restart = true` or `name = "settings/registry_*"` (a
+   * trailing * matches any rest of the name).
    */
   filter: string;
 }
@@ -796,7 +1124,12 @@ export interface UpdateSettingRequest {
   setting:
     | Setting
     | undefined;
-  /** Fields to update; only "value" is updatable. When omitted, "value" is updated. */
+  /**
+   * Fields to update; only "value" is updatable. When omitted, "value" is updated. Other
+   * fields of Setting may be named too (a whole setting read back and sent over REST lists
+   * them all) and are ignored; a mask without "value", or with an unknown field, is
+   * INVALID_ARGUMENT (reason INVALID_UPDATE_MASK).
+   */
   updateMask: string[] | undefined;
 }
 
@@ -865,6 +1198,11 @@ function createBaseHostInfo(): HostInfo {
     hcsVersion: "",
     dataDisk: undefined,
     collectTime: undefined,
+    database: undefined,
+    cache: undefined,
+    adapters: [],
+    adaptersState: 0,
+    processUid: 0,
   };
 }
 
@@ -926,6 +1264,21 @@ export const HostInfo: MessageFns<HostInfo> = {
     }
     if (message.collectTime !== undefined) {
       Timestamp.encode(toTimestamp(message.collectTime), writer.uint32(154).fork()).join();
+    }
+    if (message.database !== undefined) {
+      ComponentStatus.encode(message.database, writer.uint32(162).fork()).join();
+    }
+    if (message.cache !== undefined) {
+      ComponentStatus.encode(message.cache, writer.uint32(170).fork()).join();
+    }
+    for (const v of message.adapters) {
+      ComponentStatus.encode(v!, writer.uint32(178).fork()).join();
+    }
+    if (message.adaptersState !== 0) {
+      writer.uint32(184).int32(message.adaptersState);
+    }
+    if (message.processUid !== 0) {
+      writer.uint32(192).int32(message.processUid);
     }
     return writer;
   },
@@ -1095,6 +1448,46 @@ export const HostInfo: MessageFns<HostInfo> = {
             message.collectTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.database = ComponentStatus.decode(reader, reader.uint32());
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.cache = ComponentStatus.decode(reader, reader.uint32());
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.adapters.push(ComponentStatus.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 23: {
+            if (tag !== 184) {
+              break;
+            }
+
+            message.adaptersState = reader.int32() as any;
+            continue;
+          }
+          case 24: {
+            if (tag !== 192) {
+              break;
+            }
+
+            message.processUid = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1188,6 +1581,21 @@ export const HostInfo: MessageFns<HostInfo> = {
         : isSet(object.collect_time)
         ? fromJsonTimestamp(object.collect_time)
         : undefined,
+      database: isSet(object.database) ? ComponentStatus.fromJSON(object.database) : undefined,
+      cache: isSet(object.cache) ? ComponentStatus.fromJSON(object.cache) : undefined,
+      adapters: globalThis.Array.isArray(object?.adapters)
+        ? object.adapters.map((e: any) => ComponentStatus.fromJSON(e))
+        : [],
+      adaptersState: isSet(object.adaptersState)
+        ? componentStateFromJSON(object.adaptersState)
+        : isSet(object.adapters_state)
+        ? componentStateFromJSON(object.adapters_state)
+        : 0,
+      processUid: isSet(object.processUid)
+        ? globalThis.Number(object.processUid)
+        : isSet(object.process_uid)
+        ? globalThis.Number(object.process_uid)
+        : 0,
     };
   },
 
@@ -1250,6 +1658,21 @@ export const HostInfo: MessageFns<HostInfo> = {
     if (message.collectTime !== undefined) {
       obj.collectTime = message.collectTime.toISOString();
     }
+    if (message.database !== undefined) {
+      obj.database = ComponentStatus.toJSON(message.database);
+    }
+    if (message.cache !== undefined) {
+      obj.cache = ComponentStatus.toJSON(message.cache);
+    }
+    if (message.adapters?.length) {
+      obj.adapters = message.adapters.map((e) => ComponentStatus.toJSON(e));
+    }
+    if (message.adaptersState !== 0) {
+      obj.adaptersState = componentStateToJSON(message.adaptersState);
+    }
+    if (message.processUid !== 0) {
+      obj.processUid = Math.round(message.processUid);
+    }
     return obj;
   },
 
@@ -1283,6 +1706,116 @@ export const HostInfo: MessageFns<HostInfo> = {
       ? DiskUsage.fromPartial(object.dataDisk)
       : undefined;
     message.collectTime = object.collectTime ?? undefined;
+    message.database = (object.database !== undefined && object.database !== null)
+      ? ComponentStatus.fromPartial(object.database)
+      : undefined;
+    message.cache = (object.cache !== undefined && object.cache !== null)
+      ? ComponentStatus.fromPartial(object.cache)
+      : undefined;
+    message.adapters = object.adapters?.map((e) => ComponentStatus.fromPartial(e)) || [];
+    message.adaptersState = object.adaptersState ?? 0;
+    message.processUid = object.processUid ?? 0;
+    return message;
+  },
+};
+
+function createBaseComponentStatus(): ComponentStatus {
+  return { kind: "", state: 0, detail: "" };
+}
+
+export const ComponentStatus: MessageFns<ComponentStatus> = {
+  encode(message: ComponentStatus, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.kind !== "") {
+      writer.uint32(10).string(message.kind);
+    }
+    if (message.state !== 0) {
+      writer.uint32(16).int32(message.state);
+    }
+    if (message.detail !== "") {
+      writer.uint32(26).string(message.detail);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ComponentStatus {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseComponentStatus();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.state = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.detail = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ComponentStatus {
+    return {
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      state: isSet(object.state) ? componentStateFromJSON(object.state) : 0,
+      detail: isSet(object.detail) ? globalThis.String(object.detail) : "",
+    };
+  },
+
+  toJSON(message: ComponentStatus): unknown {
+    const obj: any = {};
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.state !== 0) {
+      obj.state = componentStateToJSON(message.state);
+    }
+    if (message.detail !== "") {
+      obj.detail = message.detail;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ComponentStatus>): ComponentStatus {
+    return ComponentStatus.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ComponentStatus>): ComponentStatus {
+    const message = createBaseComponentStatus();
+    message.kind = object.kind ?? "";
+    message.state = object.state ?? 0;
+    message.detail = object.detail ?? "";
     return message;
   },
 };
@@ -1425,6 +1958,10 @@ function createBaseAllowedCommand(): AllowedCommand {
     defaultTimeout: undefined,
     maxTimeout: undefined,
     maxOutputBytes: "0",
+    argv: [],
+    workingDirectory: "",
+    environment: {},
+    sha256: "",
   };
 }
 
@@ -1450,6 +1987,18 @@ export const AllowedCommand: MessageFns<AllowedCommand> = {
     }
     if (message.maxOutputBytes !== "0") {
       writer.uint32(56).int64(message.maxOutputBytes);
+    }
+    for (const v of message.argv) {
+      writer.uint32(66).string(v!);
+    }
+    if (message.workingDirectory !== "") {
+      writer.uint32(74).string(message.workingDirectory);
+    }
+    globalThis.Object.entries(message.environment).forEach(([key, value]: [string, string]) => {
+      AllowedCommand_EnvironmentEntry.encode({ key: key as any, value }, writer.uint32(82).fork()).join();
+    });
+    if (message.sha256 !== "") {
+      writer.uint32(90).string(message.sha256);
     }
     return writer;
   },
@@ -1523,6 +2072,41 @@ export const AllowedCommand: MessageFns<AllowedCommand> = {
             message.maxOutputBytes = reader.int64().toString();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.argv.push(reader.string());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.workingDirectory = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            const entry10 = AllowedCommand_EnvironmentEntry.decode(reader, reader.uint32());
+            if (entry10.value !== undefined) {
+              message.environment[entry10.key] = entry10.value;
+            }
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.sha256 = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1558,6 +2142,29 @@ export const AllowedCommand: MessageFns<AllowedCommand> = {
         : isSet(object.max_output_bytes)
         ? globalThis.String(object.max_output_bytes)
         : "0",
+      argv: globalThis.Array.isArray(object?.argv)
+        ? object.argv.map((e: any) => globalThis.String(e))
+        : [],
+      workingDirectory: isSet(object.workingDirectory)
+        ? globalThis.String(object.workingDirectory)
+        : isSet(object.working_directory)
+        ? globalThis.String(object.working_directory)
+        : "",
+      environment: isObject(object.environment)
+        ? (globalThis.Object.entries(object.environment) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      sha256: isSet(object.sha256) ? globalThis.String(object.sha256) : "",
     };
   },
 
@@ -1584,6 +2191,24 @@ export const AllowedCommand: MessageFns<AllowedCommand> = {
     if (message.maxOutputBytes !== "0") {
       obj.maxOutputBytes = message.maxOutputBytes;
     }
+    if (message.argv?.length) {
+      obj.argv = message.argv;
+    }
+    if (message.workingDirectory !== "") {
+      obj.workingDirectory = message.workingDirectory;
+    }
+    if (message.environment) {
+      const entries = globalThis.Object.entries(message.environment) as [string, string][];
+      if (entries.length > 0) {
+        obj.environment = {};
+        entries.forEach(([k, v]) => {
+          obj.environment[k] = v;
+        });
+      }
+    }
+    if (message.sha256 !== "") {
+      obj.sha256 = message.sha256;
+    }
     return obj;
   },
 
@@ -1603,12 +2228,120 @@ export const AllowedCommand: MessageFns<AllowedCommand> = {
       ? Duration.fromPartial(object.maxTimeout)
       : undefined;
     message.maxOutputBytes = object.maxOutputBytes ?? "0";
+    message.argv = object.argv?.map((e) => e) || [];
+    message.workingDirectory = object.workingDirectory ?? "";
+    message.environment = (globalThis.Object.entries(object.environment ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.sha256 = object.sha256 ?? "";
+    return message;
+  },
+};
+
+function createBaseAllowedCommand_EnvironmentEntry(): AllowedCommand_EnvironmentEntry {
+  return { key: "", value: "" };
+}
+
+export const AllowedCommand_EnvironmentEntry: MessageFns<AllowedCommand_EnvironmentEntry> = {
+  encode(message: AllowedCommand_EnvironmentEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AllowedCommand_EnvironmentEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAllowedCommand_EnvironmentEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AllowedCommand_EnvironmentEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: AllowedCommand_EnvironmentEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AllowedCommand_EnvironmentEntry>): AllowedCommand_EnvironmentEntry {
+    return AllowedCommand_EnvironmentEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AllowedCommand_EnvironmentEntry>): AllowedCommand_EnvironmentEntry {
+    const message = createBaseAllowedCommand_EnvironmentEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
 
 function createBaseCommandArgument(): CommandArgument {
-  return { name: "", description: "", type: 0, required: false, defaultValue: "", allowedValues: [], pattern: "" };
+  return {
+    name: "",
+    description: "",
+    type: 0,
+    required: false,
+    defaultValue: "",
+    allowedValues: [],
+    pattern: "",
+    minimum: "0",
+    maximum: "0",
+    allowLeadingDash: false,
+  };
 }
 
 export const CommandArgument: MessageFns<CommandArgument> = {
@@ -1633,6 +2366,15 @@ export const CommandArgument: MessageFns<CommandArgument> = {
     }
     if (message.pattern !== "") {
       writer.uint32(58).string(message.pattern);
+    }
+    if (message.minimum !== "0") {
+      writer.uint32(64).int64(message.minimum);
+    }
+    if (message.maximum !== "0") {
+      writer.uint32(72).int64(message.maximum);
+    }
+    if (message.allowLeadingDash !== false) {
+      writer.uint32(80).bool(message.allowLeadingDash);
     }
     return writer;
   },
@@ -1706,6 +2448,30 @@ export const CommandArgument: MessageFns<CommandArgument> = {
             message.pattern = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.minimum = reader.int64().toString();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.maximum = reader.int64().toString();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.allowLeadingDash = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1735,6 +2501,13 @@ export const CommandArgument: MessageFns<CommandArgument> = {
         ? object.allowed_values.map((e: any) => globalThis.String(e))
         : [],
       pattern: isSet(object.pattern) ? globalThis.String(object.pattern) : "",
+      minimum: isSet(object.minimum) ? globalThis.String(object.minimum) : "0",
+      maximum: isSet(object.maximum) ? globalThis.String(object.maximum) : "0",
+      allowLeadingDash: isSet(object.allowLeadingDash)
+        ? globalThis.Boolean(object.allowLeadingDash)
+        : isSet(object.allow_leading_dash)
+        ? globalThis.Boolean(object.allow_leading_dash)
+        : false,
     };
   },
 
@@ -1761,6 +2534,15 @@ export const CommandArgument: MessageFns<CommandArgument> = {
     if (message.pattern !== "") {
       obj.pattern = message.pattern;
     }
+    if (message.minimum !== "0") {
+      obj.minimum = message.minimum;
+    }
+    if (message.maximum !== "0") {
+      obj.maximum = message.maximum;
+    }
+    if (message.allowLeadingDash !== false) {
+      obj.allowLeadingDash = message.allowLeadingDash;
+    }
     return obj;
   },
 
@@ -1776,113 +2558,9 @@ export const CommandArgument: MessageFns<CommandArgument> = {
     message.defaultValue = object.defaultValue ?? "";
     message.allowedValues = object.allowedValues?.map((e) => e) || [];
     message.pattern = object.pattern ?? "";
-    return message;
-  },
-};
-
-function createBaseCommandStarted(): CommandStarted {
-  return { pid: 0, startTime: undefined, timeout: undefined };
-}
-
-export const CommandStarted: MessageFns<CommandStarted> = {
-  encode(message: CommandStarted, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.pid !== 0) {
-      writer.uint32(8).int32(message.pid);
-    }
-    if (message.startTime !== undefined) {
-      Timestamp.encode(toTimestamp(message.startTime), writer.uint32(18).fork()).join();
-    }
-    if (message.timeout !== undefined) {
-      Duration.encode(message.timeout, writer.uint32(26).fork()).join();
-    }
-    return writer;
-  },
-
-  decode(input: BinaryReader | Uint8Array, length?: number): CommandStarted {
-    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
-    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-    if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
-    }
-    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-    try {
-      const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseCommandStarted();
-      while (reader.pos < end) {
-        const tag = reader.uint32();
-        switch (tag >>> 3) {
-          case 1: {
-            if (tag !== 8) {
-              break;
-            }
-
-            message.pid = reader.int32();
-            continue;
-          }
-          case 2: {
-            if (tag !== 18) {
-              break;
-            }
-
-            message.startTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
-            continue;
-          }
-          case 3: {
-            if (tag !== 26) {
-              break;
-            }
-
-            message.timeout = Duration.decode(reader, reader.uint32());
-            continue;
-          }
-        }
-        if ((tag & 7) === 4 || tag === 0) {
-          break;
-        }
-        reader.skip(tag & 7);
-      }
-      return message;
-    } finally {
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-    }
-  },
-
-  fromJSON(object: any): CommandStarted {
-    return {
-      pid: isSet(object.pid) ? globalThis.Number(object.pid) : 0,
-      startTime: isSet(object.startTime)
-        ? fromJsonTimestamp(object.startTime)
-        : isSet(object.start_time)
-        ? fromJsonTimestamp(object.start_time)
-        : undefined,
-      timeout: isSet(object.timeout) ? Duration.fromJSON(object.timeout) : undefined,
-    };
-  },
-
-  toJSON(message: CommandStarted): unknown {
-    const obj: any = {};
-    if (message.pid !== 0) {
-      obj.pid = Math.round(message.pid);
-    }
-    if (message.startTime !== undefined) {
-      obj.startTime = message.startTime.toISOString();
-    }
-    if (message.timeout !== undefined) {
-      obj.timeout = Duration.toJSON(message.timeout);
-    }
-    return obj;
-  },
-
-  create(base?: DeepPartial<CommandStarted>): CommandStarted {
-    return CommandStarted.fromPartial(base ?? {});
-  },
-  fromPartial(object: DeepPartial<CommandStarted>): CommandStarted {
-    const message = createBaseCommandStarted();
-    message.pid = object.pid ?? 0;
-    message.startTime = object.startTime ?? undefined;
-    message.timeout = (object.timeout !== undefined && object.timeout !== null)
-      ? Duration.fromPartial(object.timeout)
-      : undefined;
+    message.minimum = object.minimum ?? "0";
+    message.maximum = object.maximum ?? "0";
+    message.allowLeadingDash = object.allowLeadingDash ?? false;
     return message;
   },
 };
@@ -2099,8 +2777,494 @@ export const CommandExit: MessageFns<CommandExit> = {
   },
 };
 
+function createBaseCommandRun(): CommandRun {
+  return {
+    name: "",
+    command: "",
+    arguments: {},
+    argv: [],
+    state: 0,
+    pid: 0,
+    exit: undefined,
+    stdout: Buffer.alloc(0),
+    stderr: Buffer.alloc(0),
+    stdoutTruncated: false,
+    stderrTruncated: false,
+    startTime: undefined,
+    endTime: undefined,
+    timeout: undefined,
+    actor: "",
+    requestId: "",
+    cancelledBy: "",
+  };
+}
+
+export const CommandRun: MessageFns<CommandRun> = {
+  encode(message: CommandRun, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.command !== "") {
+      writer.uint32(18).string(message.command);
+    }
+    globalThis.Object.entries(message.arguments).forEach(([key, value]: [string, string]) => {
+      CommandRun_ArgumentsEntry.encode({ key: key as any, value }, writer.uint32(26).fork()).join();
+    });
+    for (const v of message.argv) {
+      writer.uint32(34).string(v!);
+    }
+    if (message.state !== 0) {
+      writer.uint32(40).int32(message.state);
+    }
+    if (message.pid !== 0) {
+      writer.uint32(48).int32(message.pid);
+    }
+    if (message.exit !== undefined) {
+      CommandExit.encode(message.exit, writer.uint32(58).fork()).join();
+    }
+    if (message.stdout.length !== 0) {
+      writer.uint32(66).bytes(message.stdout);
+    }
+    if (message.stderr.length !== 0) {
+      writer.uint32(74).bytes(message.stderr);
+    }
+    if (message.stdoutTruncated !== false) {
+      writer.uint32(80).bool(message.stdoutTruncated);
+    }
+    if (message.stderrTruncated !== false) {
+      writer.uint32(88).bool(message.stderrTruncated);
+    }
+    if (message.startTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.startTime), writer.uint32(98).fork()).join();
+    }
+    if (message.endTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.endTime), writer.uint32(106).fork()).join();
+    }
+    if (message.timeout !== undefined) {
+      Duration.encode(message.timeout, writer.uint32(114).fork()).join();
+    }
+    if (message.actor !== "") {
+      writer.uint32(122).string(message.actor);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(130).string(message.requestId);
+    }
+    if (message.cancelledBy !== "") {
+      writer.uint32(138).string(message.cancelledBy);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CommandRun {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCommandRun();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.command = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            const entry3 = CommandRun_ArgumentsEntry.decode(reader, reader.uint32());
+            if (entry3.value !== undefined) {
+              message.arguments[entry3.key] = entry3.value;
+            }
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.argv.push(reader.string());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.state = reader.int32() as any;
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.pid = reader.int32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.exit = CommandExit.decode(reader, reader.uint32());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.stdout = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.stderr = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.stdoutTruncated = reader.bool();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.stderrTruncated = reader.bool();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.startTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.endTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.timeout = Duration.decode(reader, reader.uint32());
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.actor = reader.string();
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.cancelledBy = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CommandRun {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      command: isSet(object.command) ? globalThis.String(object.command) : "",
+      arguments: isObject(object.arguments)
+        ? (globalThis.Object.entries(object.arguments) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      argv: globalThis.Array.isArray(object?.argv) ? object.argv.map((e: any) => globalThis.String(e)) : [],
+      state: isSet(object.state) ? commandRunStateFromJSON(object.state) : 0,
+      pid: isSet(object.pid) ? globalThis.Number(object.pid) : 0,
+      exit: isSet(object.exit) ? CommandExit.fromJSON(object.exit) : undefined,
+      stdout: isSet(object.stdout) ? Buffer.from(bytesFromBase64(object.stdout)) : Buffer.alloc(0),
+      stderr: isSet(object.stderr) ? Buffer.from(bytesFromBase64(object.stderr)) : Buffer.alloc(0),
+      stdoutTruncated: isSet(object.stdoutTruncated)
+        ? globalThis.Boolean(object.stdoutTruncated)
+        : isSet(object.stdout_truncated)
+        ? globalThis.Boolean(object.stdout_truncated)
+        : false,
+      stderrTruncated: isSet(object.stderrTruncated)
+        ? globalThis.Boolean(object.stderrTruncated)
+        : isSet(object.stderr_truncated)
+        ? globalThis.Boolean(object.stderr_truncated)
+        : false,
+      startTime: isSet(object.startTime)
+        ? fromJsonTimestamp(object.startTime)
+        : isSet(object.start_time)
+        ? fromJsonTimestamp(object.start_time)
+        : undefined,
+      endTime: isSet(object.endTime)
+        ? fromJsonTimestamp(object.endTime)
+        : isSet(object.end_time)
+        ? fromJsonTimestamp(object.end_time)
+        : undefined,
+      timeout: isSet(object.timeout) ? Duration.fromJSON(object.timeout) : undefined,
+      actor: isSet(object.actor) ? globalThis.String(object.actor) : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      cancelledBy: isSet(object.cancelledBy)
+        ? globalThis.String(object.cancelledBy)
+        : isSet(object.cancelled_by)
+        ? globalThis.String(object.cancelled_by)
+        : "",
+    };
+  },
+
+  toJSON(message: CommandRun): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.command !== "") {
+      obj.command = message.command;
+    }
+    if (message.arguments) {
+      const entries = globalThis.Object.entries(message.arguments) as [string, string][];
+      if (entries.length > 0) {
+        obj.arguments = {};
+        entries.forEach(([k, v]) => {
+          obj.arguments[k] = v;
+        });
+      }
+    }
+    if (message.argv?.length) {
+      obj.argv = message.argv;
+    }
+    if (message.state !== 0) {
+      obj.state = commandRunStateToJSON(message.state);
+    }
+    if (message.pid !== 0) {
+      obj.pid = Math.round(message.pid);
+    }
+    if (message.exit !== undefined) {
+      obj.exit = CommandExit.toJSON(message.exit);
+    }
+    if (message.stdout.length !== 0) {
+      obj.stdout = base64FromBytes(message.stdout);
+    }
+    if (message.stderr.length !== 0) {
+      obj.stderr = base64FromBytes(message.stderr);
+    }
+    if (message.stdoutTruncated !== false) {
+      obj.stdoutTruncated = message.stdoutTruncated;
+    }
+    if (message.stderrTruncated !== false) {
+      obj.stderrTruncated = message.stderrTruncated;
+    }
+    if (message.startTime !== undefined) {
+      obj.startTime = message.startTime.toISOString();
+    }
+    if (message.endTime !== undefined) {
+      obj.endTime = message.endTime.toISOString();
+    }
+    if (message.timeout !== undefined) {
+      obj.timeout = Duration.toJSON(message.timeout);
+    }
+    if (message.actor !== "") {
+      obj.actor = message.actor;
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.cancelledBy !== "") {
+      obj.cancelledBy = message.cancelledBy;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CommandRun>): CommandRun {
+    return CommandRun.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CommandRun>): CommandRun {
+    const message = createBaseCommandRun();
+    message.name = object.name ?? "";
+    message.command = object.command ?? "";
+    message.arguments = (globalThis.Object.entries(object.arguments ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.argv = object.argv?.map((e) => e) || [];
+    message.state = object.state ?? 0;
+    message.pid = object.pid ?? 0;
+    message.exit = (object.exit !== undefined && object.exit !== null)
+      ? CommandExit.fromPartial(object.exit)
+      : undefined;
+    message.stdout = object.stdout ?? Buffer.alloc(0);
+    message.stderr = object.stderr ?? Buffer.alloc(0);
+    message.stdoutTruncated = object.stdoutTruncated ?? false;
+    message.stderrTruncated = object.stderrTruncated ?? false;
+    message.startTime = object.startTime ?? undefined;
+    message.endTime = object.endTime ?? undefined;
+    message.timeout = (object.timeout !== undefined && object.timeout !== null)
+      ? Duration.fromPartial(object.timeout)
+      : undefined;
+    message.actor = object.actor ?? "";
+    message.requestId = object.requestId ?? "";
+    message.cancelledBy = object.cancelledBy ?? "";
+    return message;
+  },
+};
+
+function createBaseCommandRun_ArgumentsEntry(): CommandRun_ArgumentsEntry {
+  return { key: "", value: "" };
+}
+
+export const CommandRun_ArgumentsEntry: MessageFns<CommandRun_ArgumentsEntry> = {
+  encode(message: CommandRun_ArgumentsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CommandRun_ArgumentsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCommandRun_ArgumentsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CommandRun_ArgumentsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: CommandRun_ArgumentsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CommandRun_ArgumentsEntry>): CommandRun_ArgumentsEntry {
+    return CommandRun_ArgumentsEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CommandRun_ArgumentsEntry>): CommandRun_ArgumentsEntry {
+    const message = createBaseCommandRun_ArgumentsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
 function createBaseFileInfo(): FileInfo {
-  return { path: "", fileType: 0, sizeBytes: "0", mode: 0, modifyTime: undefined, symlinkTarget: "" };
+  return { path: "", fileType: 0, sizeBytes: "0", mode: 0, modifyTime: undefined, symlinkTarget: "", etag: "" };
 }
 
 export const FileInfo: MessageFns<FileInfo> = {
@@ -2122,6 +3286,9 @@ export const FileInfo: MessageFns<FileInfo> = {
     }
     if (message.symlinkTarget !== "") {
       writer.uint32(50).string(message.symlinkTarget);
+    }
+    if (message.etag !== "") {
+      writer.uint32(58).string(message.etag);
     }
     return writer;
   },
@@ -2187,6 +3354,14 @@ export const FileInfo: MessageFns<FileInfo> = {
             message.symlinkTarget = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2223,6 +3398,7 @@ export const FileInfo: MessageFns<FileInfo> = {
         : isSet(object.symlink_target)
         ? globalThis.String(object.symlink_target)
         : "",
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
     };
   },
 
@@ -2246,6 +3422,9 @@ export const FileInfo: MessageFns<FileInfo> = {
     if (message.symlinkTarget !== "") {
       obj.symlinkTarget = message.symlinkTarget;
     }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
     return obj;
   },
 
@@ -2260,147 +3439,7 @@ export const FileInfo: MessageFns<FileInfo> = {
     message.mode = object.mode ?? 0;
     message.modifyTime = object.modifyTime ?? undefined;
     message.symlinkTarget = object.symlinkTarget ?? "";
-    return message;
-  },
-};
-
-function createBaseWriteFileHeader(): WriteFileHeader {
-  return { path: "", mode: 0, overwrite: false, createParents: false, expectedSizeBytes: undefined };
-}
-
-export const WriteFileHeader: MessageFns<WriteFileHeader> = {
-  encode(message: WriteFileHeader, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.path !== "") {
-      writer.uint32(10).string(message.path);
-    }
-    if (message.mode !== 0) {
-      writer.uint32(16).uint32(message.mode);
-    }
-    if (message.overwrite !== false) {
-      writer.uint32(24).bool(message.overwrite);
-    }
-    if (message.createParents !== false) {
-      writer.uint32(32).bool(message.createParents);
-    }
-    if (message.expectedSizeBytes !== undefined) {
-      writer.uint32(40).int64(message.expectedSizeBytes);
-    }
-    return writer;
-  },
-
-  decode(input: BinaryReader | Uint8Array, length?: number): WriteFileHeader {
-    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
-    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-    if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
-    }
-    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-    try {
-      const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseWriteFileHeader();
-      while (reader.pos < end) {
-        const tag = reader.uint32();
-        switch (tag >>> 3) {
-          case 1: {
-            if (tag !== 10) {
-              break;
-            }
-
-            message.path = reader.string();
-            continue;
-          }
-          case 2: {
-            if (tag !== 16) {
-              break;
-            }
-
-            message.mode = reader.uint32();
-            continue;
-          }
-          case 3: {
-            if (tag !== 24) {
-              break;
-            }
-
-            message.overwrite = reader.bool();
-            continue;
-          }
-          case 4: {
-            if (tag !== 32) {
-              break;
-            }
-
-            message.createParents = reader.bool();
-            continue;
-          }
-          case 5: {
-            if (tag !== 40) {
-              break;
-            }
-
-            message.expectedSizeBytes = reader.int64().toString();
-            continue;
-          }
-        }
-        if ((tag & 7) === 4 || tag === 0) {
-          break;
-        }
-        reader.skip(tag & 7);
-      }
-      return message;
-    } finally {
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-    }
-  },
-
-  fromJSON(object: any): WriteFileHeader {
-    return {
-      path: isSet(object.path) ? globalThis.String(object.path) : "",
-      mode: isSet(object.mode) ? globalThis.Number(object.mode) : 0,
-      overwrite: isSet(object.overwrite) ? globalThis.Boolean(object.overwrite) : false,
-      createParents: isSet(object.createParents)
-        ? globalThis.Boolean(object.createParents)
-        : isSet(object.create_parents)
-        ? globalThis.Boolean(object.create_parents)
-        : false,
-      expectedSizeBytes: isSet(object.expectedSizeBytes)
-        ? globalThis.String(object.expectedSizeBytes)
-        : isSet(object.expected_size_bytes)
-        ? globalThis.String(object.expected_size_bytes)
-        : undefined,
-    };
-  },
-
-  toJSON(message: WriteFileHeader): unknown {
-    const obj: any = {};
-    if (message.path !== "") {
-      obj.path = message.path;
-    }
-    if (message.mode !== 0) {
-      obj.mode = Math.round(message.mode);
-    }
-    if (message.overwrite !== false) {
-      obj.overwrite = message.overwrite;
-    }
-    if (message.createParents !== false) {
-      obj.createParents = message.createParents;
-    }
-    if (message.expectedSizeBytes !== undefined) {
-      obj.expectedSizeBytes = message.expectedSizeBytes;
-    }
-    return obj;
-  },
-
-  create(base?: DeepPartial<WriteFileHeader>): WriteFileHeader {
-    return WriteFileHeader.fromPartial(base ?? {});
-  },
-  fromPartial(object: DeepPartial<WriteFileHeader>): WriteFileHeader {
-    const message = createBaseWriteFileHeader();
-    message.path = object.path ?? "";
-    message.mode = object.mode ?? 0;
-    message.overwrite = object.overwrite ?? false;
-    message.createParents = object.createParents ?? false;
-    message.expectedSizeBytes = object.expectedSizeBytes ?? undefined;
+    message.etag = object.etag ?? "";
     return message;
   },
 };
@@ -2419,6 +3458,10 @@ function createBaseSetting(): Setting {
     source: 0,
     environmentVariable: "",
     updateTime: undefined,
+    storedValue: "",
+    updatedBy: "",
+    changeable: false,
+    etag: "",
   };
 }
 
@@ -2459,6 +3502,18 @@ export const Setting: MessageFns<Setting> = {
     }
     if (message.updateTime !== undefined) {
       Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(98).fork()).join();
+    }
+    if (message.storedValue !== "") {
+      writer.uint32(106).string(message.storedValue);
+    }
+    if (message.updatedBy !== "") {
+      writer.uint32(114).string(message.updatedBy);
+    }
+    if (message.changeable !== false) {
+      writer.uint32(120).bool(message.changeable);
+    }
+    if (message.etag !== "") {
+      writer.uint32(130).string(message.etag);
     }
     return writer;
   },
@@ -2572,6 +3627,38 @@ export const Setting: MessageFns<Setting> = {
             message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.storedValue = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.updatedBy = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.changeable = reader.bool();
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2626,6 +3713,18 @@ export const Setting: MessageFns<Setting> = {
         : isSet(object.update_time)
         ? fromJsonTimestamp(object.update_time)
         : undefined,
+      storedValue: isSet(object.storedValue)
+        ? globalThis.String(object.storedValue)
+        : isSet(object.stored_value)
+        ? globalThis.String(object.stored_value)
+        : "",
+      updatedBy: isSet(object.updatedBy)
+        ? globalThis.String(object.updatedBy)
+        : isSet(object.updated_by)
+        ? globalThis.String(object.updated_by)
+        : "",
+      changeable: isSet(object.changeable) ? globalThis.Boolean(object.changeable) : false,
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
     };
   },
 
@@ -2667,6 +3766,18 @@ export const Setting: MessageFns<Setting> = {
     if (message.updateTime !== undefined) {
       obj.updateTime = message.updateTime.toISOString();
     }
+    if (message.storedValue !== "") {
+      obj.storedValue = message.storedValue;
+    }
+    if (message.updatedBy !== "") {
+      obj.updatedBy = message.updatedBy;
+    }
+    if (message.changeable !== false) {
+      obj.changeable = message.changeable;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
     return obj;
   },
 
@@ -2687,6 +3798,10 @@ export const Setting: MessageFns<Setting> = {
     message.source = object.source ?? 0;
     message.environmentVariable = object.environmentVariable ?? "";
     message.updateTime = object.updateTime ?? undefined;
+    message.storedValue = object.storedValue ?? "";
+    message.updatedBy = object.updatedBy ?? "";
+    message.changeable = object.changeable ?? false;
+    message.etag = object.etag ?? "";
     return message;
   },
 };
@@ -3005,7 +4120,7 @@ export const ListAllowedCommandsResponse: MessageFns<ListAllowedCommandsResponse
 };
 
 function createBaseRunCommandRequest(): RunCommandRequest {
-  return { name: "", arguments: {}, timeout: undefined, stdin: Buffer.alloc(0) };
+  return { name: "", arguments: {}, timeout: undefined, requestId: "", wait: false };
 }
 
 export const RunCommandRequest: MessageFns<RunCommandRequest> = {
@@ -3019,8 +4134,11 @@ export const RunCommandRequest: MessageFns<RunCommandRequest> = {
     if (message.timeout !== undefined) {
       Duration.encode(message.timeout, writer.uint32(26).fork()).join();
     }
-    if (message.stdin.length !== 0) {
-      writer.uint32(34).bytes(message.stdin);
+    if (message.requestId !== "") {
+      writer.uint32(42).string(message.requestId);
+    }
+    if (message.wait !== false) {
+      writer.uint32(48).bool(message.wait);
     }
     return writer;
   },
@@ -3065,12 +4183,20 @@ export const RunCommandRequest: MessageFns<RunCommandRequest> = {
             message.timeout = Duration.decode(reader, reader.uint32());
             continue;
           }
-          case 4: {
-            if (tag !== 34) {
+          case 5: {
+            if (tag !== 42) {
               break;
             }
 
-            message.stdin = Buffer.from(reader.bytes());
+            message.requestId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.wait = reader.bool();
             continue;
           }
         }
@@ -3103,7 +4229,12 @@ export const RunCommandRequest: MessageFns<RunCommandRequest> = {
         )
         : {},
       timeout: isSet(object.timeout) ? Duration.fromJSON(object.timeout) : undefined,
-      stdin: isSet(object.stdin) ? Buffer.from(bytesFromBase64(object.stdin)) : Buffer.alloc(0),
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      wait: isSet(object.wait) ? globalThis.Boolean(object.wait) : false,
     };
   },
 
@@ -3124,8 +4255,11 @@ export const RunCommandRequest: MessageFns<RunCommandRequest> = {
     if (message.timeout !== undefined) {
       obj.timeout = Duration.toJSON(message.timeout);
     }
-    if (message.stdin.length !== 0) {
-      obj.stdin = base64FromBytes(message.stdin);
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.wait !== false) {
+      obj.wait = message.wait;
     }
     return obj;
   },
@@ -3148,7 +4282,8 @@ export const RunCommandRequest: MessageFns<RunCommandRequest> = {
     message.timeout = (object.timeout !== undefined && object.timeout !== null)
       ? Duration.fromPartial(object.timeout)
       : undefined;
-    message.stdin = object.stdin ?? Buffer.alloc(0);
+    message.requestId = object.requestId ?? "";
+    message.wait = object.wait ?? false;
     return message;
   },
 };
@@ -3239,35 +4374,13 @@ export const RunCommandRequest_ArgumentsEntry: MessageFns<RunCommandRequest_Argu
 };
 
 function createBaseRunCommandResponse(): RunCommandResponse {
-  return {
-    exit: undefined,
-    stdout: Buffer.alloc(0),
-    stderr: Buffer.alloc(0),
-    stdoutTruncated: false,
-    stderrTruncated: false,
-    startTime: undefined,
-  };
+  return { commandRun: undefined };
 }
 
 export const RunCommandResponse: MessageFns<RunCommandResponse> = {
   encode(message: RunCommandResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.exit !== undefined) {
-      CommandExit.encode(message.exit, writer.uint32(10).fork()).join();
-    }
-    if (message.stdout.length !== 0) {
-      writer.uint32(18).bytes(message.stdout);
-    }
-    if (message.stderr.length !== 0) {
-      writer.uint32(26).bytes(message.stderr);
-    }
-    if (message.stdoutTruncated !== false) {
-      writer.uint32(32).bool(message.stdoutTruncated);
-    }
-    if (message.stderrTruncated !== false) {
-      writer.uint32(40).bool(message.stderrTruncated);
-    }
-    if (message.startTime !== undefined) {
-      Timestamp.encode(toTimestamp(message.startTime), writer.uint32(50).fork()).join();
+    if (message.commandRun !== undefined) {
+      CommandRun.encode(message.commandRun, writer.uint32(10).fork()).join();
     }
     return writer;
   },
@@ -3290,47 +4403,7 @@ export const RunCommandResponse: MessageFns<RunCommandResponse> = {
               break;
             }
 
-            message.exit = CommandExit.decode(reader, reader.uint32());
-            continue;
-          }
-          case 2: {
-            if (tag !== 18) {
-              break;
-            }
-
-            message.stdout = Buffer.from(reader.bytes());
-            continue;
-          }
-          case 3: {
-            if (tag !== 26) {
-              break;
-            }
-
-            message.stderr = Buffer.from(reader.bytes());
-            continue;
-          }
-          case 4: {
-            if (tag !== 32) {
-              break;
-            }
-
-            message.stdoutTruncated = reader.bool();
-            continue;
-          }
-          case 5: {
-            if (tag !== 40) {
-              break;
-            }
-
-            message.stderrTruncated = reader.bool();
-            continue;
-          }
-          case 6: {
-            if (tag !== 50) {
-              break;
-            }
-
-            message.startTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            message.commandRun = CommandRun.decode(reader, reader.uint32());
             continue;
           }
         }
@@ -3347,46 +4420,18 @@ export const RunCommandResponse: MessageFns<RunCommandResponse> = {
 
   fromJSON(object: any): RunCommandResponse {
     return {
-      exit: isSet(object.exit) ? CommandExit.fromJSON(object.exit) : undefined,
-      stdout: isSet(object.stdout) ? Buffer.from(bytesFromBase64(object.stdout)) : Buffer.alloc(0),
-      stderr: isSet(object.stderr) ? Buffer.from(bytesFromBase64(object.stderr)) : Buffer.alloc(0),
-      stdoutTruncated: isSet(object.stdoutTruncated)
-        ? globalThis.Boolean(object.stdoutTruncated)
-        : isSet(object.stdout_truncated)
-        ? globalThis.Boolean(object.stdout_truncated)
-        : false,
-      stderrTruncated: isSet(object.stderrTruncated)
-        ? globalThis.Boolean(object.stderrTruncated)
-        : isSet(object.stderr_truncated)
-        ? globalThis.Boolean(object.stderr_truncated)
-        : false,
-      startTime: isSet(object.startTime)
-        ? fromJsonTimestamp(object.startTime)
-        : isSet(object.start_time)
-        ? fromJsonTimestamp(object.start_time)
+      commandRun: isSet(object.commandRun)
+        ? CommandRun.fromJSON(object.commandRun)
+        : isSet(object.command_run)
+        ? CommandRun.fromJSON(object.command_run)
         : undefined,
     };
   },
 
   toJSON(message: RunCommandResponse): unknown {
     const obj: any = {};
-    if (message.exit !== undefined) {
-      obj.exit = CommandExit.toJSON(message.exit);
-    }
-    if (message.stdout.length !== 0) {
-      obj.stdout = base64FromBytes(message.stdout);
-    }
-    if (message.stderr.length !== 0) {
-      obj.stderr = base64FromBytes(message.stderr);
-    }
-    if (message.stdoutTruncated !== false) {
-      obj.stdoutTruncated = message.stdoutTruncated;
-    }
-    if (message.stderrTruncated !== false) {
-      obj.stderrTruncated = message.stderrTruncated;
-    }
-    if (message.startTime !== undefined) {
-      obj.startTime = message.startTime.toISOString();
+    if (message.commandRun !== undefined) {
+      obj.commandRun = CommandRun.toJSON(message.commandRun);
     }
     return obj;
   },
@@ -3396,40 +4441,26 @@ export const RunCommandResponse: MessageFns<RunCommandResponse> = {
   },
   fromPartial(object: DeepPartial<RunCommandResponse>): RunCommandResponse {
     const message = createBaseRunCommandResponse();
-    message.exit = (object.exit !== undefined && object.exit !== null)
-      ? CommandExit.fromPartial(object.exit)
+    message.commandRun = (object.commandRun !== undefined && object.commandRun !== null)
+      ? CommandRun.fromPartial(object.commandRun)
       : undefined;
-    message.stdout = object.stdout ?? Buffer.alloc(0);
-    message.stderr = object.stderr ?? Buffer.alloc(0);
-    message.stdoutTruncated = object.stdoutTruncated ?? false;
-    message.stderrTruncated = object.stderrTruncated ?? false;
-    message.startTime = object.startTime ?? undefined;
     return message;
   },
 };
 
-function createBaseStreamCommandRequest(): StreamCommandRequest {
-  return { name: "", arguments: {}, timeout: undefined, stdin: Buffer.alloc(0) };
+function createBaseGetCommandRunRequest(): GetCommandRunRequest {
+  return { name: "" };
 }
 
-export const StreamCommandRequest: MessageFns<StreamCommandRequest> = {
-  encode(message: StreamCommandRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+export const GetCommandRunRequest: MessageFns<GetCommandRunRequest> = {
+  encode(message: GetCommandRunRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.name !== "") {
       writer.uint32(10).string(message.name);
-    }
-    globalThis.Object.entries(message.arguments).forEach(([key, value]: [string, string]) => {
-      StreamCommandRequest_ArgumentsEntry.encode({ key: key as any, value }, writer.uint32(18).fork()).join();
-    });
-    if (message.timeout !== undefined) {
-      Duration.encode(message.timeout, writer.uint32(26).fork()).join();
-    }
-    if (message.stdin.length !== 0) {
-      writer.uint32(34).bytes(message.stdin);
     }
     return writer;
   },
 
-  decode(input: BinaryReader | Uint8Array, length?: number): StreamCommandRequest {
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCommandRunRequest {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
@@ -3438,7 +4469,7 @@ export const StreamCommandRequest: MessageFns<StreamCommandRequest> = {
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
       const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseStreamCommandRequest();
+      const message = createBaseGetCommandRunRequest();
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
@@ -3450,15 +4481,163 @@ export const StreamCommandRequest: MessageFns<StreamCommandRequest> = {
             message.name = reader.string();
             continue;
           }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetCommandRunRequest {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: GetCommandRunRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetCommandRunRequest>): GetCommandRunRequest {
+    return GetCommandRunRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetCommandRunRequest>): GetCommandRunRequest {
+    const message = createBaseGetCommandRunRequest();
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseGetCommandRunResponse(): GetCommandRunResponse {
+  return { commandRun: undefined };
+}
+
+export const GetCommandRunResponse: MessageFns<GetCommandRunResponse> = {
+  encode(message: GetCommandRunResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.commandRun !== undefined) {
+      CommandRun.encode(message.commandRun, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCommandRunResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCommandRunResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.commandRun = CommandRun.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetCommandRunResponse {
+    return {
+      commandRun: isSet(object.commandRun)
+        ? CommandRun.fromJSON(object.commandRun)
+        : isSet(object.command_run)
+        ? CommandRun.fromJSON(object.command_run)
+        : undefined,
+    };
+  },
+
+  toJSON(message: GetCommandRunResponse): unknown {
+    const obj: any = {};
+    if (message.commandRun !== undefined) {
+      obj.commandRun = CommandRun.toJSON(message.commandRun);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetCommandRunResponse>): GetCommandRunResponse {
+    return GetCommandRunResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetCommandRunResponse>): GetCommandRunResponse {
+    const message = createBaseGetCommandRunResponse();
+    message.commandRun = (object.commandRun !== undefined && object.commandRun !== null)
+      ? CommandRun.fromPartial(object.commandRun)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListCommandRunsRequest(): ListCommandRunsRequest {
+  return { pageSize: 0, pageToken: "", command: "", state: 0 };
+}
+
+export const ListCommandRunsRequest: MessageFns<ListCommandRunsRequest> = {
+  encode(message: ListCommandRunsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pageSize !== 0) {
+      writer.uint32(8).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(18).string(message.pageToken);
+    }
+    if (message.command !== "") {
+      writer.uint32(26).string(message.command);
+    }
+    if (message.state !== 0) {
+      writer.uint32(32).int32(message.state);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCommandRunsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCommandRunsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
           case 2: {
             if (tag !== 18) {
               break;
             }
 
-            const entry2 = StreamCommandRequest_ArgumentsEntry.decode(reader, reader.uint32());
-            if (entry2.value !== undefined) {
-              message.arguments[entry2.key] = entry2.value;
-            }
+            message.pageToken = reader.string();
             continue;
           }
           case 3: {
@@ -3466,15 +4645,15 @@ export const StreamCommandRequest: MessageFns<StreamCommandRequest> = {
               break;
             }
 
-            message.timeout = Duration.decode(reader, reader.uint32());
+            message.command = reader.string();
             continue;
           }
           case 4: {
-            if (tag !== 34) {
+            if (tag !== 32) {
               break;
             }
 
-            message.stdin = Buffer.from(reader.bytes());
+            message.state = reader.int32() as any;
             continue;
           }
         }
@@ -3489,90 +4668,69 @@ export const StreamCommandRequest: MessageFns<StreamCommandRequest> = {
     }
   },
 
-  fromJSON(object: any): StreamCommandRequest {
+  fromJSON(object: any): ListCommandRunsRequest {
     return {
-      name: isSet(object.name) ? globalThis.String(object.name) : "",
-      arguments: isObject(object.arguments)
-        ? (globalThis.Object.entries(object.arguments) as [string, any][]).reduce(
-          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
-            globalThis.Object.defineProperty(acc, key, {
-              value: globalThis.String(value),
-              enumerable: true,
-              configurable: true,
-              writable: true,
-            });
-            return acc;
-          },
-          {},
-        )
-        : {},
-      timeout: isSet(object.timeout) ? Duration.fromJSON(object.timeout) : undefined,
-      stdin: isSet(object.stdin) ? Buffer.from(bytesFromBase64(object.stdin)) : Buffer.alloc(0),
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+      command: isSet(object.command) ? globalThis.String(object.command) : "",
+      state: isSet(object.state) ? commandRunStateFromJSON(object.state) : 0,
     };
   },
 
-  toJSON(message: StreamCommandRequest): unknown {
+  toJSON(message: ListCommandRunsRequest): unknown {
     const obj: any = {};
-    if (message.name !== "") {
-      obj.name = message.name;
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
     }
-    if (message.arguments) {
-      const entries = globalThis.Object.entries(message.arguments) as [string, string][];
-      if (entries.length > 0) {
-        obj.arguments = {};
-        entries.forEach(([k, v]) => {
-          obj.arguments[k] = v;
-        });
-      }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
     }
-    if (message.timeout !== undefined) {
-      obj.timeout = Duration.toJSON(message.timeout);
+    if (message.command !== "") {
+      obj.command = message.command;
     }
-    if (message.stdin.length !== 0) {
-      obj.stdin = base64FromBytes(message.stdin);
+    if (message.state !== 0) {
+      obj.state = commandRunStateToJSON(message.state);
     }
     return obj;
   },
 
-  create(base?: DeepPartial<StreamCommandRequest>): StreamCommandRequest {
-    return StreamCommandRequest.fromPartial(base ?? {});
+  create(base?: DeepPartial<ListCommandRunsRequest>): ListCommandRunsRequest {
+    return ListCommandRunsRequest.fromPartial(base ?? {});
   },
-  fromPartial(object: DeepPartial<StreamCommandRequest>): StreamCommandRequest {
-    const message = createBaseStreamCommandRequest();
-    message.name = object.name ?? "";
-    message.arguments = (globalThis.Object.entries(object.arguments ?? {}) as [string, string][]).reduce(
-      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
-        if (value !== undefined) {
-          acc[key] = globalThis.String(value);
-        }
-        return acc;
-      },
-      {},
-    );
-    message.timeout = (object.timeout !== undefined && object.timeout !== null)
-      ? Duration.fromPartial(object.timeout)
-      : undefined;
-    message.stdin = object.stdin ?? Buffer.alloc(0);
+  fromPartial(object: DeepPartial<ListCommandRunsRequest>): ListCommandRunsRequest {
+    const message = createBaseListCommandRunsRequest();
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    message.command = object.command ?? "";
+    message.state = object.state ?? 0;
     return message;
   },
 };
 
-function createBaseStreamCommandRequest_ArgumentsEntry(): StreamCommandRequest_ArgumentsEntry {
-  return { key: "", value: "" };
+function createBaseListCommandRunsResponse(): ListCommandRunsResponse {
+  return { commandRuns: [], nextPageToken: "" };
 }
 
-export const StreamCommandRequest_ArgumentsEntry: MessageFns<StreamCommandRequest_ArgumentsEntry> = {
-  encode(message: StreamCommandRequest_ArgumentsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.key !== "") {
-      writer.uint32(10).string(message.key);
+export const ListCommandRunsResponse: MessageFns<ListCommandRunsResponse> = {
+  encode(message: ListCommandRunsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.commandRuns) {
+      CommandRun.encode(v!, writer.uint32(10).fork()).join();
     }
-    if (message.value !== "") {
-      writer.uint32(18).string(message.value);
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
     }
     return writer;
   },
 
-  decode(input: BinaryReader | Uint8Array, length?: number): StreamCommandRequest_ArgumentsEntry {
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCommandRunsResponse {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
@@ -3581,7 +4739,7 @@ export const StreamCommandRequest_ArgumentsEntry: MessageFns<StreamCommandReques
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
       const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseStreamCommandRequest_ArgumentsEntry();
+      const message = createBaseListCommandRunsResponse();
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
@@ -3590,7 +4748,7 @@ export const StreamCommandRequest_ArgumentsEntry: MessageFns<StreamCommandReques
               break;
             }
 
-            message.key = reader.string();
+            message.commandRuns.push(CommandRun.decode(reader, reader.uint32()));
             continue;
           }
           case 2: {
@@ -3598,7 +4756,7 @@ export const StreamCommandRequest_ArgumentsEntry: MessageFns<StreamCommandReques
               break;
             }
 
-            message.value = reader.string();
+            message.nextPageToken = reader.string();
             continue;
           }
         }
@@ -3613,54 +4771,56 @@ export const StreamCommandRequest_ArgumentsEntry: MessageFns<StreamCommandReques
     }
   },
 
-  fromJSON(object: any): StreamCommandRequest_ArgumentsEntry {
+  fromJSON(object: any): ListCommandRunsResponse {
     return {
-      key: isSet(object.key) ? globalThis.String(object.key) : "",
-      value: isSet(object.value) ? globalThis.String(object.value) : "",
+      commandRuns: globalThis.Array.isArray(object?.commandRuns)
+        ? object.commandRuns.map((e: any) => CommandRun.fromJSON(e))
+        : globalThis.Array.isArray(object?.command_runs)
+        ? object.command_runs.map((e: any) => CommandRun.fromJSON(e))
+        : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
     };
   },
 
-  toJSON(message: StreamCommandRequest_ArgumentsEntry): unknown {
+  toJSON(message: ListCommandRunsResponse): unknown {
     const obj: any = {};
-    if (message.key !== "") {
-      obj.key = message.key;
+    if (message.commandRuns?.length) {
+      obj.commandRuns = message.commandRuns.map((e) => CommandRun.toJSON(e));
     }
-    if (message.value !== "") {
-      obj.value = message.value;
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
     }
     return obj;
   },
 
-  create(base?: DeepPartial<StreamCommandRequest_ArgumentsEntry>): StreamCommandRequest_ArgumentsEntry {
-    return StreamCommandRequest_ArgumentsEntry.fromPartial(base ?? {});
+  create(base?: DeepPartial<ListCommandRunsResponse>): ListCommandRunsResponse {
+    return ListCommandRunsResponse.fromPartial(base ?? {});
   },
-  fromPartial(object: DeepPartial<StreamCommandRequest_ArgumentsEntry>): StreamCommandRequest_ArgumentsEntry {
-    const message = createBaseStreamCommandRequest_ArgumentsEntry();
-    message.key = object.key ?? "";
-    message.value = object.value ?? "";
+  fromPartial(object: DeepPartial<ListCommandRunsResponse>): ListCommandRunsResponse {
+    const message = createBaseListCommandRunsResponse();
+    message.commandRuns = object.commandRuns?.map((e) => CommandRun.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };
 
-function createBaseStreamCommandResponse(): StreamCommandResponse {
-  return { started: undefined, output: undefined, exit: undefined };
+function createBaseCancelCommandRunRequest(): CancelCommandRunRequest {
+  return { name: "" };
 }
 
-export const StreamCommandResponse: MessageFns<StreamCommandResponse> = {
-  encode(message: StreamCommandResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.started !== undefined) {
-      CommandStarted.encode(message.started, writer.uint32(10).fork()).join();
-    }
-    if (message.output !== undefined) {
-      CommandOutputChunk.encode(message.output, writer.uint32(18).fork()).join();
-    }
-    if (message.exit !== undefined) {
-      CommandExit.encode(message.exit, writer.uint32(26).fork()).join();
+export const CancelCommandRunRequest: MessageFns<CancelCommandRunRequest> = {
+  encode(message: CancelCommandRunRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
     }
     return writer;
   },
 
-  decode(input: BinaryReader | Uint8Array, length?: number): StreamCommandResponse {
+  decode(input: BinaryReader | Uint8Array, length?: number): CancelCommandRunRequest {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
@@ -3669,7 +4829,7 @@ export const StreamCommandResponse: MessageFns<StreamCommandResponse> = {
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
       const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseStreamCommandResponse();
+      const message = createBaseCancelCommandRunRequest();
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
@@ -3678,7 +4838,219 @@ export const StreamCommandResponse: MessageFns<StreamCommandResponse> = {
               break;
             }
 
-            message.started = CommandStarted.decode(reader, reader.uint32());
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CancelCommandRunRequest {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: CancelCommandRunRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CancelCommandRunRequest>): CancelCommandRunRequest {
+    return CancelCommandRunRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CancelCommandRunRequest>): CancelCommandRunRequest {
+    const message = createBaseCancelCommandRunRequest();
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseCancelCommandRunResponse(): CancelCommandRunResponse {
+  return { commandRun: undefined };
+}
+
+export const CancelCommandRunResponse: MessageFns<CancelCommandRunResponse> = {
+  encode(message: CancelCommandRunResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.commandRun !== undefined) {
+      CommandRun.encode(message.commandRun, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CancelCommandRunResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCancelCommandRunResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.commandRun = CommandRun.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CancelCommandRunResponse {
+    return {
+      commandRun: isSet(object.commandRun)
+        ? CommandRun.fromJSON(object.commandRun)
+        : isSet(object.command_run)
+        ? CommandRun.fromJSON(object.command_run)
+        : undefined,
+    };
+  },
+
+  toJSON(message: CancelCommandRunResponse): unknown {
+    const obj: any = {};
+    if (message.commandRun !== undefined) {
+      obj.commandRun = CommandRun.toJSON(message.commandRun);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CancelCommandRunResponse>): CancelCommandRunResponse {
+    return CancelCommandRunResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CancelCommandRunResponse>): CancelCommandRunResponse {
+    const message = createBaseCancelCommandRunResponse();
+    message.commandRun = (object.commandRun !== undefined && object.commandRun !== null)
+      ? CommandRun.fromPartial(object.commandRun)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseWatchCommandRunRequest(): WatchCommandRunRequest {
+  return { name: "" };
+}
+
+export const WatchCommandRunRequest: MessageFns<WatchCommandRunRequest> = {
+  encode(message: WatchCommandRunRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WatchCommandRunRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWatchCommandRunRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WatchCommandRunRequest {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: WatchCommandRunRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<WatchCommandRunRequest>): WatchCommandRunRequest {
+    return WatchCommandRunRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<WatchCommandRunRequest>): WatchCommandRunRequest {
+    const message = createBaseWatchCommandRunRequest();
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseWatchCommandRunResponse(): WatchCommandRunResponse {
+  return { run: undefined, output: undefined };
+}
+
+export const WatchCommandRunResponse: MessageFns<WatchCommandRunResponse> = {
+  encode(message: WatchCommandRunResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.run !== undefined) {
+      CommandRun.encode(message.run, writer.uint32(10).fork()).join();
+    }
+    if (message.output !== undefined) {
+      CommandOutputChunk.encode(message.output, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WatchCommandRunResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWatchCommandRunResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.run = CommandRun.decode(reader, reader.uint32());
             continue;
           }
           case 2: {
@@ -3689,14 +5061,6 @@ export const StreamCommandResponse: MessageFns<StreamCommandResponse> = {
             message.output = CommandOutputChunk.decode(reader, reader.uint32());
             continue;
           }
-          case 3: {
-            if (tag !== 26) {
-              break;
-            }
-
-            message.exit = CommandExit.decode(reader, reader.uint32());
-            continue;
-          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3709,41 +5073,32 @@ export const StreamCommandResponse: MessageFns<StreamCommandResponse> = {
     }
   },
 
-  fromJSON(object: any): StreamCommandResponse {
+  fromJSON(object: any): WatchCommandRunResponse {
     return {
-      started: isSet(object.started) ? CommandStarted.fromJSON(object.started) : undefined,
+      run: isSet(object.run) ? CommandRun.fromJSON(object.run) : undefined,
       output: isSet(object.output) ? CommandOutputChunk.fromJSON(object.output) : undefined,
-      exit: isSet(object.exit) ? CommandExit.fromJSON(object.exit) : undefined,
     };
   },
 
-  toJSON(message: StreamCommandResponse): unknown {
+  toJSON(message: WatchCommandRunResponse): unknown {
     const obj: any = {};
-    if (message.started !== undefined) {
-      obj.started = CommandStarted.toJSON(message.started);
+    if (message.run !== undefined) {
+      obj.run = CommandRun.toJSON(message.run);
     }
     if (message.output !== undefined) {
       obj.output = CommandOutputChunk.toJSON(message.output);
     }
-    if (message.exit !== undefined) {
-      obj.exit = CommandExit.toJSON(message.exit);
-    }
     return obj;
   },
 
-  create(base?: DeepPartial<StreamCommandResponse>): StreamCommandResponse {
-    return StreamCommandResponse.fromPartial(base ?? {});
+  create(base?: DeepPartial<WatchCommandRunResponse>): WatchCommandRunResponse {
+    return WatchCommandRunResponse.fromPartial(base ?? {});
   },
-  fromPartial(object: DeepPartial<StreamCommandResponse>): StreamCommandResponse {
-    const message = createBaseStreamCommandResponse();
-    message.started = (object.started !== undefined && object.started !== null)
-      ? CommandStarted.fromPartial(object.started)
-      : undefined;
+  fromPartial(object: DeepPartial<WatchCommandRunResponse>): WatchCommandRunResponse {
+    const message = createBaseWatchCommandRunResponse();
+    message.run = (object.run !== undefined && object.run !== null) ? CommandRun.fromPartial(object.run) : undefined;
     message.output = (object.output !== undefined && object.output !== null)
       ? CommandOutputChunk.fromPartial(object.output)
-      : undefined;
-    message.exit = (object.exit !== undefined && object.exit !== null)
-      ? CommandExit.fromPartial(object.exit)
       : undefined;
     return message;
   },
@@ -4231,7 +5586,7 @@ export const ReadFileRequest: MessageFns<ReadFileRequest> = {
 };
 
 function createBaseReadFileResponse(): ReadFileResponse {
-  return { fileInfo: undefined, offset: "0", data: Buffer.alloc(0) };
+  return { fileInfo: undefined, offset: "0", body: undefined };
 }
 
 export const ReadFileResponse: MessageFns<ReadFileResponse> = {
@@ -4242,8 +5597,8 @@ export const ReadFileResponse: MessageFns<ReadFileResponse> = {
     if (message.offset !== "0") {
       writer.uint32(16).int64(message.offset);
     }
-    if (message.data.length !== 0) {
-      writer.uint32(26).bytes(message.data);
+    if (message.body !== undefined) {
+      HttpBody.encode(message.body, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -4282,7 +5637,7 @@ export const ReadFileResponse: MessageFns<ReadFileResponse> = {
               break;
             }
 
-            message.data = Buffer.from(reader.bytes());
+            message.body = HttpBody.decode(reader, reader.uint32());
             continue;
           }
         }
@@ -4305,7 +5660,7 @@ export const ReadFileResponse: MessageFns<ReadFileResponse> = {
         ? FileInfo.fromJSON(object.file_info)
         : undefined,
       offset: isSet(object.offset) ? globalThis.String(object.offset) : "0",
-      data: isSet(object.data) ? Buffer.from(bytesFromBase64(object.data)) : Buffer.alloc(0),
+      body: isSet(object.body) ? HttpBody.fromJSON(object.body) : undefined,
     };
   },
 
@@ -4317,8 +5672,8 @@ export const ReadFileResponse: MessageFns<ReadFileResponse> = {
     if (message.offset !== "0") {
       obj.offset = message.offset;
     }
-    if (message.data.length !== 0) {
-      obj.data = base64FromBytes(message.data);
+    if (message.body !== undefined) {
+      obj.body = HttpBody.toJSON(message.body);
     }
     return obj;
   },
@@ -4332,22 +5687,45 @@ export const ReadFileResponse: MessageFns<ReadFileResponse> = {
       ? FileInfo.fromPartial(object.fileInfo)
       : undefined;
     message.offset = object.offset ?? "0";
-    message.data = object.data ?? Buffer.alloc(0);
+    message.body = (object.body !== undefined && object.body !== null) ? HttpBody.fromPartial(object.body) : undefined;
     return message;
   },
 };
 
 function createBaseWriteFileRequest(): WriteFileRequest {
-  return { header: undefined, data: undefined };
+  return {
+    path: "",
+    mode: 0,
+    overwrite: false,
+    createParents: false,
+    expectedSizeBytes: undefined,
+    expectedEtag: "",
+    body: undefined,
+  };
 }
 
 export const WriteFileRequest: MessageFns<WriteFileRequest> = {
   encode(message: WriteFileRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.header !== undefined) {
-      WriteFileHeader.encode(message.header, writer.uint32(10).fork()).join();
+    if (message.path !== "") {
+      writer.uint32(10).string(message.path);
     }
-    if (message.data !== undefined) {
-      writer.uint32(18).bytes(message.data);
+    if (message.mode !== 0) {
+      writer.uint32(16).uint32(message.mode);
+    }
+    if (message.overwrite !== false) {
+      writer.uint32(24).bool(message.overwrite);
+    }
+    if (message.createParents !== false) {
+      writer.uint32(32).bool(message.createParents);
+    }
+    if (message.expectedSizeBytes !== undefined) {
+      writer.uint32(40).int64(message.expectedSizeBytes);
+    }
+    if (message.expectedEtag !== "") {
+      writer.uint32(50).string(message.expectedEtag);
+    }
+    if (message.body !== undefined) {
+      HttpBody.encode(message.body, writer.uint32(58).fork()).join();
     }
     return writer;
   },
@@ -4370,15 +5748,55 @@ export const WriteFileRequest: MessageFns<WriteFileRequest> = {
               break;
             }
 
-            message.header = WriteFileHeader.decode(reader, reader.uint32());
+            message.path = reader.string();
             continue;
           }
           case 2: {
-            if (tag !== 18) {
+            if (tag !== 16) {
               break;
             }
 
-            message.data = Buffer.from(reader.bytes());
+            message.mode = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.overwrite = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.createParents = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.expectedSizeBytes = reader.int64().toString();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.expectedEtag = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.body = HttpBody.decode(reader, reader.uint32());
             continue;
           }
         }
@@ -4395,18 +5813,50 @@ export const WriteFileRequest: MessageFns<WriteFileRequest> = {
 
   fromJSON(object: any): WriteFileRequest {
     return {
-      header: isSet(object.header) ? WriteFileHeader.fromJSON(object.header) : undefined,
-      data: isSet(object.data) ? Buffer.from(bytesFromBase64(object.data)) : undefined,
+      path: isSet(object.path) ? globalThis.String(object.path) : "",
+      mode: isSet(object.mode) ? globalThis.Number(object.mode) : 0,
+      overwrite: isSet(object.overwrite) ? globalThis.Boolean(object.overwrite) : false,
+      createParents: isSet(object.createParents)
+        ? globalThis.Boolean(object.createParents)
+        : isSet(object.create_parents)
+        ? globalThis.Boolean(object.create_parents)
+        : false,
+      expectedSizeBytes: isSet(object.expectedSizeBytes)
+        ? globalThis.String(object.expectedSizeBytes)
+        : isSet(object.expected_size_bytes)
+        ? globalThis.String(object.expected_size_bytes)
+        : undefined,
+      expectedEtag: isSet(object.expectedEtag)
+        ? globalThis.String(object.expectedEtag)
+        : isSet(object.expected_etag)
+        ? globalThis.String(object.expected_etag)
+        : "",
+      body: isSet(object.body) ? HttpBody.fromJSON(object.body) : undefined,
     };
   },
 
   toJSON(message: WriteFileRequest): unknown {
     const obj: any = {};
-    if (message.header !== undefined) {
-      obj.header = WriteFileHeader.toJSON(message.header);
+    if (message.path !== "") {
+      obj.path = message.path;
     }
-    if (message.data !== undefined) {
-      obj.data = base64FromBytes(message.data);
+    if (message.mode !== 0) {
+      obj.mode = Math.round(message.mode);
+    }
+    if (message.overwrite !== false) {
+      obj.overwrite = message.overwrite;
+    }
+    if (message.createParents !== false) {
+      obj.createParents = message.createParents;
+    }
+    if (message.expectedSizeBytes !== undefined) {
+      obj.expectedSizeBytes = message.expectedSizeBytes;
+    }
+    if (message.expectedEtag !== "") {
+      obj.expectedEtag = message.expectedEtag;
+    }
+    if (message.body !== undefined) {
+      obj.body = HttpBody.toJSON(message.body);
     }
     return obj;
   },
@@ -4416,10 +5866,13 @@ export const WriteFileRequest: MessageFns<WriteFileRequest> = {
   },
   fromPartial(object: DeepPartial<WriteFileRequest>): WriteFileRequest {
     const message = createBaseWriteFileRequest();
-    message.header = (object.header !== undefined && object.header !== null)
-      ? WriteFileHeader.fromPartial(object.header)
-      : undefined;
-    message.data = object.data ?? undefined;
+    message.path = object.path ?? "";
+    message.mode = object.mode ?? 0;
+    message.overwrite = object.overwrite ?? false;
+    message.createParents = object.createParents ?? false;
+    message.expectedSizeBytes = object.expectedSizeBytes ?? undefined;
+    message.expectedEtag = object.expectedEtag ?? "";
+    message.body = (object.body !== undefined && object.body !== null) ? HttpBody.fromPartial(object.body) : undefined;
     return message;
   },
 };
@@ -4536,7 +5989,7 @@ export const WriteFileResponse: MessageFns<WriteFileResponse> = {
 };
 
 function createBaseDeleteFileRequest(): DeleteFileRequest {
-  return { path: "", recursive: false, allowMissing: false };
+  return { path: "", recursive: false, allowMissing: false, expectedEtag: "" };
 }
 
 export const DeleteFileRequest: MessageFns<DeleteFileRequest> = {
@@ -4549,6 +6002,9 @@ export const DeleteFileRequest: MessageFns<DeleteFileRequest> = {
     }
     if (message.allowMissing !== false) {
       writer.uint32(24).bool(message.allowMissing);
+    }
+    if (message.expectedEtag !== "") {
+      writer.uint32(34).string(message.expectedEtag);
     }
     return writer;
   },
@@ -4590,6 +6046,14 @@ export const DeleteFileRequest: MessageFns<DeleteFileRequest> = {
             message.allowMissing = reader.bool();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.expectedEtag = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4611,6 +6075,11 @@ export const DeleteFileRequest: MessageFns<DeleteFileRequest> = {
         : isSet(object.allow_missing)
         ? globalThis.Boolean(object.allow_missing)
         : false,
+      expectedEtag: isSet(object.expectedEtag)
+        ? globalThis.String(object.expectedEtag)
+        : isSet(object.expected_etag)
+        ? globalThis.String(object.expected_etag)
+        : "",
     };
   },
 
@@ -4625,6 +6094,9 @@ export const DeleteFileRequest: MessageFns<DeleteFileRequest> = {
     if (message.allowMissing !== false) {
       obj.allowMissing = message.allowMissing;
     }
+    if (message.expectedEtag !== "") {
+      obj.expectedEtag = message.expectedEtag;
+    }
     return obj;
   },
 
@@ -4636,6 +6108,7 @@ export const DeleteFileRequest: MessageFns<DeleteFileRequest> = {
     message.path = object.path ?? "";
     message.recursive = object.recursive ?? false;
     message.allowMissing = object.allowMissing ?? false;
+    message.expectedEtag = object.expectedEtag ?? "";
     return message;
   },
 };
@@ -4861,6 +6334,210 @@ export const MakeDirectoryResponse: MessageFns<MakeDirectoryResponse> = {
   },
   fromPartial(object: DeepPartial<MakeDirectoryResponse>): MakeDirectoryResponse {
     const message = createBaseMakeDirectoryResponse();
+    message.fileInfo = (object.fileInfo !== undefined && object.fileInfo !== null)
+      ? FileInfo.fromPartial(object.fileInfo)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseMoveFileRequest(): MoveFileRequest {
+  return { sourcePath: "", destinationPath: "", overwrite: false, expectedEtag: "" };
+}
+
+export const MoveFileRequest: MessageFns<MoveFileRequest> = {
+  encode(message: MoveFileRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sourcePath !== "") {
+      writer.uint32(10).string(message.sourcePath);
+    }
+    if (message.destinationPath !== "") {
+      writer.uint32(18).string(message.destinationPath);
+    }
+    if (message.overwrite !== false) {
+      writer.uint32(24).bool(message.overwrite);
+    }
+    if (message.expectedEtag !== "") {
+      writer.uint32(34).string(message.expectedEtag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MoveFileRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMoveFileRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sourcePath = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.destinationPath = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.overwrite = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.expectedEtag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MoveFileRequest {
+    return {
+      sourcePath: isSet(object.sourcePath)
+        ? globalThis.String(object.sourcePath)
+        : isSet(object.source_path)
+        ? globalThis.String(object.source_path)
+        : "",
+      destinationPath: isSet(object.destinationPath)
+        ? globalThis.String(object.destinationPath)
+        : isSet(object.destination_path)
+        ? globalThis.String(object.destination_path)
+        : "",
+      overwrite: isSet(object.overwrite) ? globalThis.Boolean(object.overwrite) : false,
+      expectedEtag: isSet(object.expectedEtag)
+        ? globalThis.String(object.expectedEtag)
+        : isSet(object.expected_etag)
+        ? globalThis.String(object.expected_etag)
+        : "",
+    };
+  },
+
+  toJSON(message: MoveFileRequest): unknown {
+    const obj: any = {};
+    if (message.sourcePath !== "") {
+      obj.sourcePath = message.sourcePath;
+    }
+    if (message.destinationPath !== "") {
+      obj.destinationPath = message.destinationPath;
+    }
+    if (message.overwrite !== false) {
+      obj.overwrite = message.overwrite;
+    }
+    if (message.expectedEtag !== "") {
+      obj.expectedEtag = message.expectedEtag;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MoveFileRequest>): MoveFileRequest {
+    return MoveFileRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MoveFileRequest>): MoveFileRequest {
+    const message = createBaseMoveFileRequest();
+    message.sourcePath = object.sourcePath ?? "";
+    message.destinationPath = object.destinationPath ?? "";
+    message.overwrite = object.overwrite ?? false;
+    message.expectedEtag = object.expectedEtag ?? "";
+    return message;
+  },
+};
+
+function createBaseMoveFileResponse(): MoveFileResponse {
+  return { fileInfo: undefined };
+}
+
+export const MoveFileResponse: MessageFns<MoveFileResponse> = {
+  encode(message: MoveFileResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.fileInfo !== undefined) {
+      FileInfo.encode(message.fileInfo, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MoveFileResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMoveFileResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.fileInfo = FileInfo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MoveFileResponse {
+    return {
+      fileInfo: isSet(object.fileInfo)
+        ? FileInfo.fromJSON(object.fileInfo)
+        : isSet(object.file_info)
+        ? FileInfo.fromJSON(object.file_info)
+        : undefined,
+    };
+  },
+
+  toJSON(message: MoveFileResponse): unknown {
+    const obj: any = {};
+    if (message.fileInfo !== undefined) {
+      obj.fileInfo = FileInfo.toJSON(message.fileInfo);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MoveFileResponse>): MoveFileResponse {
+    return MoveFileResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MoveFileResponse>): MoveFileResponse {
+    const message = createBaseMoveFileResponse();
     message.fileInfo = (object.fileInfo !== undefined && object.fileInfo !== null)
       ? FileInfo.fromPartial(object.fileInfo)
       : undefined;
@@ -5683,14 +7360,21 @@ export const ListAuditEntriesResponse: MessageFns<ListAuditEntriesResponse> = {
  * commands, a sandboxed file area, server settings and the audit log. Every method is
  * admin-only and audited.
  *
- * Commands: only commands from the server's allow-list can run. They are started directly
- * (never through a shell) with arguments validated against the command's schema; their
- * environment is reduced to a fixed minimal set.
+ * Commands: only commands from the server's allow-list (HCS_SYSTEM_COMMANDS_FILE, read at
+ * start, never changed through the API) can run; without one every run is refused. They are
+ * started directly (never through a shell) with each parameter substituted as one whole
+ * argument; their environment is reduced to a fixed minimal set plus the command's own. Each
+ * run is a resource, "commandRuns/{run}", kept for a retention period.
  *
- * Files: every path is relative to the sandbox root (a directory inside the data
- * directory, HCS_DATA_DIR), uses "/" as separator, and may not contain ".." segments; a
- * leading "/" is ignored and the empty path is the root itself. Symbolic links are never
- * followed out of the sandbox: such access fails with PERMISSION_DENIED.
+ * Files: every path is relative to the sandbox root (HCS_SYSTEM_FS_ROOT, by default the
+ * "files" directory of HCS_DATA_DIR) and uses "/" as separator; the empty path is the root
+ * itself. A path is refused with INVALID_ARGUMENT (reason INVALID_FILE_PATH) when it is
+ * absolute, has "." or ".." or empty segments, a backslash, a control character or NUL, or
+ * a percent-encoded "/", "\" or "."; a symbolic link that leads out of the sandbox, met
+ * anywhere on the path, is refused with PERMISSION_DENIED (reason FILE_PATH_ESCAPES). What
+ * was opened is checked after opening, so a path swapped for a link midway is refused too.
+ * Writes are off until the server enables them (HCS_SYSTEM_FS_WRITE=true) and are bounded
+ * by a quota (HCS_SYSTEM_FS_QUOTA_BYTES).
  */
 export type SystemServiceService = typeof SystemServiceService;
 export const SystemServiceService = {
@@ -5720,11 +7404,16 @@ export const SystemServiceService = {
     responseDeserialize: (value: Buffer): ListAllowedCommandsResponse => ListAllowedCommandsResponse.decode(value),
   },
   /**
-   * Runs an allow-listed command to completion and returns its captured output and exit
-   * status. A non-zero exit code is a successful call (inspect `exit_code`). Errors:
-   * NOT_FOUND for a command not on the allow-list; INVALID_ARGUMENT (with
-   * google.rpc.BadRequest) for arguments that violate the schema; RESOURCE_EXHAUSTED when
-   * the concurrent-command limit is reached.
+   * Starts a run of an allow-listed command and returns it; with `wait` the call returns
+   * when the run has ended (or the call's deadline passes: the run goes on). The run belongs
+   * to the server, not to the call: a client that disconnects does not stop it,
+   * CancelCommandRun does. A non-zero exit code is a successful call (inspect the run's
+   * `exit`). Errors: PERMISSION_DENIED for a command not on the allow-list, or when no
+   * allow-list is configured, or when the server runs as root without allowing it;
+   * INVALID_ARGUMENT (with google.rpc.BadRequest) for arguments that violate the
+   * parameters; FAILED_PRECONDITION when the executable changed since the allow-list was
+   * checked (its mode or its pinned SHA-256); RESOURCE_EXHAUSTED when the concurrent-run
+   * limit is reached. A `request_id` already used by this caller returns that run again.
    */
   runCommand: {
     path: "/hcs.v1.SystemService/RunCommand" as const,
@@ -5736,21 +7425,67 @@ export const SystemServiceService = {
     responseDeserialize: (value: Buffer): RunCommandResponse => RunCommandResponse.decode(value),
   },
   /**
-   * Runs an allow-listed command and streams its output as it is produced: one `started`
-   * message, any number of `output` chunks (stdout and stderr interleaved in arrival
-   * order), then one `exit` message, after which the stream ends with status OK.
-   * Cancelling the call terminates the process (SIGTERM, then SIGKILL after 5s). Same
-   * errors as RunCommand. Over HTTP the stream is NDJSON.
+   * Returns one command run with its captured output. NOT_FOUND when it does not exist or
+   * its retention has passed.
    */
-  streamCommand: {
-    path: "/hcs.v1.SystemService/StreamCommand" as const,
+  getCommandRun: {
+    path: "/hcs.v1.SystemService/GetCommandRun" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetCommandRunRequest): Buffer => Buffer.from(GetCommandRunRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetCommandRunRequest => GetCommandRunRequest.decode(value),
+    responseSerialize: (value: GetCommandRunResponse): Buffer =>
+      Buffer.from(GetCommandRunResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetCommandRunResponse => GetCommandRunResponse.decode(value),
+  },
+  /** Lists command runs, newest first, without their output; filtered by command and state. */
+  listCommandRuns: {
+    path: "/hcs.v1.SystemService/ListCommandRuns" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListCommandRunsRequest): Buffer =>
+      Buffer.from(ListCommandRunsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListCommandRunsRequest => ListCommandRunsRequest.decode(value),
+    responseSerialize: (value: ListCommandRunsResponse): Buffer =>
+      Buffer.from(ListCommandRunsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListCommandRunsResponse => ListCommandRunsResponse.decode(value),
+  },
+  /**
+   * Cancels a running command: its whole process group gets SIGTERM, then SIGKILL after
+   * 5 s, and the run ends CANCELLED. Returns the run as it is after the request (it may
+   * still be RUNNING for up to those 5 s). FAILED_PRECONDITION when the run has already
+   * ended (RUN_ENDED) or runs in another hcs process, which alone can cancel it
+   * (RUN_ELSEWHERE); NOT_FOUND when it does not exist.
+   */
+  cancelCommandRun: {
+    path: "/hcs.v1.SystemService/CancelCommandRun" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CancelCommandRunRequest): Buffer =>
+      Buffer.from(CancelCommandRunRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CancelCommandRunRequest => CancelCommandRunRequest.decode(value),
+    responseSerialize: (value: CancelCommandRunResponse): Buffer =>
+      Buffer.from(CancelCommandRunResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CancelCommandRunResponse => CancelCommandRunResponse.decode(value),
+  },
+  /**
+   * Streams a run: first the run as it is (without output), then its output from the
+   * beginning (stdout and stderr interleaved in arrival order, capped like the stored
+   * output), then, once the run has ended, the final run, after which the stream ends OK.
+   * Ending the stream does not stop the run. The output of an ended run is replayed as
+   * stdout, then stderr. Over HTTP the stream is NDJSON, or Server-Sent Events with
+   * `Accept: text/event-stream`.
+   */
+  watchCommandRun: {
+    path: "/hcs.v1.SystemService/WatchCommandRun" as const,
     requestStream: false as const,
     responseStream: true as const,
-    requestSerialize: (value: StreamCommandRequest): Buffer => Buffer.from(StreamCommandRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): StreamCommandRequest => StreamCommandRequest.decode(value),
-    responseSerialize: (value: StreamCommandResponse): Buffer =>
-      Buffer.from(StreamCommandResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): StreamCommandResponse => StreamCommandResponse.decode(value),
+    requestSerialize: (value: WatchCommandRunRequest): Buffer =>
+      Buffer.from(WatchCommandRunRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): WatchCommandRunRequest => WatchCommandRunRequest.decode(value),
+    responseSerialize: (value: WatchCommandRunResponse): Buffer =>
+      Buffer.from(WatchCommandRunResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): WatchCommandRunResponse => WatchCommandRunResponse.decode(value),
   },
   /**
    * Lists the entries of a sandbox directory (not recursive), directories first, then by
@@ -5767,7 +7502,8 @@ export const SystemServiceService = {
     responseDeserialize: (value: Buffer): ListFilesResponse => ListFilesResponse.decode(value),
   },
   /**
-   * Returns the metadata of one sandbox path (symbolic links are not followed). Fails with
+   * Returns the metadata of one sandbox path (symbolic links are not followed), with the
+   * etag that WriteFile, MoveFile and DeleteFile accept as a precondition. Fails with
    * NOT_FOUND when it does not exist.
    */
   statFile: {
@@ -5782,8 +7518,15 @@ export const SystemServiceService = {
   /**
    * Streams the content of a regular file, or a byte range of it, in chunks. The first
    * message also carries the file's metadata. An empty file or range yields a single
-   * message with no data. Fails with FAILED_PRECONDITION for non-regular files. Over HTTP
-   * the stream is NDJSON with base64 `data`.
+   * message with no data. Fails with FAILED_PRECONDITION for anything but a regular file
+   * (directories, FIFOs, sockets, device files are refused without being opened) and
+   * OUT_OF_RANGE (reason RANGE_NOT_SATISFIABLE) for a range that starts past the end.
+   *
+   * Over HTTP the answer is the raw content (`GET /api/v1/files:read?path=…`), not JSON:
+   * `Content-Type: application/octet-stream`, `Content-Length`, `ETag`, `Last-Modified`,
+   * `Accept-Ranges: bytes`. A `Range: bytes=first-last`, `bytes=first-` or `bytes=-suffix`
+   * header (one range) answers 206 with `Content-Range`, an unsatisfiable one 416. gRPC
+   * clients may send the same `range` metadata instead of `offset` and `length`.
    */
   readFile: {
     path: "/hcs.v1.SystemService/ReadFile" as const,
@@ -5795,13 +7538,24 @@ export const SystemServiceService = {
     responseDeserialize: (value: Buffer): ReadFileResponse => ReadFileResponse.decode(value),
   },
   /**
-   * Writes a file from a client stream: the first message must carry `header` (path and
-   * options), every following message carries a `data` chunk of at most 1 MiB. Data is
-   * written to a temporary file that atomically replaces the target when the client
-   * half-closes; an aborted stream leaves the target untouched. Fails with
-   * ALREADY_EXISTS when the file exists and `overwrite` is false, INVALID_ARGUMENT when
-   * the first message is not a header or a later one is, and RESOURCE_EXHAUSTED beyond
-   * the server's maximum file size. Over HTTP the body is NDJSON.
+   * Writes a regular file from a client stream: the first message carries the path and
+   * the options, every message may carry a chunk of content in `body.data` (at most 1 MiB
+   * each). Data goes to a temporary file in the target's directory, is flushed to disk,
+   * and atomically replaces the target when the client half-closes; an aborted or refused
+   * stream leaves the target untouched and no temporary file behind.
+   *
+   * Preconditions, checked when the stream starts and again, under a lock, just before the
+   * replacement: with `expected_etag` the target must exist with that etag (ABORTED
+   * otherwise, so a read-modify-write never loses a concurrent update); without it and
+   * without `overwrite` the target must not exist (ALREADY_EXISTS otherwise).
+   *
+   * Errors: FAILED_PRECONDITION (reason FILE_WRITES_DISABLED) unless the server enables
+   * writes (HCS_SYSTEM_FS_WRITE=true); RESOURCE_EXHAUSTED (reason FILE_QUOTA_EXCEEDED)
+   * when the sandbox would outgrow its quota or the disk its free-space reserve;
+   * DATA_LOSS when `expected_size_bytes` differs from what was received.
+   *
+   * Over HTTP the request body is the raw content (`POST /api/v1/files:write?path=…`, any
+   * content type), streamed to disk as it arrives; the options come from the query.
    */
   writeFile: {
     path: "/hcs.v1.SystemService/WriteFile" as const,
@@ -5816,7 +7570,8 @@ export const SystemServiceService = {
    * Deletes a file, a symbolic link (not its target) or a directory. Deleting a non-empty
    * directory requires `recursive`; the sandbox root itself cannot be deleted
    * (INVALID_ARGUMENT). Fails with NOT_FOUND when the path does not exist unless
-   * `allow_missing` is set.
+   * `allow_missing` is set, ABORTED when `expected_etag` is set and differs, and
+   * FAILED_PRECONDITION unless writes are enabled.
    */
   deleteFile: {
     path: "/hcs.v1.SystemService/DeleteFile" as const,
@@ -5829,8 +7584,8 @@ export const SystemServiceService = {
   },
   /**
    * Creates a directory. Fails with ALREADY_EXISTS when the path exists (unless `parents`
-   * is set and it is a directory) and with NOT_FOUND when the parent is missing and
-   * `parents` is false.
+   * is set and it is a directory), with NOT_FOUND when the parent is missing and `parents`
+   * is false, and FAILED_PRECONDITION unless writes are enabled.
    */
   makeDirectory: {
     path: "/hcs.v1.SystemService/MakeDirectory" as const,
@@ -5841,6 +7596,23 @@ export const SystemServiceService = {
     responseSerialize: (value: MakeDirectoryResponse): Buffer =>
       Buffer.from(MakeDirectoryResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): MakeDirectoryResponse => MakeDirectoryResponse.decode(value),
+  },
+  /**
+   * Moves or renames a file, symbolic link or directory inside the sandbox, atomically
+   * (one rename on the same file system). Fails with NOT_FOUND when the source or the
+   * destination's parent is missing, ALREADY_EXISTS when the destination exists and
+   * `overwrite` is false, ABORTED when `expected_etag` is set and the source's differs,
+   * INVALID_ARGUMENT for the root or a directory moved into itself, and
+   * FAILED_PRECONDITION unless writes are enabled.
+   */
+  moveFile: {
+    path: "/hcs.v1.SystemService/MoveFile" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: MoveFileRequest): Buffer => Buffer.from(MoveFileRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): MoveFileRequest => MoveFileRequest.decode(value),
+    responseSerialize: (value: MoveFileResponse): Buffer => Buffer.from(MoveFileResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): MoveFileResponse => MoveFileResponse.decode(value),
   },
   /** Lists the server settings, ordered by name. Secret values are masked. */
   listSettings: {
@@ -5867,12 +7639,18 @@ export const SystemServiceService = {
     responseDeserialize: (value: Buffer): GetSettingResponse => GetSettingResponse.decode(value),
   },
   /**
-   * Changes the value of a setting and persists it in the data directory. The value is
-   * validated against the setting's type and allowed values (INVALID_ARGUMENT otherwise).
-   * Settings whose value comes from the environment or the .env file cannot be changed
-   * (FAILED_PRECONDITION).
-   * Settings with `restart_required` take effect after the next restart and report
-   * `pending_restart` until then; the others apply immediately.
+   * Stores a new value of a setting, or clears the stored one with an empty `value`. Only
+   * settings with `changeable` can be changed (FAILED_PRECONDITION, reason
+   * SETTING_NOT_CHANGEABLE otherwise): never the database, the data directory, keys, secrets,
+   * listen addresses or ports. The value is validated as the server validates its
+   * environment (INVALID_ARGUMENT, reason INVALID_SETTING_VALUE, naming the setting and why);
+   * the mask "********" is never accepted as a value (INVALID_ARGUMENT, reason
+   * MASKED_VALUE). A setting the environment or the .env file sets cannot be given a stored
+   * value, which would never apply (FAILED_PRECONDITION, reason SETTING_SET_BY_ENVIRONMENT);
+   * clearing is always allowed. With `setting.etag` the update applies only if the stored
+   * value is still the one that etag was read with (ABORTED, reason ETAG_MISMATCH otherwise).
+   * Stored values take effect at the next start: the setting reports `pending_restart` until
+   * then, and its `value` stays the running one.
    */
   updateSetting: {
     path: "/hcs.v1.SystemService/UpdateSetting" as const,
@@ -5910,21 +7688,42 @@ export interface SystemServiceServer extends UntypedServiceImplementation {
   /** Lists the commands of the allow-list with their argument schemas, ordered by name. */
   listAllowedCommands: handleUnaryCall<ListAllowedCommandsRequest, ListAllowedCommandsResponse>;
   /**
-   * Runs an allow-listed command to completion and returns its captured output and exit
-   * status. A non-zero exit code is a successful call (inspect `exit_code`). Errors:
-   * NOT_FOUND for a command not on the allow-list; INVALID_ARGUMENT (with
-   * google.rpc.BadRequest) for arguments that violate the schema; RESOURCE_EXHAUSTED when
-   * the concurrent-command limit is reached.
+   * Starts a run of an allow-listed command and returns it; with `wait` the call returns
+   * when the run has ended (or the call's deadline passes: the run goes on). The run belongs
+   * to the server, not to the call: a client that disconnects does not stop it,
+   * CancelCommandRun does. A non-zero exit code is a successful call (inspect the run's
+   * `exit`). Errors: PERMISSION_DENIED for a command not on the allow-list, or when no
+   * allow-list is configured, or when the server runs as root without allowing it;
+   * INVALID_ARGUMENT (with google.rpc.BadRequest) for arguments that violate the
+   * parameters; FAILED_PRECONDITION when the executable changed since the allow-list was
+   * checked (its mode or its pinned SHA-256); RESOURCE_EXHAUSTED when the concurrent-run
+   * limit is reached. A `request_id` already used by this caller returns that run again.
    */
   runCommand: handleUnaryCall<RunCommandRequest, RunCommandResponse>;
   /**
-   * Runs an allow-listed command and streams its output as it is produced: one `started`
-   * message, any number of `output` chunks (stdout and stderr interleaved in arrival
-   * order), then one `exit` message, after which the stream ends with status OK.
-   * Cancelling the call terminates the process (SIGTERM, then SIGKILL after 5s). Same
-   * errors as RunCommand. Over HTTP the stream is NDJSON.
+   * Returns one command run with its captured output. NOT_FOUND when it does not exist or
+   * its retention has passed.
    */
-  streamCommand: handleServerStreamingCall<StreamCommandRequest, StreamCommandResponse>;
+  getCommandRun: handleUnaryCall<GetCommandRunRequest, GetCommandRunResponse>;
+  /** Lists command runs, newest first, without their output; filtered by command and state. */
+  listCommandRuns: handleUnaryCall<ListCommandRunsRequest, ListCommandRunsResponse>;
+  /**
+   * Cancels a running command: its whole process group gets SIGTERM, then SIGKILL after
+   * 5 s, and the run ends CANCELLED. Returns the run as it is after the request (it may
+   * still be RUNNING for up to those 5 s). FAILED_PRECONDITION when the run has already
+   * ended (RUN_ENDED) or runs in another hcs process, which alone can cancel it
+   * (RUN_ELSEWHERE); NOT_FOUND when it does not exist.
+   */
+  cancelCommandRun: handleUnaryCall<CancelCommandRunRequest, CancelCommandRunResponse>;
+  /**
+   * Streams a run: first the run as it is (without output), then its output from the
+   * beginning (stdout and stderr interleaved in arrival order, capped like the stored
+   * output), then, once the run has ended, the final run, after which the stream ends OK.
+   * Ending the stream does not stop the run. The output of an ended run is replayed as
+   * stdout, then stderr. Over HTTP the stream is NDJSON, or Server-Sent Events with
+   * `Accept: text/event-stream`.
+   */
+  watchCommandRun: handleServerStreamingCall<WatchCommandRunRequest, WatchCommandRunResponse>;
   /**
    * Lists the entries of a sandbox directory (not recursive), directories first, then by
    * name. Fails with NOT_FOUND when the directory does not exist and FAILED_PRECONDITION
@@ -5932,40 +7731,69 @@ export interface SystemServiceServer extends UntypedServiceImplementation {
    */
   listFiles: handleUnaryCall<ListFilesRequest, ListFilesResponse>;
   /**
-   * Returns the metadata of one sandbox path (symbolic links are not followed). Fails with
+   * Returns the metadata of one sandbox path (symbolic links are not followed), with the
+   * etag that WriteFile, MoveFile and DeleteFile accept as a precondition. Fails with
    * NOT_FOUND when it does not exist.
    */
   statFile: handleUnaryCall<StatFileRequest, StatFileResponse>;
   /**
    * Streams the content of a regular file, or a byte range of it, in chunks. The first
    * message also carries the file's metadata. An empty file or range yields a single
-   * message with no data. Fails with FAILED_PRECONDITION for non-regular files. Over HTTP
-   * the stream is NDJSON with base64 `data`.
+   * message with no data. Fails with FAILED_PRECONDITION for anything but a regular file
+   * (directories, FIFOs, sockets, device files are refused without being opened) and
+   * OUT_OF_RANGE (reason RANGE_NOT_SATISFIABLE) for a range that starts past the end.
+   *
+   * Over HTTP the answer is the raw content (`GET /api/v1/files:read?path=…`), not JSON:
+   * `Content-Type: application/octet-stream`, `Content-Length`, `ETag`, `Last-Modified`,
+   * `Accept-Ranges: bytes`. A `Range: bytes=first-last`, `bytes=first-` or `bytes=-suffix`
+   * header (one range) answers 206 with `Content-Range`, an unsatisfiable one 416. gRPC
+   * clients may send the same `range` metadata instead of `offset` and `length`.
    */
   readFile: handleServerStreamingCall<ReadFileRequest, ReadFileResponse>;
   /**
-   * Writes a file from a client stream: the first message must carry `header` (path and
-   * options), every following message carries a `data` chunk of at most 1 MiB. Data is
-   * written to a temporary file that atomically replaces the target when the client
-   * half-closes; an aborted stream leaves the target untouched. Fails with
-   * ALREADY_EXISTS when the file exists and `overwrite` is false, INVALID_ARGUMENT when
-   * the first message is not a header or a later one is, and RESOURCE_EXHAUSTED beyond
-   * the server's maximum file size. Over HTTP the body is NDJSON.
+   * Writes a regular file from a client stream: the first message carries the path and
+   * the options, every message may carry a chunk of content in `body.data` (at most 1 MiB
+   * each). Data goes to a temporary file in the target's directory, is flushed to disk,
+   * and atomically replaces the target when the client half-closes; an aborted or refused
+   * stream leaves the target untouched and no temporary file behind.
+   *
+   * Preconditions, checked when the stream starts and again, under a lock, just before the
+   * replacement: with `expected_etag` the target must exist with that etag (ABORTED
+   * otherwise, so a read-modify-write never loses a concurrent update); without it and
+   * without `overwrite` the target must not exist (ALREADY_EXISTS otherwise).
+   *
+   * Errors: FAILED_PRECONDITION (reason FILE_WRITES_DISABLED) unless the server enables
+   * writes (HCS_SYSTEM_FS_WRITE=true); RESOURCE_EXHAUSTED (reason FILE_QUOTA_EXCEEDED)
+   * when the sandbox would outgrow its quota or the disk its free-space reserve;
+   * DATA_LOSS when `expected_size_bytes` differs from what was received.
+   *
+   * Over HTTP the request body is the raw content (`POST /api/v1/files:write?path=…`, any
+   * content type), streamed to disk as it arrives; the options come from the query.
    */
   writeFile: handleClientStreamingCall<WriteFileRequest, WriteFileResponse>;
   /**
    * Deletes a file, a symbolic link (not its target) or a directory. Deleting a non-empty
    * directory requires `recursive`; the sandbox root itself cannot be deleted
    * (INVALID_ARGUMENT). Fails with NOT_FOUND when the path does not exist unless
-   * `allow_missing` is set.
+   * `allow_missing` is set, ABORTED when `expected_etag` is set and differs, and
+   * FAILED_PRECONDITION unless writes are enabled.
    */
   deleteFile: handleUnaryCall<DeleteFileRequest, DeleteFileResponse>;
   /**
    * Creates a directory. Fails with ALREADY_EXISTS when the path exists (unless `parents`
-   * is set and it is a directory) and with NOT_FOUND when the parent is missing and
-   * `parents` is false.
+   * is set and it is a directory), with NOT_FOUND when the parent is missing and `parents`
+   * is false, and FAILED_PRECONDITION unless writes are enabled.
    */
   makeDirectory: handleUnaryCall<MakeDirectoryRequest, MakeDirectoryResponse>;
+  /**
+   * Moves or renames a file, symbolic link or directory inside the sandbox, atomically
+   * (one rename on the same file system). Fails with NOT_FOUND when the source or the
+   * destination's parent is missing, ALREADY_EXISTS when the destination exists and
+   * `overwrite` is false, ABORTED when `expected_etag` is set and the source's differs,
+   * INVALID_ARGUMENT for the root or a directory moved into itself, and
+   * FAILED_PRECONDITION unless writes are enabled.
+   */
+  moveFile: handleUnaryCall<MoveFileRequest, MoveFileResponse>;
   /** Lists the server settings, ordered by name. Secret values are masked. */
   listSettings: handleUnaryCall<ListSettingsRequest, ListSettingsResponse>;
   /**
@@ -5974,12 +7802,18 @@ export interface SystemServiceServer extends UntypedServiceImplementation {
    */
   getSetting: handleUnaryCall<GetSettingRequest, GetSettingResponse>;
   /**
-   * Changes the value of a setting and persists it in the data directory. The value is
-   * validated against the setting's type and allowed values (INVALID_ARGUMENT otherwise).
-   * Settings whose value comes from the environment or the .env file cannot be changed
-   * (FAILED_PRECONDITION).
-   * Settings with `restart_required` take effect after the next restart and report
-   * `pending_restart` until then; the others apply immediately.
+   * Stores a new value of a setting, or clears the stored one with an empty `value`. Only
+   * settings with `changeable` can be changed (FAILED_PRECONDITION, reason
+   * SETTING_NOT_CHANGEABLE otherwise): never the database, the data directory, keys, secrets,
+   * listen addresses or ports. The value is validated as the server validates its
+   * environment (INVALID_ARGUMENT, reason INVALID_SETTING_VALUE, naming the setting and why);
+   * the mask "********" is never accepted as a value (INVALID_ARGUMENT, reason
+   * MASKED_VALUE). A setting the environment or the .env file sets cannot be given a stored
+   * value, which would never apply (FAILED_PRECONDITION, reason SETTING_SET_BY_ENVIRONMENT);
+   * clearing is always allowed. With `setting.etag` the update applies only if the stored
+   * value is still the one that etag was read with (ABORTED, reason ETAG_MISMATCH otherwise).
+   * Stored values take effect at the next start: the setting reports `pending_restart` until
+   * then, and its `value` stays the running one.
    */
   updateSetting: handleUnaryCall<UpdateSettingRequest, UpdateSettingResponse>;
   /**
@@ -6026,11 +7860,16 @@ export interface SystemServiceClient extends Client {
     callback: (error: ServiceError | null, response: ListAllowedCommandsResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Runs an allow-listed command to completion and returns its captured output and exit
-   * status. A non-zero exit code is a successful call (inspect `exit_code`). Errors:
-   * NOT_FOUND for a command not on the allow-list; INVALID_ARGUMENT (with
-   * google.rpc.BadRequest) for arguments that violate the schema; RESOURCE_EXHAUSTED when
-   * the concurrent-command limit is reached.
+   * Starts a run of an allow-listed command and returns it; with `wait` the call returns
+   * when the run has ended (or the call's deadline passes: the run goes on). The run belongs
+   * to the server, not to the call: a client that disconnects does not stop it,
+   * CancelCommandRun does. A non-zero exit code is a successful call (inspect the run's
+   * `exit`). Errors: PERMISSION_DENIED for a command not on the allow-list, or when no
+   * allow-list is configured, or when the server runs as root without allowing it;
+   * INVALID_ARGUMENT (with google.rpc.BadRequest) for arguments that violate the
+   * parameters; FAILED_PRECONDITION when the executable changed since the allow-list was
+   * checked (its mode or its pinned SHA-256); RESOURCE_EXHAUSTED when the concurrent-run
+   * limit is reached. A `request_id` already used by this caller returns that run again.
    */
   runCommand(
     request: RunCommandRequest,
@@ -6048,21 +7887,79 @@ export interface SystemServiceClient extends Client {
     callback: (error: ServiceError | null, response: RunCommandResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Runs an allow-listed command and streams its output as it is produced: one `started`
-   * message, any number of `output` chunks (stdout and stderr interleaved in arrival
-   * order), then one `exit` message, after which the stream ends with status OK.
-   * Cancelling the call terminates the process (SIGTERM, then SIGKILL after 5s). Same
-   * errors as RunCommand. Over HTTP the stream is NDJSON.
+   * Returns one command run with its captured output. NOT_FOUND when it does not exist or
+   * its retention has passed.
    */
-  streamCommand(
-    request: StreamCommandRequest,
+  getCommandRun(
+    request: GetCommandRunRequest,
+    callback: (error: ServiceError | null, response: GetCommandRunResponse) => void,
+  ): ClientUnaryCall;
+  getCommandRun(
+    request: GetCommandRunRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetCommandRunResponse) => void,
+  ): ClientUnaryCall;
+  getCommandRun(
+    request: GetCommandRunRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetCommandRunResponse) => void,
+  ): ClientUnaryCall;
+  /** Lists command runs, newest first, without their output; filtered by command and state. */
+  listCommandRuns(
+    request: ListCommandRunsRequest,
+    callback: (error: ServiceError | null, response: ListCommandRunsResponse) => void,
+  ): ClientUnaryCall;
+  listCommandRuns(
+    request: ListCommandRunsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListCommandRunsResponse) => void,
+  ): ClientUnaryCall;
+  listCommandRuns(
+    request: ListCommandRunsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListCommandRunsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Cancels a running command: its whole process group gets SIGTERM, then SIGKILL after
+   * 5 s, and the run ends CANCELLED. Returns the run as it is after the request (it may
+   * still be RUNNING for up to those 5 s). FAILED_PRECONDITION when the run has already
+   * ended (RUN_ENDED) or runs in another hcs process, which alone can cancel it
+   * (RUN_ELSEWHERE); NOT_FOUND when it does not exist.
+   */
+  cancelCommandRun(
+    request: CancelCommandRunRequest,
+    callback: (error: ServiceError | null, response: CancelCommandRunResponse) => void,
+  ): ClientUnaryCall;
+  cancelCommandRun(
+    request: CancelCommandRunRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CancelCommandRunResponse) => void,
+  ): ClientUnaryCall;
+  cancelCommandRun(
+    request: CancelCommandRunRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CancelCommandRunResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Streams a run: first the run as it is (without output), then its output from the
+   * beginning (stdout and stderr interleaved in arrival order, capped like the stored
+   * output), then, once the run has ended, the final run, after which the stream ends OK.
+   * Ending the stream does not stop the run. The output of an ended run is replayed as
+   * stdout, then stderr. Over HTTP the stream is NDJSON, or Server-Sent Events with
+   * `Accept: text/event-stream`.
+   */
+  watchCommandRun(
+    request: WatchCommandRunRequest,
     options?: Partial<CallOptions>,
-  ): ClientReadableStream<StreamCommandResponse>;
-  streamCommand(
-    request: StreamCommandRequest,
+  ): ClientReadableStream<WatchCommandRunResponse>;
+  watchCommandRun(
+    request: WatchCommandRunRequest,
     metadata?: Metadata,
     options?: Partial<CallOptions>,
-  ): ClientReadableStream<StreamCommandResponse>;
+  ): ClientReadableStream<WatchCommandRunResponse>;
   /**
    * Lists the entries of a sandbox directory (not recursive), directories first, then by
    * name. Fails with NOT_FOUND when the directory does not exist and FAILED_PRECONDITION
@@ -6084,7 +7981,8 @@ export interface SystemServiceClient extends Client {
     callback: (error: ServiceError | null, response: ListFilesResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Returns the metadata of one sandbox path (symbolic links are not followed). Fails with
+   * Returns the metadata of one sandbox path (symbolic links are not followed), with the
+   * etag that WriteFile, MoveFile and DeleteFile accept as a precondition. Fails with
    * NOT_FOUND when it does not exist.
    */
   statFile(
@@ -6105,8 +8003,15 @@ export interface SystemServiceClient extends Client {
   /**
    * Streams the content of a regular file, or a byte range of it, in chunks. The first
    * message also carries the file's metadata. An empty file or range yields a single
-   * message with no data. Fails with FAILED_PRECONDITION for non-regular files. Over HTTP
-   * the stream is NDJSON with base64 `data`.
+   * message with no data. Fails with FAILED_PRECONDITION for anything but a regular file
+   * (directories, FIFOs, sockets, device files are refused without being opened) and
+   * OUT_OF_RANGE (reason RANGE_NOT_SATISFIABLE) for a range that starts past the end.
+   *
+   * Over HTTP the answer is the raw content (`GET /api/v1/files:read?path=…`), not JSON:
+   * `Content-Type: application/octet-stream`, `Content-Length`, `ETag`, `Last-Modified`,
+   * `Accept-Ranges: bytes`. A `Range: bytes=first-last`, `bytes=first-` or `bytes=-suffix`
+   * header (one range) answers 206 with `Content-Range`, an unsatisfiable one 416. gRPC
+   * clients may send the same `range` metadata instead of `offset` and `length`.
    */
   readFile(request: ReadFileRequest, options?: Partial<CallOptions>): ClientReadableStream<ReadFileResponse>;
   readFile(
@@ -6115,13 +8020,24 @@ export interface SystemServiceClient extends Client {
     options?: Partial<CallOptions>,
   ): ClientReadableStream<ReadFileResponse>;
   /**
-   * Writes a file from a client stream: the first message must carry `header` (path and
-   * options), every following message carries a `data` chunk of at most 1 MiB. Data is
-   * written to a temporary file that atomically replaces the target when the client
-   * half-closes; an aborted stream leaves the target untouched. Fails with
-   * ALREADY_EXISTS when the file exists and `overwrite` is false, INVALID_ARGUMENT when
-   * the first message is not a header or a later one is, and RESOURCE_EXHAUSTED beyond
-   * the server's maximum file size. Over HTTP the body is NDJSON.
+   * Writes a regular file from a client stream: the first message carries the path and
+   * the options, every message may carry a chunk of content in `body.data` (at most 1 MiB
+   * each). Data goes to a temporary file in the target's directory, is flushed to disk,
+   * and atomically replaces the target when the client half-closes; an aborted or refused
+   * stream leaves the target untouched and no temporary file behind.
+   *
+   * Preconditions, checked when the stream starts and again, under a lock, just before the
+   * replacement: with `expected_etag` the target must exist with that etag (ABORTED
+   * otherwise, so a read-modify-write never loses a concurrent update); without it and
+   * without `overwrite` the target must not exist (ALREADY_EXISTS otherwise).
+   *
+   * Errors: FAILED_PRECONDITION (reason FILE_WRITES_DISABLED) unless the server enables
+   * writes (HCS_SYSTEM_FS_WRITE=true); RESOURCE_EXHAUSTED (reason FILE_QUOTA_EXCEEDED)
+   * when the sandbox would outgrow its quota or the disk its free-space reserve;
+   * DATA_LOSS when `expected_size_bytes` differs from what was received.
+   *
+   * Over HTTP the request body is the raw content (`POST /api/v1/files:write?path=…`, any
+   * content type), streamed to disk as it arrives; the options come from the query.
    */
   writeFile(
     callback: (error: ServiceError | null, response: WriteFileResponse) => void,
@@ -6143,7 +8059,8 @@ export interface SystemServiceClient extends Client {
    * Deletes a file, a symbolic link (not its target) or a directory. Deleting a non-empty
    * directory requires `recursive`; the sandbox root itself cannot be deleted
    * (INVALID_ARGUMENT). Fails with NOT_FOUND when the path does not exist unless
-   * `allow_missing` is set.
+   * `allow_missing` is set, ABORTED when `expected_etag` is set and differs, and
+   * FAILED_PRECONDITION unless writes are enabled.
    */
   deleteFile(
     request: DeleteFileRequest,
@@ -6162,8 +8079,8 @@ export interface SystemServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Creates a directory. Fails with ALREADY_EXISTS when the path exists (unless `parents`
-   * is set and it is a directory) and with NOT_FOUND when the parent is missing and
-   * `parents` is false.
+   * is set and it is a directory), with NOT_FOUND when the parent is missing and `parents`
+   * is false, and FAILED_PRECONDITION unless writes are enabled.
    */
   makeDirectory(
     request: MakeDirectoryRequest,
@@ -6179,6 +8096,29 @@ export interface SystemServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: MakeDirectoryResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Moves or renames a file, symbolic link or directory inside the sandbox, atomically
+   * (one rename on the same file system). Fails with NOT_FOUND when the source or the
+   * destination's parent is missing, ALREADY_EXISTS when the destination exists and
+   * `overwrite` is false, ABORTED when `expected_etag` is set and the source's differs,
+   * INVALID_ARGUMENT for the root or a directory moved into itself, and
+   * FAILED_PRECONDITION unless writes are enabled.
+   */
+  moveFile(
+    request: MoveFileRequest,
+    callback: (error: ServiceError | null, response: MoveFileResponse) => void,
+  ): ClientUnaryCall;
+  moveFile(
+    request: MoveFileRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: MoveFileResponse) => void,
+  ): ClientUnaryCall;
+  moveFile(
+    request: MoveFileRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: MoveFileResponse) => void,
   ): ClientUnaryCall;
   /** Lists the server settings, ordered by name. Secret values are masked. */
   listSettings(
@@ -6216,12 +8156,18 @@ export interface SystemServiceClient extends Client {
     callback: (error: ServiceError | null, response: GetSettingResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Changes the value of a setting and persists it in the data directory. The value is
-   * validated against the setting's type and allowed values (INVALID_ARGUMENT otherwise).
-   * Settings whose value comes from the environment or the .env file cannot be changed
-   * (FAILED_PRECONDITION).
-   * Settings with `restart_required` take effect after the next restart and report
-   * `pending_restart` until then; the others apply immediately.
+   * Stores a new value of a setting, or clears the stored one with an empty `value`. Only
+   * settings with `changeable` can be changed (FAILED_PRECONDITION, reason
+   * SETTING_NOT_CHANGEABLE otherwise): never the database, the data directory, keys, secrets,
+   * listen addresses or ports. The value is validated as the server validates its
+   * environment (INVALID_ARGUMENT, reason INVALID_SETTING_VALUE, naming the setting and why);
+   * the mask "********" is never accepted as a value (INVALID_ARGUMENT, reason
+   * MASKED_VALUE). A setting the environment or the .env file sets cannot be given a stored
+   * value, which would never apply (FAILED_PRECONDITION, reason SETTING_SET_BY_ENVIRONMENT);
+   * clearing is always allowed. With `setting.etag` the update applies only if the stored
+   * value is still the one that etag was read with (ABORTED, reason ETAG_MISMATCH otherwise).
+   * Stored values take effect at the next start: the setting reports `pending_restart` until
+   * then, and its `value` stays the running one.
    */
   updateSetting(
     request: UpdateSettingRequest,

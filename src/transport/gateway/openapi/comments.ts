@@ -1,4 +1,6 @@
-import type { AnyDesc, DescFile } from '@bufbuild/protobuf';
+import { type AnyDesc, type DescFile, fromBinary } from '@bufbuild/protobuf';
+import { FileDescriptorSetSchema, type SourceCodeInfo } from '@bufbuild/protobuf/wkt';
+import type { Contract } from '../../rpc/index.ts';
 
 /**
  * The leading comment of a descriptor, from the source info buf keeps in the descriptor set,
@@ -23,14 +25,39 @@ const indexes = new WeakMap<DescFile, Map<string, string>>();
 function commentsOf(file: DescFile): Map<string, string> {
   let index = indexes.get(file);
   if (index === undefined) {
-    index = new Map();
-    for (const location of file.proto.sourceCodeInfo?.location ?? []) {
-      if (location.leadingComments !== undefined)
-        index.set(location.path.join(','), location.leadingComments);
-    }
+    index = indexOf(file.proto.sourceCodeInfo);
     indexes.set(file, index);
   }
   return index;
+}
+
+function indexOf(sourceCodeInfo: SourceCodeInfo | undefined): Map<string, string> {
+  const index = new Map<string, string>();
+  for (const location of sourceCodeInfo?.location ?? []) {
+    if (location.leadingComments !== undefined) index.set(location.path.join(','), location.leadingComments);
+  }
+  return index;
+}
+
+/**
+ * Runs `build` with the comments of the contract's files readable by {@link commentOf}, and
+ * forgets them afterwards. `loadContract` keeps no comments in memory (they are most of the
+ * descriptor set), so they are read here again from the descriptor set's bytes, for as long as
+ * a document is being built.
+ */
+export function withComments<T>(contract: Contract, build: () => T): T {
+  const indexed: DescFile[] = [];
+  for (const proto of fromBinary(FileDescriptorSetSchema, contract.descriptorSet).file) {
+    const file = contract.registry.getFile(proto.name);
+    if (file === undefined || indexes.has(file)) continue;
+    indexes.set(file, indexOf(proto.sourceCodeInfo));
+    indexed.push(file);
+  }
+  try {
+    return build();
+  } finally {
+    for (const file of indexed) indexes.delete(file);
+  }
 }
 
 // Field numbers of FileDescriptorProto / DescriptorProto / EnumDescriptorProto /

@@ -1,8 +1,12 @@
 import type { DescField, DescMessage, FileRegistry } from '@bufbuild/protobuf';
-import type { Contract, Policy } from '../../rpc/index.ts';
+import type { Contract } from '../../rpc/index.ts';
+import { httpBodyFieldOf, httpBodyOfOutput } from '../http-body.ts';
+import type { HttpRoute } from '../http-route.ts';
 import type { Route, RouteTable } from '../routing/index.ts';
-import { commentOf } from './comments.ts';
+import { commentOf, withComments } from './comments.ts';
+import { httpRouteOperations } from './route-operations.ts';
 import { createSchemaBuilder, type Schema, type SchemaBuilder } from './schemas.ts';
+import { securityOf } from './security.ts';
 
 /** Where Swagger UI and OAuth2 clients get tokens (the password grant). */
 export const TOKEN_URL = '/api/v1/auth/token';
@@ -14,10 +18,10 @@ export interface OpenApiOptions {
   /** The hcs version, as `info.version`. */
   version: string;
   /**
-   * gRPC paths of the OAuth2 endpoints: their errors are documented as RFC 6749 §5.2 JSON and
-   * their bodies as forms too, as the gateway serves them. Default none.
+   * Routes services add beside the REST view (an HTTP proxy, raw downloads); those with
+   * `openApi` docs are documented with their policy as security. Default none.
    */
-  oauthMethods?: readonly string[];
+  httpRoutes?: readonly HttpRoute[];
 }
 
 const OAUTH_ERROR_REF = { $ref: '#/components/schemas/OAuth2Error' };
@@ -43,11 +47,18 @@ const OAUTH_ERROR_SCHEMA = {
  * request and response schemas as shared components in their proto3 JSON form, descriptions
  * from the proto comments, google.rpc.Status as every error response, and security from each
  * method's `(hcs.v1.policy)`: OAuth2 password flow, bearer JWT or `x-api-key`; public
- * methods none.
+ * methods none. Service routes with docs are added the same way (see `route-operations.ts`); one
+ * documented at a path and method the REST view already has is an Error.
  */
 export function createOpenApiDocument(options: OpenApiOptions): Record<string, unknown> {
+  return withComments(options.contract, () => buildDocument(options));
+}
+
+function buildDocument(options: OpenApiOptions): Record<string, unknown> {
   const { contract, routes } = options;
-  const oauthMethods = new Set(options.oauthMethods ?? []);
+  // OAuth2 endpoints' errors are documented as RFC 6749 §5.2 JSON and their bodies as forms
+  // too, as the gateway serves them.
+  const hasOAuthEndpoints = routes.routes.some((route) => route.method.httpErrorFormat === 'oauth2');
   const schemas = createSchemaBuilder();
   const registry = contract.registry;
   const status = schemas.refFor(messageOf(registry, 'google.rpc.Status'));
@@ -61,10 +72,28 @@ export function createOpenApiDocument(options: OpenApiOptions): Record<string, u
       registry,
       schemas,
       status,
-      oauthMethods.has(route.method.path),
+      route.method.httpErrorFormat === 'oauth2',
     );
   }
-  const scopes = new Set(contract.methods.flatMap((method) => method.policy?.scopes ?? []));
+  const httpRoutes = options.httpRoutes ?? [];
+  for (const route of httpRoutes) {
+    const documented = httpRouteOperations(route, status);
+    if (documented === undefined) continue;
+    paths[documented.path] ??= {};
+    const operations = paths[documented.path] as Record<string, unknown>;
+    for (const [method, operation] of Object.entries(documented.operations)) {
+      if (operations[method] !== undefined) {
+        throw new Error(
+          `HTTP route ${route.name ?? route.path} documents ${method} ${documented.path} twice`,
+        );
+      }
+      operations[method] = operation;
+    }
+  }
+  const scopes = new Set([
+    ...contract.methods.flatMap((method) => method.policy?.scopes ?? []),
+    ...httpRoutes.flatMap((route) => (route.openApi === undefined ? [] : (route.policy?.scopes ?? []))),
+  ]);
   return {
     openapi: '3.1.0',
     info: {
@@ -80,7 +109,7 @@ export function createOpenApiDocument(options: OpenApiOptions): Record<string, u
     components: {
       schemas: {
         ...schemas.components(),
-        ...(oauthMethods.size > 0 ? { OAuth2Error: OAUTH_ERROR_SCHEMA } : {}),
+        ...(hasOAuthEndpoints ? { OAuth2Error: OAUTH_ERROR_SCHEMA } : {}),
       },
       securitySchemes: {
         oauth2: {
@@ -127,6 +156,14 @@ function operation(
     parameters: [...parameters, ...query],
     responses: {
       '200': { description: 'OK', content: responseContent(route, output, schemas, status) },
+      ...(httpBodyOfOutput(output, route.responseBody) === undefined
+        ? {}
+        : {
+            '206': {
+              description: 'Partial content: the one range a `Range` header asked for (see `Content-Range`).',
+              content: { '*/*': { schema: BINARY } },
+            },
+          }),
       default: oauth
         ? {
             description: 'An OAuth2 error (RFC 6749 §5.2).',
@@ -140,7 +177,13 @@ function operation(
     security: securityOf(method.policy),
     'x-hcs-policy': method.policy,
   };
-  if (route.body !== undefined) {
+  if (httpBodyFieldOf(input, route.body) !== undefined) {
+    op.requestBody = {
+      required: true,
+      description: 'The raw content, any media type, streamed to the method as it arrives.',
+      content: { '*/*': { schema: BINARY } },
+    };
+  } else if (route.body !== undefined) {
     const bodySchema =
       route.body === '*' ? schemas.refFor(input) : schemas.fieldSchema(fieldOf(input, route.body));
     const streaming = method.kind === 'client_streaming' || method.kind === 'bidi_streaming';
@@ -159,7 +202,11 @@ function operation(
   return op;
 }
 
+// Raw bytes (google.api.HttpBody), as OpenAPI 3.1 spells a binary body.
+const BINARY = { type: 'string', format: 'binary' } as const;
+
 function responseContent(route: Route, output: DescMessage, schemas: SchemaBuilder, status: Schema) {
+  if (httpBodyOfOutput(output, route.responseBody) !== undefined) return { '*/*': { schema: BINARY } };
   const schema =
     route.responseBody === undefined
       ? schemas.refFor(output)
@@ -256,14 +303,10 @@ function queryParameters(
   return parameters;
 }
 
-function securityOf(policy: Policy | undefined): Record<string, string[]>[] {
-  if (policy === undefined || policy.public) return [];
-  return [{ oauth2: [...policy.scopes] }, { bearer: [] }, { apiKey: [] }];
-}
-
 function scopeDescription(scope: string): string {
   const [service, access] = scope.split(':');
-  return `${access === 'write' ? 'Change' : 'Read'} ${service}`;
+  if (access === 'read' || access === 'write') return `${access === 'write' ? 'Change' : 'Read'} ${service}`;
+  return `${access} on ${service}`;
 }
 
 function messageOf(registry: FileRegistry, typeName: string): DescMessage {

@@ -3,6 +3,7 @@ export {
   type PathBindings,
   type PathTemplate,
   parsePathTemplate,
+  pathTemplateMatchesUnder,
   pathTemplateShape,
   type TemplateSegment,
   type TemplateVariable,

@@ -267,3 +267,21 @@ export function pathTemplateShape(template: PathTemplate): string {
   );
   return `/${segments.join('/')}${template.verb === undefined ? '' : `:${template.verb}`}`;
 }
+
+/**
+ * Whether the template matches some path under `base` (`/api/v1/proxy` → any `/api/v1/proxy/…`):
+ * a handler that takes every path under `base` would take requests meant for the template.
+ * `base` is a plain path without percent-encoding or a trailing `/`; `''` stands for the root.
+ */
+export function pathTemplateMatchesUnder(template: PathTemplate, base: string): boolean {
+  const parts = base === '' ? [] : base.slice(1).split('/');
+  const { segments } = template;
+  for (const [index, part] of parts.entries()) {
+    const segment = segments[index];
+    if (segment === undefined) return false;
+    if (segment.kind === 'deep') return true;
+    if (segment.kind === 'literal' && segment.value !== part) return false;
+  }
+  // At least one segment must follow the base: the template must go on past it.
+  return segments.length > parts.length;
+}

@@ -49,10 +49,17 @@ export interface RouteTable {
   readonly routes: readonly Route[];
   /**
    * Finds the route for a request. `path` is the raw URL path without the query. When several
-   * templates match, the most specific wins (see `comparePathTemplates`). Throws an
-   * INVALID_ARGUMENT AppError when the path carries a malformed percent-encoding in a variable.
+   * templates match, the most specific wins (see `comparePathTemplates`). HEAD finds the GET
+   * route of the path when no HEAD rule matches it (RFC 9110 §9.3.2: the GET's answer
+   * without its body), and `allow` lists HEAD wherever it lists GET. Throws an INVALID_ARGUMENT
+   * AppError when the path carries a malformed percent-encoding in a variable.
    */
   lookup(httpMethod: string, path: string): RouteLookup;
+  /**
+   * The HTTP methods some route serves at `path`, sorted, HEAD wherever GET is: the `Allow`
+   * of a 405 and the methods a CORS preflight is told. Empty when no route matches the path.
+   */
+  methodsAt(path: string): string[];
 }
 
 interface HttpRule {
@@ -91,14 +98,27 @@ export function createRouteTable(contract: Pick<Contract, 'registry' | 'methods'
     routes: httpMethods.flatMap((httpMethod) => byMethod.get(httpMethod) ?? []),
     lookup(httpMethod, path) {
       const method = httpMethod.toUpperCase();
-      const route = exact.get(method)?.get(path);
-      if (route !== undefined) return { kind: 'found', route, bindings: {} };
-      const found = firstMatch(byMethod.get(method), path);
-      if (found !== undefined) return { kind: 'found', ...found };
-      const allow = httpMethods.filter((other) => firstMatch(byMethod.get(other), path) !== undefined);
+      const found = find(method, path) ?? (method === 'HEAD' ? find('GET', path) : undefined);
+      if (found !== undefined) return found;
+      const allow = methodsAt(path);
       return allow.length === 0 ? { kind: 'not-found' } : { kind: 'method-not-allowed', allow };
     },
+    methodsAt,
   };
+
+  function methodsAt(path: string): string[] {
+    const methods = httpMethods.filter((method) => firstMatch(byMethod.get(method), path) !== undefined);
+    if (methods.includes('GET') && !methods.includes('HEAD'))
+      methods.splice(methods.indexOf('GET') + 1, 0, 'HEAD');
+    return methods;
+  }
+
+  function find(method: string, path: string): RouteLookup | undefined {
+    const route = exact.get(method)?.get(path);
+    if (route !== undefined) return { kind: 'found', route, bindings: {} };
+    const found = firstMatch(byMethod.get(method), path);
+    return found === undefined ? undefined : { kind: 'found', ...found };
+  }
 }
 
 /**

@@ -7,5 +7,5 @@ export {
 } from './auth.ts';
 export { deadlineInterceptor } from './deadline.ts';
 export { errorInterceptor } from './errors.ts';
-export { loggingInterceptor } from './logging.ts';
+export { logFaultOnce, loggingInterceptor } from './logging.ts';
 export { REQUEST_ID_HEADER, requestIdFrom, requestIdInterceptor } from './request-id.ts';

@@ -29,6 +29,30 @@ export function loggingInterceptor(logger: Logger): Interceptor {
 
 const SERVER_FAULTS = new Set<number>([Code.INTERNAL, Code.UNKNOWN, Code.DATA_LOSS, Code.UNAVAILABLE]);
 
+// Server faults already logged with their cause, so a transport does not log them twice.
+const loggedFaults = new WeakSet<AppError>();
+
+/**
+ * Logs a server fault (INTERNAL, UNKNOWN, DATA_LOSS, UNAVAILABLE) with its cause and `fields`
+ * (the request id at least), unless the chain's logging already did: a fault raised before the
+ * chain ran (reading a body) or after it finished (encoding the answer) is logged here. Each
+ * transport calls it on every error it sends, so no 500 goes out without a log line the client
+ * can find by its request id.
+ */
+export function logFaultOnce(
+  error: AppError,
+  logger: Logger,
+  fields: { requestId: string } & Record<string, string>,
+  message = `request failed: ${error.message}`,
+): void {
+  if (!SERVER_FAULTS.has(error.code) || loggedFaults.has(error)) return;
+  loggedFaults.add(error);
+  logger.error(
+    { ...fields, code: codeToName(error.code), reason: error.reason, err: error.cause ?? error },
+    message,
+  );
+}
+
 function logEnd(logger: Logger, ctx: CallContext, started: number, error: unknown): void {
   if (error === undefined) {
     if (logger.isLevelEnabled('debug')) {
@@ -44,6 +68,7 @@ function logEnd(logger: Logger, ctx: CallContext, started: number, error: unknow
     principal: ctx.principal.subject,
   };
   if (SERVER_FAULTS.has(appError.code)) {
+    loggedFaults.add(appError);
     ctx.log.error({ ...fields, err: appError.cause ?? appError }, `call failed: ${appError.message}`);
   } else if (logger.isLevelEnabled('warn')) {
     ctx.log.warn(fields, `call failed: ${appError.message}`);

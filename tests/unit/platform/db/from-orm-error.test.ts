@@ -57,6 +57,18 @@ const cases: { name: string; error: unknown; code: Code; reason: string }[] = [
     code: Code.UNAVAILABLE,
     reason: DbReason.DATABASE_UNAVAILABLE,
   },
+  {
+    name: 'PostgreSQL NUL in text (22021)',
+    error: withCode('invalid byte sequence for encoding "UTF8": 0x00', '22021'),
+    code: Code.INVALID_ARGUMENT,
+    reason: DbReason.UNSTORABLE_VALUE,
+  },
+  {
+    name: 'PostgreSQL value too long (22001)',
+    error: withCode('value too long for type character varying(255)', '22001'),
+    code: Code.INVALID_ARGUMENT,
+    reason: DbReason.UNSTORABLE_VALUE,
+  },
   { name: 'a plain Error', error: new Error('boom'), code: Code.INTERNAL, reason: DbReason.DATABASE_ERROR },
   { name: 'a thrown string', error: 'boom', code: Code.INTERNAL, reason: DbReason.DATABASE_ERROR },
 ];

@@ -150,6 +150,47 @@ test('forged, tampered or foreign tokens are refused as TOKEN_INVALID without ec
   );
 });
 
+test('tokens signed with the real key but impossible times are TOKEN_INVALID', () => {
+  const { now } = clock();
+  const hs = tokens({ now });
+  const { claims } = hs.sign(grant);
+  const nowSeconds = Math.floor(now() / 1000);
+  const signed = (times: Record<string, unknown>) =>
+    forge({ alg: 'HS256', typ: 'JWT' }, { ...claims, ...times }, secret);
+  const cases: [string, Record<string, unknown>][] = [
+    ['exp of 2^53', { exp: 2 ** 53 }],
+    ['exp of 2^53 - 1', { exp: 2 ** 53 - 1 }],
+    ['exp after the year 9999', { exp: 253_402_300_800 }],
+    ['iat of 2^53 - 1', { iat: 2 ** 53 - 1 }],
+    ['iat in the future beyond the clock skew', { iat: nowSeconds + 3600, exp: nowSeconds + 4500 }],
+    ['negative iat', { iat: -1 }],
+    ['fractional iat', { iat: nowSeconds - 0.5 }],
+    ['exp not after iat', { exp: claims.iat }],
+    ['nbf of 2^53', { nbf: 2 ** 53 }],
+    ['nbf in the future beyond the clock skew', { nbf: nowSeconds + 3600 }],
+  ];
+  for (const [name, times] of cases) {
+    const error = verifyError(() => hs.verify(signed(times)));
+    assert.is(error.reason, 'TOKEN_INVALID', name);
+  }
+  // Within the clock skew (30 s) a token from a clock slightly ahead is still accepted.
+  assert.is(hs.verify(signed({ iat: nowSeconds + 20, nbf: nowSeconds + 20 })).sub, grant.subject);
+});
+
+test('a token longer than 8 KiB is TOKEN_INVALID even when the real key signed it', () => {
+  const { now } = clock();
+  const hs = tokens({ now });
+  const { claims } = hs.sign(grant);
+  const long = forge({ alg: 'HS256', typ: 'JWT' }, { ...claims, roles: ['x'.repeat(8192)] }, secret);
+  assert.ok(long.length > 8192);
+  assert.is(verifyError(() => hs.verify(long)).reason, 'TOKEN_INVALID');
+  // The same token with a short role is fine: the length, not the content, is refused.
+  assert.is(
+    hs.verify(forge({ alg: 'HS256', typ: 'JWT' }, { ...claims, roles: ['x'] }, secret)).sub,
+    grant.subject,
+  );
+});
+
 test('a cached token is not verified again but still expires at exp', () => {
   const { state, now } = clock();
   const issuer = tokens({ now, clockSkewMs: 0 });

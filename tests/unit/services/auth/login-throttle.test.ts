@@ -2,7 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createMemoryCache } from '../../../../src/platform/cache/index.ts';
 import { Code, isAppError } from '../../../../src/platform/errors/index.ts';
-import { clientAddressOf, createLoginThrottle } from '../../../../src/services/auth/index.ts';
+import { createLoginThrottle } from '../../../../src/services/auth/index.ts';
+import { clientAddressOf } from '../../../../src/services/common/index.ts';
 
 function setup() {
   let now = 1_000_000;

@@ -1,17 +1,22 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AppError, Code } from '../../../../src/platform/errors/index.ts';
-import { createServiceRegistrations } from '../../../../src/services/index.ts';
+import { SERVICE_MODULES } from '../../../../src/services/index.ts';
 import { createJsonCodec } from '../../../../src/transport/gateway/json-codec.ts';
 import {
   appErrorToStatus,
   createProcedureTable,
+  defineService,
   loadContract,
   type Procedure,
 } from '../../../../src/transport/rpc/index.ts';
 
 const contract = loadContract();
-const table = createProcedureTable({ contract, services: createServiceRegistrations(), interceptors: [] });
+const table = createProcedureTable({
+  contract,
+  services: SERVICE_MODULES.map((module) => defineService(module.definition, {})),
+  interceptors: [],
+});
 const codec = createJsonCodec(contract.registry);
 const procedure = (path: string): Procedure => {
   const found = table.get(path);

@@ -5,6 +5,7 @@ import {
   comparePathTemplates,
   type PathBindings,
   parsePathTemplate,
+  pathTemplateMatchesUnder,
   pathTemplateShape,
 } from '../../../../src/transport/gateway/routing/index.ts';
 
@@ -199,5 +200,27 @@ test('the shape erases variable names, so equivalent templates collide', () => {
   assert.is(shape('/v1/{p=**}'), '/v1/**');
   assert.is.not(shape('/v1/{id}'), shape('/v1/{id}:cancel'));
 });
+
+// Whether some path below the base (`/api/v1/proxy` → `/api/v1/proxy/…`) matches the template.
+const below: [template: string, base: string, matches: boolean][] = [
+  ['/api/v1/{name=devices/*}', '/api/v1/proxy', false],
+  ['/api/v1/{name=devices/*}', '/api/v1/devices', true],
+  ['/api/v1/{name=devices/*}', '/api/v1', true],
+  ['/api/v1/{name=devices/*}', '/api/v1/devices/d1', false],
+  ['/api/v1/{name=devices/*}:cancel', '/api/v1/devices', true],
+  ['/api/v1/{parent=services/*}/instances', '/api/v1/services/s1', true],
+  ['/api/v1/{parent=services/*}/instances', '/api/v1/services/s1/instances', false],
+  ['/api/v1/{path=**}', '/api/v1/anything/deeper', true],
+  ['/api/v1/files/{path=**}', '/api/v1/files', true],
+  ['/api/v1/auth/whoami', '/api/v1/auth', true],
+  ['/api/v1/auth/whoami', '/api/v1/auth/whoami', false],
+  ['/api/v1/auth/whoami', '', true],
+];
+
+for (const [template, base, matches] of below) {
+  test(`${template} ${matches ? 'matches' : 'matches nothing'} below ${base || '/'}`, () => {
+    assert.is(pathTemplateMatchesUnder(parsePathTemplate(template), base), matches);
+  });
+}
 
 test.run();

@@ -67,6 +67,9 @@ const found: [httpMethod: string, path: string, rpc: string, bindings: Record<st
   ['GET', '/api/v1/auth/whoami', 'AuthService/WhoAmI', {}],
   // An unknown verb is not a verb: it stays part of the last segment, as http.proto reads it.
   ['GET', '/api/v1/jobs/j1:explode', 'DeviceService/GetJob', { name: 'jobs/j1:explode' }],
+  // HEAD is the GET without its body (RFC 9110 §9.3.2): the same route, exact or templated.
+  ['HEAD', '/api/v1/auth/whoami', 'AuthService/WhoAmI', {}],
+  ['HEAD', '/api/v1/devices/d1', 'DeviceService/GetDevice', { name: 'devices/d1' }],
 ];
 
 for (const [httpMethod, path, rpc, bindings] of found) {
@@ -139,11 +142,12 @@ const refused: [httpMethod: string, path: string, allow: string[] | undefined][]
   ['GET', '/api/v1/devices/d1/extra', undefined],
   ['GET', '/api/v1/devices/', undefined],
   ['GET', '/', undefined],
-  ['POST', '/api/v1/devices/d1:unknownVerb', ['DELETE', 'GET', 'PATCH']],
-  ['DELETE', '/api/v1/devices', ['GET', 'POST']],
-  ['PUT', '/api/v1/devices/d1', ['DELETE', 'GET', 'PATCH']],
+  ['POST', '/api/v1/devices/d1:unknownVerb', ['DELETE', 'GET', 'HEAD', 'PATCH']],
+  ['DELETE', '/api/v1/devices', ['GET', 'HEAD', 'POST']],
+  ['PUT', '/api/v1/devices/d1', ['DELETE', 'GET', 'HEAD', 'PATCH']],
   ['GET', '/api/v1/series:ingest', ['POST']],
-  ['POST', '/api/v1/jobs/j1:explode', ['GET']],
+  ['HEAD', '/api/v1/series:ingest', ['POST']],
+  ['POST', '/api/v1/jobs/j1:explode', ['DELETE', 'GET', 'HEAD']],
 ];
 
 for (const [httpMethod, path, allow] of refused) {
@@ -250,6 +254,20 @@ test('a custom pattern routes its own HTTP method', () => {
   });
   const result = createRouteTable(custom).lookup('SEARCH', '/api/v1/users/u1');
   assert.is(result.kind, 'found');
+});
+
+test('a HEAD rule answers HEAD on its own paths; elsewhere HEAD still finds the GET', () => {
+  const table = createRouteTable(
+    contractWithRule('AuthService/GetUser', {
+      pattern: { case: 'custom', value: { kind: 'HEAD', path: '/api/v1/{name=users/*}' } },
+    }),
+  );
+  const own = table.lookup('HEAD', '/api/v1/users/u1');
+  assert.ok(own.kind === 'found');
+  assert.is(own.route.httpMethod, 'HEAD');
+  const other = table.lookup('HEAD', '/api/v1/devices/d1');
+  assert.ok(other.kind === 'found');
+  assert.is(other.route.method.path, '/hcs.v1.DeviceService/GetDevice');
 });
 
 test.run();

@@ -1,0 +1,2 @@
+export { type AddressGuard, createAddressGuard } from './address-guard.ts';
+export { type Cidr, formatCidr, LOOPBACK_AND_PRIVATE_NETWORKS, parseCidr } from './cidr.ts';

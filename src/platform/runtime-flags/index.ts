@@ -1,0 +1,6 @@
+export {
+  relaunchServeWithFlags,
+  SERVE_V8_FLAGS,
+  type ServeRelaunchFacts,
+  serveRelaunch,
+} from './serve-flags.ts';

@@ -1,0 +1,13 @@
+export { analyticsService, createAnalyticsService } from './analytics-service.ts';
+export { ChunkSchema } from './chunk.entity.ts';
+export { type ChunkMaintenance, createChunkMaintenance } from './chunk-maintenance.ts';
+export { CHUNK_MAX_SAMPLES, type ChunkRollup } from './chunk-rows.ts';
+export { type ChunkStore, createChunkStore, type TimeRange } from './chunk-store.ts';
+export { type Computations, type ComputationsOptions, createComputations } from './computations.ts';
+export { createIngestion, type Ingestion } from './ingestion.ts';
+export { AnalyticsReason } from './reasons.ts';
+export type { Columns } from './sample-columns.ts';
+export { COMPUTE_MAX_BYTES, MAX_COMPUTE_SAMPLES } from './sample-reader.ts';
+export { type Series, SeriesSchema } from './series.entity.ts';
+export { createSeriesCatalog, type SeriesCatalog } from './series.ts';
+export { createWriteBuffer, type WriteBuffer } from './write-buffer.ts';

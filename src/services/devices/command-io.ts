@@ -1,0 +1,71 @@
+import type { DeviceRef, HardwareRuntime } from '../../hardware/index.ts';
+import { decodeReplyLine, encodeRequestLine } from './line-codec.ts';
+import type { ProfileBody, ResourceSpec } from './profile-schema.ts';
+import type { StoredReading, StoredValue } from './typed-value.ts';
+
+/** A command ready to send: its declaration, its checked values, the profile's resources. */
+export interface PreparedCommand {
+  command: ProfileBody['commands'][number];
+  parameters: Record<string, StoredValue>;
+  resources: ReadonlyMap<string, ResourceSpec>;
+}
+
+/**
+ * Sends one command through the runtime and returns its readings. Line-protocol commands are
+ * one exchange (write the request line, read the reply line in one queue slot); the raw
+ * profile's commands write, read or exchange the bytes given. Never retried: the runtime
+ * retries nothing that writes, and the device may have acted.
+ */
+export async function sendCommand(
+  runtime: HardwareRuntime,
+  ref: DeviceRef,
+  prepared: PreparedCommand,
+  signal: AbortSignal,
+): Promise<StoredReading[]> {
+  const { command, parameters, resources } = prepared;
+  const raw = command.attributes.raw;
+  if (raw !== undefined) {
+    const target = parameters.target?.value ? String(parameters.target.value) : undefined;
+    const request = {
+      ...(target === undefined ? {} : { target }),
+      ...(parameters.length === undefined ? {} : { length: Number(parameters.length.value) }),
+    };
+    const data =
+      parameters.data === undefined ? new Uint8Array() : Buffer.from(String(parameters.data.value), 'base64');
+    let bytes: Uint8Array | undefined;
+    if (raw === 'write') await runtime.write(ref, data, request, { signal });
+    else if (raw === 'read') bytes = await runtime.read(ref, request, { signal });
+    else bytes = await runtime.exchange(ref, data, { write: request, read: request }, { signal });
+    if (bytes === undefined) return [];
+    return [
+      {
+        resource: 'data',
+        value: { type: 'bytes', value: Buffer.from(bytes).toString('base64') },
+        units: '',
+        readTime: new Date().toISOString(),
+      },
+    ];
+  }
+  const reply = await runtime.exchange(
+    ref,
+    encodeRequestLine(command, parameters, resources),
+    {},
+    { signal },
+  );
+  const readTime = new Date();
+  const readings = decodeReplyLine(command, reply, resources, readTime);
+  // A write the device acknowledged set the resources its parameters map to.
+  for (const spec of command.parameters) {
+    const value = parameters[spec.name];
+    const resource = spec.resource === '' ? undefined : resources.get(spec.resource);
+    if (command.kind === 'write' && value !== undefined && resource !== undefined) {
+      readings.push({
+        resource: resource.name,
+        value,
+        units: resource.units,
+        readTime: readTime.toISOString(),
+      });
+    }
+  }
+  return readings;
+}

@@ -1,0 +1,114 @@
+import {
+  InstanceEventType,
+  InstanceRemovalReason,
+  type RegistryServiceService,
+  type WatchInstancesResponse,
+} from '../../gen/hcs/v1/registry.ts';
+import { invalidField } from '../../platform/errors/index.ts';
+import type { ServiceImplementation } from '../../transport/rpc/index.ts';
+import type { ChangeLog } from './change-log.ts';
+import type { HealthStateName } from './instance.entity.ts';
+import { durationToMs, instanceToMessage, requiredHealthState } from './instance-message.ts';
+import { serviceOfParent } from './instance-procedures.ts';
+import { RegistryReason } from './reasons.ts';
+import type { RegistryView } from './registry-view.ts';
+import { type WatchItem, watchChanges } from './watch.ts';
+
+/** The watch RPC of RegistryService. */
+export type WatchProcedures = Pick<ServiceImplementation<typeof RegistryServiceService>, 'watchInstances'>;
+
+const DEFAULT_PROGRESS_MS = 10_000;
+const MAX_PROGRESS_MS = 600_000;
+const TOKEN_PREFIX = 'w1:';
+
+const EVENT_TYPES = {
+  added: InstanceEventType.INSTANCE_EVENT_TYPE_ADDED,
+  modified: InstanceEventType.INSTANCE_EVENT_TYPE_MODIFIED,
+  removed: InstanceEventType.INSTANCE_EVENT_TYPE_REMOVED,
+} as const;
+const REMOVAL_REASONS = {
+  '': InstanceRemovalReason.INSTANCE_REMOVAL_REASON_UNSPECIFIED,
+  deregistered: InstanceRemovalReason.INSTANCE_REMOVAL_REASON_DEREGISTERED,
+  lease_expired: InstanceRemovalReason.INSTANCE_REMOVAL_REASON_LEASE_EXPIRED,
+} as const;
+
+/** The opaque resume token of a revision. */
+export function resumeTokenOf(revision: number): string {
+  return Buffer.from(TOKEN_PREFIX + revision, 'utf8').toString('base64url');
+}
+
+/** The revision of a resume token; INVALID_ARGUMENT `INVALID_RESUME_TOKEN` for one this server did not issue. */
+export function revisionOfResumeToken(token: string): number {
+  const decoded = /^[A-Za-z0-9_-]{1,40}$/.test(token) ? Buffer.from(token, 'base64url').toString('utf8') : '';
+  const digits = decoded.startsWith(TOKEN_PREFIX) ? decoded.slice(TOKEN_PREFIX.length) : '';
+  const revision = /^\d{1,15}$/.test(digits) ? Number(digits) : Number.NaN;
+  if (!Number.isSafeInteger(revision)) {
+    throw invalidField(
+      RegistryReason.INVALID_RESUME_TOKEN,
+      'resume_token',
+      'resume_token is not one this server issued',
+    );
+  }
+  return revision;
+}
+
+function itemToMessage(item: WatchItem): WatchInstancesResponse {
+  const common = { resumeToken: resumeTokenOf(item.revision), eventTime: new Date(item.time) };
+  if (item.kind !== 'change') {
+    return {
+      ...common,
+      eventType:
+        item.kind === 'synced'
+          ? InstanceEventType.INSTANCE_EVENT_TYPE_SYNCED
+          : InstanceEventType.INSTANCE_EVENT_TYPE_PROGRESS,
+      instance: undefined,
+      removalReason: InstanceRemovalReason.INSTANCE_REMOVAL_REASON_UNSPECIFIED,
+      reason: '',
+    };
+  }
+  return {
+    ...common,
+    eventType: EVENT_TYPES[item.type],
+    instance: instanceToMessage(item.instance),
+    removalReason: REMOVAL_REASONS[item.removalReason],
+    reason: item.reason,
+  };
+}
+
+/** Maps WatchInstances onto {@link watchChanges}. */
+export function watchProcedures(
+  view: RegistryView,
+  changeLog: ChangeLog,
+  minIntervalMs: number,
+): WatchProcedures {
+  return {
+    async *watchInstances(request, ctx) {
+      const service = serviceOfParent(request.parent);
+      const healthStates: HealthStateName[] = request.healthStates.map((state, index) =>
+        requiredHealthState(state, `health_states[${index}]`),
+      );
+      const progressIntervalMs =
+        request.progressInterval === undefined
+          ? Math.max(DEFAULT_PROGRESS_MS, minIntervalMs)
+          : durationToMs(request.progressInterval);
+      if (
+        !Number.isFinite(progressIntervalMs) ||
+        progressIntervalMs < minIntervalMs ||
+        progressIntervalMs > MAX_PROGRESS_MS
+      ) {
+        throw invalidField(
+          RegistryReason.INVALID_PROGRESS_INTERVAL,
+          'progress_interval',
+          `progress_interval must be between ${minIntervalMs / 1000}s and ${MAX_PROGRESS_MS / 1000}s`,
+        );
+      }
+      const stream = watchChanges(view, changeLog, {
+        filter: { service, tags: request.tags, healthStates },
+        resumeAfter: request.resumeToken === '' ? undefined : revisionOfResumeToken(request.resumeToken),
+        progressIntervalMs,
+        signal: ctx.signal,
+      });
+      for await (const item of stream) yield itemToMessage(item);
+    },
+  };
+}

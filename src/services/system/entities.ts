@@ -1,0 +1,5 @@
+import { CommandRunSchema } from './command-run.entity.ts';
+import { StoredSettingSchema } from './stored-setting.entity.ts';
+
+/** The tables of the system service. */
+export const SYSTEM_ENTITIES = [CommandRunSchema, StoredSettingSchema];

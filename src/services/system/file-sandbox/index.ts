@@ -1,0 +1,19 @@
+export { type ByteRange, parseRangeHeader } from './byte-range.ts';
+export { type DirectoryPage, listDirectory } from './directory-listing.ts';
+export { etagOf } from './etag.ts';
+export { entryOf, type FileEntry, type FileKind } from './file-entry.ts';
+export { type FileRead, openFileRead, type ReadSelection } from './file-reader.ts';
+export {
+  assertEtag,
+  assertWritePrecondition,
+  syncDirectory,
+  type WritePrecondition,
+  type WrittenFile,
+  writeAtomically,
+} from './file-writer.ts';
+export { fromFsError } from './from-fs-error.ts';
+export { MAX_PATH_BYTES, MAX_SEGMENT_BYTES, parseSandboxPath } from './sandbox-path.ts';
+export { createSandboxQuota, type SandboxQuota, TEMP_FILE_PREFIX } from './sandbox-quota.ts';
+export { assertInside, type ResolvedPath, resolveSandboxPath } from './sandbox-resolver.ts';
+export { createSerialLock, type SerialLock } from './serial-lock.ts';
+export { assertSameDirectory } from './verified-open.ts';

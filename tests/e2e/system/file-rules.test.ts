@@ -1,0 +1,213 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Code } from '../../../src/platform/errors/index.ts';
+import { FileReason } from '../../../src/services/system/index.ts';
+import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { type FilesClient, filesClient, type Outcome } from './files-client.ts';
+
+let app: TestApp;
+let admin: FilesClient;
+
+const QUOTA = 1024 * 1024;
+
+test.before(async () => {
+  app = await startTestApp({
+    env: { HCS_SYSTEM_FS_WRITE: 'true', HCS_SYSTEM_FS_QUOTA_BYTES: String(QUOTA) },
+  });
+  admin = filesClient(app.grpcTarget, await app.adminToken());
+});
+
+test.after(async () => {
+  admin?.close();
+  await app?.close();
+});
+
+function failure(outcome: Outcome<unknown>) {
+  assert.ok(!outcome.ok, 'the call must fail');
+  return outcome.ok ? { code: -1, reason: '', message: '' } : outcome.error;
+}
+
+function value<T>(outcome: Outcome<T>): T {
+  if (!outcome.ok) throw new Error(`call failed: ${JSON.stringify(outcome.error)}`);
+  return outcome.value;
+}
+
+const text = (content: string) => [Buffer.from(content)];
+
+test('read-modify-write with etags: the second writer with a stale etag is ABORTED and the first update survives', async () => {
+  const created = value(await admin.write({ path: 'config.json' }, text('{"v":0}')));
+  const etag = created.fileInfo?.etag ?? '';
+  assert.ok(etag.length > 10);
+  const first = value(
+    await admin.write({ path: 'config.json', expectedEtag: etag }, text('{"v":1,"by":"a"}')),
+  );
+  assert.is.not(first.fileInfo?.etag, etag, 'a write changes the etag');
+  const second = failure(
+    await admin.write({ path: 'config.json', expectedEtag: etag }, text('{"v":1,"by":"b"}')),
+  );
+  assert.is(second.code, Code.ABORTED);
+  assert.is(second.reason, FileReason.ETAG_MISMATCH);
+  const read = value(await admin.read({ path: 'config.json' }));
+  assert.is(read.data.toString(), '{"v":1,"by":"a"}');
+});
+
+test('an expected etag on a missing file is ABORTED; without overwrite an existing file is ALREADY_EXISTS', async () => {
+  const missing = failure(await admin.write({ path: 'nope.json', expectedEtag: 'abc' }, text('x')));
+  assert.is(missing.code, Code.ABORTED);
+  const exists = failure(await admin.write({ path: 'config.json' }, text('x')));
+  assert.is(exists.code, Code.ALREADY_EXISTS);
+  assert.is(exists.reason, FileReason.FILE_ALREADY_EXISTS);
+});
+
+test('"must not exist" create: of two concurrent creates of one path exactly one wins', async () => {
+  const outcomes = await Promise.all(
+    ['a', 'b', 'c', 'd'].map((who) => admin.write({ path: 'race.txt' }, text(`written by ${who}`))),
+  );
+  assert.is(outcomes.filter((outcome) => outcome.ok).length, 1);
+  for (const outcome of outcomes) if (!outcome.ok) assert.is(outcome.error.code, Code.ALREADY_EXISTS);
+});
+
+test('delete and move honour the expected etag', async () => {
+  const info = value(await admin.stat('config.json'));
+  assert.is(failure(await admin.remove({ path: 'config.json', expectedEtag: 'stale' })).code, Code.ABORTED);
+  assert.is(
+    failure(
+      await admin.move({ sourcePath: 'config.json', destinationPath: 'moved.json', expectedEtag: 'stale' }),
+    ).code,
+    Code.ABORTED,
+  );
+  const moved = value(
+    await admin.move({ sourcePath: 'config.json', destinationPath: 'moved.json', expectedEtag: info.etag }),
+  );
+  assert.is(moved.path, 'moved.json');
+  assert.is(failure(await admin.stat('config.json')).code, Code.NOT_FOUND);
+  value(await admin.remove({ path: 'moved.json', expectedEtag: moved.etag }));
+  assert.is(failure(await admin.stat('moved.json')).code, Code.NOT_FOUND);
+});
+
+test('a write past the quota is RESOURCE_EXHAUSTED and leaves neither the file nor a temporary file behind', async () => {
+  const chunk = Buffer.alloc(256 * 1024, 7);
+  const over = failure(await admin.write({ path: 'big.bin' }, [chunk, chunk, chunk, chunk, chunk]));
+  assert.is(over.code, Code.RESOURCE_EXHAUSTED);
+  assert.is(over.reason, FileReason.FILE_QUOTA_EXCEEDED);
+  assert.is(failure(await admin.stat('big.bin')).code, Code.NOT_FOUND);
+  const listing = value(await admin.list({ showHidden: true }));
+  assert.equal(
+    listing.files.map((file) => file.path).filter((path) => path.startsWith('.')),
+    [],
+    'no temporary file',
+  );
+  const declared = failure(await admin.write({ path: 'big.bin', expectedSizeBytes: String(QUOTA * 2) }, []));
+  assert.is(
+    declared.code,
+    Code.RESOURCE_EXHAUSTED,
+    'a declared size over the quota is refused before any byte',
+  );
+  // What fits still fits.
+  value(await admin.write({ path: 'fits.bin' }, [chunk]));
+  value(await admin.remove({ path: 'fits.bin' }));
+});
+
+test('a size differing from expected_size_bytes is DATA_LOSS and the target is untouched', async () => {
+  const short = failure(await admin.write({ path: 'sized.txt', expectedSizeBytes: '10' }, text('12345')));
+  assert.is(short.code, Code.DATA_LOSS);
+  assert.is(failure(await admin.stat('sized.txt')).code, Code.NOT_FOUND);
+});
+
+test('mode is masked to 0777; directories list first, paged', async () => {
+  const written = value(
+    await admin.write({ path: 'dir/x.sh', createParents: true, mode: 0o7777 }, text('#!/bin/sh')),
+  );
+  assert.is(written.fileInfo?.mode, 0o777, 'setuid, setgid and sticky bits are dropped');
+  value(await admin.mkdir({ path: 'dir/sub', mode: 0o750 }));
+  value(await admin.write({ path: 'dir/a.txt' }, text('a')));
+  const page1 = value(await admin.list({ directory: 'dir', pageSize: 2 }));
+  assert.equal(
+    page1.files.map((file) => file.path),
+    ['dir/sub', 'dir/a.txt'],
+  );
+  const page2 = value(await admin.list({ directory: 'dir', pageSize: 2, pageToken: page1.nextPageToken }));
+  assert.equal(
+    page2.files.map((file) => file.path),
+    ['dir/x.sh'],
+  );
+  assert.is(page2.nextPageToken, '');
+  assert.is(failure(await admin.list({ pageToken: 'garbage!' })).code, Code.INVALID_ARGUMENT);
+  assert.is(failure(await admin.remove({ path: 'dir' })).code, Code.FAILED_PRECONDITION, 'not empty');
+  assert.is(failure(await admin.remove({ path: '' })).code, Code.INVALID_ARGUMENT, 'the root');
+  assert.is(
+    failure(await admin.move({ sourcePath: 'dir', destinationPath: 'dir/sub/inner' })).code,
+    Code.INVALID_ARGUMENT,
+    'into itself',
+  );
+  value(await admin.remove({ path: 'dir', recursive: true }));
+});
+
+test('a non-admin and an admin token without the system scopes are refused, and each refusal is audited', async () => {
+  const operator = filesClient(
+    app.grpcTarget,
+    app.mintToken({ subject: 'users/olivia', roles: ['operator'], scopes: ['*'] }),
+  );
+  const unscoped = filesClient(
+    app.grpcTarget,
+    app.mintToken({ subject: 'users/adam', roles: ['admin'], scopes: ['devices:read'] }),
+  );
+  try {
+    assert.is(failure(await operator.stat('')).code, Code.PERMISSION_DENIED);
+    assert.is(failure(await operator.write({ path: 'x' }, text('x'))).code, Code.PERMISSION_DENIED);
+    assert.is(failure(await unscoped.read({ path: 'race.txt' })).code, Code.PERMISSION_DENIED);
+  } finally {
+    operator.close();
+    unscoped.close();
+  }
+  const denied = auditLines().filter((line) => line.outcome === 'denied');
+  assert.ok(
+    denied.some((line) => line.actor === 'users/olivia' && line.action === 'hcs.v1.SystemService.StatFile'),
+  );
+  assert.ok(
+    denied.some((line) => line.actor === 'users/olivia' && line.action === 'hcs.v1.SystemService.WriteFile'),
+  );
+  assert.ok(
+    denied.some((line) => line.actor === 'users/adam' && line.action === 'hcs.v1.SystemService.ReadFile'),
+  );
+});
+
+test('every file call, refusals included, is audited with actor, arguments, outcome and request id', async () => {
+  const before = auditLines().length;
+  failure(await admin.read({ path: '../etc/passwd' }));
+  failure(await admin.write({ path: 'race.txt', expectedEtag: 'stale' }, text('x')));
+  value(await admin.stat('race.txt'));
+  const lines = auditLines().slice(before);
+  assert.is(lines.length, 3);
+  const [escaping, conflict, stat] = lines as AuditLine[];
+  assert.is(escaping?.action, 'hcs.v1.SystemService.ReadFile');
+  assert.is(escaping?.outcome, 'failure');
+  assert.is(escaping?.details.path, '../etc/passwd');
+  assert.is(escaping?.details.reason, FileReason.INVALID_FILE_PATH);
+  assert.is(conflict?.statusCode, Code.ABORTED);
+  assert.is(conflict?.details.expected_etag, 'stale');
+  assert.is(stat?.outcome, 'success');
+  for (const line of lines) {
+    assert.is(line.actor, 'users/admin');
+    assert.ok(line.requestId.length > 0);
+    assert.is(line.category, 'system');
+  }
+});
+
+interface AuditLine {
+  actor: string;
+  action: string;
+  outcome: string;
+  category: string;
+  statusCode: number;
+  requestId: string;
+  details: Record<string, string>;
+}
+
+function auditLines(): AuditLine[] {
+  return app.logs
+    .map((line) => line.audit as AuditLine | undefined)
+    .filter((audit): audit is AuditLine => audit?.action.startsWith('hcs.v1.SystemService.') === true);
+}
+
+test.run();

@@ -1,0 +1,166 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { credentials, Metadata } from '@grpc/grpc-js';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { SystemServiceClient, type WriteFileRequest } from '../../../src/gen/hcs/v1/system.ts';
+import { startTestApp, type TestApp } from '../../helpers/app.ts';
+
+// 100 MiB each way, on both transports, hashed on the fly: neither side may hold the file.
+const SIZE = 100 * 1024 * 1024;
+const CHUNK = 1024 * 1024;
+// Server and client share this process, and RSS also counts chunks already sent but not yet
+// collected (measured: 12-87 MiB, depending on what ran before and how busy the machine is).
+// Holding the file whole, on either side, would add at least its own size on top of that: the
+// bound is the file's size.
+const MAX_RSS_GROWTH = SIZE;
+
+const EMPTY: WriteFileRequest = {
+  path: '',
+  mode: 0,
+  overwrite: false,
+  createParents: false,
+  expectedEtag: '',
+  body: undefined,
+};
+
+let app: TestApp;
+let token: string;
+const seed = randomBytes(CHUNK);
+
+/** The test content, chunk by chunk: the seed with the chunk index stamped in, so order matters. */
+function* content(): Generator<Buffer> {
+  for (let index = 0; index < SIZE / CHUNK; index += 1) {
+    const chunk = Buffer.from(seed);
+    chunk.writeUInt32BE(index, 0);
+    yield chunk;
+  }
+}
+
+const expectedSha256 = (() => {
+  const hash = createHash('sha256');
+  for (const chunk of content()) hash.update(chunk);
+  return hash.digest('hex');
+})();
+
+/** Samples RSS while `work` runs; resolves to the largest growth seen. */
+async function rssGrowthDuring(work: () => Promise<void>): Promise<number> {
+  globalThis.gc?.();
+  const start = process.memoryUsage.rss();
+  let peak = start;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 20);
+  try {
+    await work();
+  } finally {
+    clearInterval(timer);
+  }
+  return Math.max(peak, process.memoryUsage.rss()) - start;
+}
+
+test.before(async () => {
+  app = await startTestApp({ env: { HCS_SYSTEM_FS_WRITE: 'true' } });
+  token = await app.adminToken();
+});
+
+test.after(async () => {
+  await app?.close();
+});
+
+test('100 MiB up and down over gRPC in 1 MiB chunks: SHA-256 matches, memory stays bounded', async () => {
+  const client = new SystemServiceClient(app.grpcTarget, credentials.createInsecure());
+  const metadata = new Metadata();
+  metadata.set('authorization', `Bearer ${token}`);
+  try {
+    let uploaded: { sha256: string; bytesWritten: string } | undefined;
+    const uploadGrowth = await rssGrowthDuring(async () => {
+      uploaded = await new Promise((resolve, reject) => {
+        const call = client.writeFile(metadata, { deadline: Date.now() + 300_000 }, (error, response) =>
+          error === null ? resolve(response) : reject(error),
+        );
+        void (async () => {
+          call.write({ ...EMPTY, path: 'big/grpc.bin', createParents: true });
+          for (const data of content()) {
+            const message: WriteFileRequest = { ...EMPTY, body: { contentType: '', data, extensions: [] } };
+            if (!call.write(message)) await once(call, 'drain');
+          }
+          call.end();
+        })();
+      });
+    });
+    assert.is(uploaded?.sha256, expectedSha256);
+    assert.is(uploaded?.bytesWritten, String(SIZE));
+    const hash = createHash('sha256');
+    let received = 0;
+    const downloadGrowth = await rssGrowthDuring(async () => {
+      const call = client.readFile(
+        { path: 'big/grpc.bin', offset: '0', length: '0', chunkSize: CHUNK },
+        metadata,
+        { deadline: Date.now() + 300_000 },
+      );
+      for await (const message of call) {
+        hash.update(message.body.data);
+        received += message.body.data.length;
+      }
+    });
+    assert.is(received, SIZE);
+    assert.is(hash.digest('hex'), expectedSha256);
+    console.log(`gRPC 100 MiB: RSS growth upload ${mib(uploadGrowth)}, download ${mib(downloadGrowth)}`);
+    assert.ok(uploadGrowth < MAX_RSS_GROWTH, `upload grew RSS by ${mib(uploadGrowth)}`);
+    assert.ok(downloadGrowth < MAX_RSS_GROWTH, `download grew RSS by ${mib(downloadGrowth)}`);
+  } finally {
+    client.close();
+  }
+});
+
+test('100 MiB up and down over REST as raw bytes: SHA-256, Content-Length, ETag; memory stays bounded', async () => {
+  let uploadText = '';
+  let uploadStatus = 0;
+  const uploadGrowth = await rssGrowthDuring(async () => {
+    const response = await fetch(`${app.httpBase}/api/v1/files:write?path=big/rest.bin&createParents=true`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+      body: ReadableStream.from(content()),
+      duplex: 'half',
+    } as RequestInit);
+    uploadStatus = response.status;
+    uploadText = await response.text();
+  });
+  assert.is(uploadStatus, 200, uploadText);
+  const uploaded = JSON.parse(uploadText) as {
+    sha256: string;
+    bytesWritten: string;
+    fileInfo: { etag: string };
+  };
+  assert.is(uploaded.sha256, expectedSha256);
+  assert.is(uploaded.bytesWritten, String(SIZE));
+  const hash = createHash('sha256');
+  let received = 0;
+  let headers: Headers | undefined;
+  const downloadGrowth = await rssGrowthDuring(async () => {
+    const response = await fetch(`${app.httpBase}/api/v1/files:read?path=big/rest.bin`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    headers = response.headers;
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      hash.update(chunk);
+      received += chunk.length;
+    }
+  });
+  assert.is(headers?.get('content-type'), 'application/octet-stream');
+  assert.is(headers?.get('content-length'), String(SIZE));
+  assert.is(headers?.get('etag'), `"${uploaded.fileInfo.etag}"`);
+  assert.is(headers?.get('accept-ranges'), 'bytes');
+  assert.is(received, SIZE);
+  assert.is(hash.digest('hex'), expectedSha256);
+  console.log(`REST 100 MiB: RSS growth upload ${mib(uploadGrowth)}, download ${mib(downloadGrowth)}`);
+  assert.ok(uploadGrowth < MAX_RSS_GROWTH, `upload grew RSS by ${mib(uploadGrowth)}`);
+  assert.ok(downloadGrowth < MAX_RSS_GROWTH, `download grew RSS by ${mib(downloadGrowth)}`);
+});
+
+function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+test.run();

@@ -1,0 +1,132 @@
+import { execFileSync } from 'node:child_process';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { AppError, Code } from '../../../../src/platform/errors/index.ts';
+import { createFiles, FileReason } from '../../../../src/services/system/index.ts';
+import { removeTempDir, tempDir } from '../../../helpers/process.ts';
+
+// Each case swaps part of the tree at the one moment a check-then-open race would need: after
+// the path was checked, before it is used (the sandbox's `beforeUse` hook), so the race is
+// deterministic instead of a matter of luck.
+
+let base: string;
+let root: string;
+let outside: string;
+
+test.before.each(() => {
+  base = tempDir('hcs-swap-');
+  root = join(base, 'files');
+  outside = join(base, 'outside');
+  mkdirSync(join(root, 'dir'), { recursive: true });
+  mkdirSync(outside);
+  writeFileSync(join(root, 'dir', 'file.txt'), 'inside');
+  writeFileSync(join(outside, 'file.txt'), 'OUTSIDE-SECRET');
+});
+
+test.after.each(() => removeTempDir(base));
+
+function sandbox(beforeUse: (hostPath: string) => void) {
+  return createFiles({ rootPath: root, writable: true, quotaBytes: 1 << 30, minFreeBytes: 1, beforeUse });
+}
+
+// The directory on the path becomes a link to a directory outside the sandbox.
+function swapDirectoryForLink(): void {
+  renameSync(join(root, 'dir'), join(root, 'dir-old'));
+  symlinkSync(outside, join(root, 'dir'));
+}
+
+async function refusal(promise: Promise<unknown>): Promise<AppError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.instance(error, AppError);
+    return error as AppError;
+  }
+  throw new Error('the call succeeded');
+}
+
+test('a directory swapped for a link to the outside between check and open: the read is refused, nothing leaks', async () => {
+  const files = sandbox(swapDirectoryForLink);
+  const error = await refusal(
+    files.read('dir/file.txt', { offset: 0n, length: 0n, chunkSize: 65536 }).then(async (read) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of read.chunks(new AbortController().signal)) chunks.push(chunk);
+      return Buffer.concat(chunks).toString();
+    }),
+  );
+  assert.is(error.code, Code.ABORTED);
+  assert.is(error.reason, FileReason.FILE_CHANGED_DURING_ACCESS);
+  assert.not.match(error.message, 'OUTSIDE');
+});
+
+test('a parent swapped for a link to the outside before the temporary file is created: the write is refused, nothing is left outside', async () => {
+  const files = sandbox(swapDirectoryForLink);
+  const error = await refusal(
+    files.write(
+      { path: 'dir/new.txt', mode: 0, overwrite: false, createParents: false },
+      [Buffer.from('pwned')],
+      new AbortController().signal,
+    ),
+  );
+  assert.is(error.code, Code.ABORTED);
+  assert.equal(readdirSync(outside), ['file.txt'], 'no temporary or final file outside');
+});
+
+test('a file swapped for a FIFO between check and open: refused at once, without blocking on the FIFO', async () => {
+  const files = sandbox((hostPath) => {
+    unlinkSync(hostPath);
+    execFileSync('mkfifo', [hostPath]);
+  });
+  const error = await refusal(files.read('dir/file.txt', { offset: 0n, length: 0n, chunkSize: 65536 }));
+  assert.is(error.code, Code.ABORTED);
+  assert.is(error.reason, FileReason.FILE_CHANGED_DURING_ACCESS);
+});
+
+test('a file swapped for a link to an outside file between check and open: O_NOFOLLOW refuses it', async () => {
+  const files = sandbox((hostPath) => {
+    unlinkSync(hostPath);
+    symlinkSync(join(outside, 'file.txt'), hostPath);
+  });
+  const error = await refusal(files.read('dir/file.txt', { offset: 0n, length: 0n, chunkSize: 65536 }));
+  assert.is(error.code, Code.ABORTED);
+});
+
+test('a target replaced by someone else after the write began: the etag precondition fails at commit, the newer content stays', async () => {
+  writeFileSync(join(root, 'dir', 'config.json'), '{"v":1}');
+  const first = await createFiles({
+    rootPath: root,
+    writable: true,
+    quotaBytes: 1 << 30,
+    minFreeBytes: 1,
+  }).stat('dir/config.json');
+  const files = sandbox(() => writeFileSync(join(root, 'dir', 'config.json'), '{"v":2,"other":"writer"}'));
+  const error = await refusal(
+    files.write(
+      { path: 'dir/config.json', mode: 0, overwrite: true, createParents: false, expectedEtag: first.etag },
+      [Buffer.from('{"v":1,"mine":true}')],
+      new AbortController().signal,
+    ),
+  );
+  assert.is(error.code, Code.ABORTED);
+  assert.is(error.reason, FileReason.ETAG_MISMATCH);
+  assert.is(readFileSync(join(root, 'dir', 'config.json'), 'utf8'), '{"v":2,"other":"writer"}');
+  assert.equal(
+    readdirSync(join(root, 'dir')).filter((name) => name.startsWith('.')),
+    [],
+    'no temporary file left behind',
+  );
+  rmSync(join(root, 'dir', 'config.json'));
+});
+
+test.run();
