@@ -45,7 +45,14 @@ if (!hasScript) {
     } finally {
       child.stdin?.write('\x03'); // Ctrl-C at the terminal: SIGINT to hcs.
     }
-    assert.is(await terminal.exited, 0, screen().join('\n'));
+    const code = await exitWithin(terminal, 30_000);
+    // What hcs printed after it said it serves tells why an exit went wrong: it comes first.
+    const serving = screen().findIndex((line) => line.includes('hcs is serving'));
+    assert.is(
+      code,
+      0,
+      `exit status ${code}; the screen from "hcs is serving" on:\n${screen().slice(serving).join('\n')}`,
+    );
     const lines = screen();
     const text = lines.join('\n');
     assert.ok(
@@ -74,6 +81,22 @@ if (!hasScript) {
       `the password on a line of its own in the frame:\n${notice.join('\n')}`,
     );
   });
+}
+
+/** The exit status, or a failure naming the wait when the process is still there after it (then killed). */
+async function exitWithin(process: ReturnType<typeof watch>, timeoutMs: number): Promise<number> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      process.child.kill('SIGKILL');
+      reject(new Error(`still running ${timeoutMs} ms after Ctrl-C:\n${process.stdout.join('\n')}`));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([process.exited, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function waitFor(condition: () => boolean, process: ReturnType<typeof watch>, timeoutMs = 30_000) {

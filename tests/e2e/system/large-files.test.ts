@@ -1,18 +1,19 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { credentials, Metadata } from '@grpc/grpc-js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SystemServiceClient, type WriteFileRequest } from '../../../src/gen/hcs/v1/system.ts';
-import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { type ServerProcess, startServer } from '../../helpers/server.ts';
 
 // 100 MiB each way, on both transports, hashed on the fly: neither side may hold the file.
 const SIZE = 100 * 1024 * 1024;
 const CHUNK = 1024 * 1024;
-// Server and client share this process, and RSS also counts chunks already sent but not yet
-// collected (measured: 12-87 MiB, depending on what ran before and how busy the machine is).
-// Holding the file whole, on either side, would add at least its own size on top of that: the
-// bound is the file's size.
+// The server runs as its own `hcs serve` process and only its memory is measured: its peak RSS
+// during a transfer, as the kernel keeps it. Chunks already handled but not yet collected count
+// too, so a streaming server still grows some; holding the file whole would add at least its
+// own size on top of that: the bound is the file's size.
 const MAX_RSS_GROWTH = SIZE;
 
 const EMPTY: WriteFileRequest = {
@@ -24,7 +25,7 @@ const EMPTY: WriteFileRequest = {
   body: undefined,
 };
 
-let app: TestApp;
+let app: ServerProcess;
 let token: string;
 const seed = randomBytes(CHUNK);
 
@@ -43,29 +44,48 @@ const expectedSha256 = (() => {
   return hash.digest('hex');
 })();
 
-/** Samples RSS while `work` runs; resolves to the largest growth seen. */
+/**
+ * How much the server's resident memory peaked above where it stood when `work` began. Linux
+ * keeps the peak (VmHWM) and resets it to the current size on request (clear_refs 5), so no
+ * sampling can miss a spike; where the reset is refused, /proc is sampled every 20 ms instead.
+ */
 async function rssGrowthDuring(work: () => Promise<void>): Promise<number> {
-  globalThis.gc?.();
-  const start = process.memoryUsage.rss();
+  const pid = app.child.pid as number;
+  const status = (field: 'VmRSS' | 'VmHWM') => {
+    const kib = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(
+      readFileSync(`/proc/${pid}/status`, 'utf8'),
+    )?.[1];
+    if (kib === undefined) throw new Error(`no ${field} in /proc/${pid}/status`);
+    return Number(kib) * 1024;
+  };
+  let kernelPeak = true;
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  } catch {
+    kernelPeak = false;
+  }
+  const start = status('VmRSS');
   let peak = start;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, 20);
+  const timer = kernelPeak
+    ? undefined
+    : setInterval(() => {
+        peak = Math.max(peak, status('VmRSS'));
+      }, 20);
   try {
     await work();
   } finally {
     clearInterval(timer);
   }
-  return Math.max(peak, process.memoryUsage.rss()) - start;
+  return Math.max(peak, status(kernelPeak ? 'VmHWM' : 'VmRSS')) - start;
 }
 
 test.before(async () => {
-  app = await startTestApp({ env: { HCS_SYSTEM_FS_WRITE: 'true' } });
+  app = await startServer({ env: { HCS_SYSTEM_FS_WRITE: 'true' } });
   token = await app.adminToken();
 });
 
 test.after(async () => {
-  await app?.close();
+  await app?.stop();
 });
 
 test('100 MiB up and down over gRPC in 1 MiB chunks: SHA-256 matches, memory stays bounded', async () => {
