@@ -23,13 +23,19 @@ if (!hasScript) {
 } else {
   test('at a terminal in development: readable log lines and the admin password framed', async () => {
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('HCS_')));
-    const command = [process.execPath, '--import', TSX, join(ROOT, 'src/main.ts'), 'serve']
-      .map((part) => `'${part}'`)
-      .join(' ');
+    // `script` runs the command through $SHELL. A shell that stays as hcs's parent (dash, the
+    // usual /bin/sh, does) gets the Ctrl-C too and dies of it, so the status read here would be
+    // the shell's 130, whatever hcs did: `exec` makes hcs the terminal's process itself, and the
+    // shell is pinned so the test runs the same under every user's login shell.
+    const command = [
+      'exec',
+      ...[process.execPath, '--import', TSX, join(ROOT, 'src/main.ts'), 'serve'].map((part) => `'${part}'`),
+    ].join(' ');
     const child = spawn('script', ['-qec', command, '/dev/null'], {
       cwd: tempDir(),
       env: {
         ...env,
+        SHELL: '/bin/sh',
         HCS_ENV: 'development',
         HCS_HOST: '127.0.0.1',
         HCS_GRPC_PORT: '0',
