@@ -1,4 +1,5 @@
 import type { Logger } from '../../platform/log/index.ts';
+import { type RepeatingTask, startRepeatingTask } from '../common/index.ts';
 import type { ChunkMaintenance } from './chunk-maintenance.ts';
 
 /** Options of {@link startMaintenanceLoop}. */
@@ -18,30 +19,18 @@ export interface MaintenanceLoopOptions {
  * passes are idempotent, so nothing is lost by waiting. Resolves `stop()` once a running pass
  * has finished.
  */
-export function startMaintenanceLoop(options: MaintenanceLoopOptions): { stop(): Promise<void> } {
+export function startMaintenanceLoop(options: MaintenanceLoopOptions): RepeatingTask {
   const { maintenance, logger, defaultRetentionMs } = options;
-  let running: Promise<void> | undefined;
   const pass = async () => {
-    try {
-      const dropped = await maintenance.applyRetention(Date.now(), defaultRetentionMs);
-      const merged = await maintenance.compactAll();
-      if (dropped > 0 || merged > 0) logger.info({ dropped, merged }, 'analytics maintenance pass');
-    } catch (error) {
-      logger.warn({ err: error }, 'analytics maintenance pass failed; retrying at the next interval');
-    }
+    const dropped = await maintenance.applyRetention(Date.now(), defaultRetentionMs);
+    const merged = await maintenance.compactAll();
+    if (dropped > 0 || merged > 0) logger.info({ dropped, merged }, 'analytics maintenance pass');
   };
-  const tick = () => {
-    running ??= pass().finally(() => {
-      running = undefined;
-    });
-  };
-  const timer = setInterval(tick, options.intervalMs ?? 60_000);
-  tick();
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startRepeatingTask({
+    intervalMs: options.intervalMs ?? 60_000,
+    runAtStart: true,
+    run: pass,
+    onError: (error) =>
+      logger.warn({ err: error }, 'analytics maintenance pass failed; retrying at the next interval'),
+  });
 }

@@ -32,6 +32,7 @@ export {
   type ReadingHandOff,
   type ReadingHandOffOptions,
 } from './reading-hand-off.ts';
+export { type RepeatingTask, type RepeatingTaskOptions, startRepeatingTask } from './repeating-task.ts';
 export {
   type Authentication,
   defineServiceModule,

@@ -190,8 +190,10 @@ export function createDeviceService(
     async close() {
       unsubscribeHardware?.();
       polling.stop();
-      jobs.close();
+      // Jobs stop first (their scheduler writes nothing more), then the executions their steps run.
+      const jobsStopped = jobs.close();
       executions.close();
+      await jobsStopped;
       await hardware.stop();
       await events.close();
     },

@@ -8,6 +8,8 @@ import {
   findKeysetPage,
   type KeysetOrder,
   localCallFacts,
+  type RepeatingTask,
+  startRepeatingTask,
 } from '../common/index.ts';
 import { ExecutionSchema } from './command-execution.entity.ts';
 import type { CommandExecutions } from './command-executions.ts';
@@ -67,7 +69,7 @@ export function createJobs(options: {
   const load = (id: string) => loadJob(em, id);
   const scheduler = createJobScheduler({ ...options, changes, load });
   const { save, recordTransition } = scheduler;
-  let sweeper: NodeJS.Timeout | undefined;
+  let sweeper: RepeatingTask | undefined;
 
   /** FAILED_PRECONDITION `JOB_NOT_INTERRUPTED` unless the job is INTERRUPTED. */
   function assertInterrupted(row: JobRow): void {
@@ -312,15 +314,17 @@ export function createJobs(options: {
       const rows = await em().find(JobSchema, { node, state: 'queued' }, { orderBy: { createTime: 'asc' } });
       for (const row of rows) scheduler.enqueue(row.id);
       const interval = Math.min(MAX_SWEEP_INTERVAL_MS, Math.max(500, Math.floor(retentionMs / 2)));
-      sweeper = setInterval(() => {
-        this.sweep().catch((error: unknown) => logger.warn({ err: error }, 'job retention sweep failed'));
-      }, interval);
-      sweeper.unref();
+      sweeper = startRepeatingTask({
+        intervalMs: interval,
+        run: () => this.sweep(),
+        onError: (error) => logger.warn({ err: error }, 'job retention sweep failed'),
+      });
     },
 
-    close(): void {
-      clearInterval(sweeper);
+    /** Stops the sweeper (waiting for a sweep in flight) and the scheduler. */
+    async close(): Promise<void> {
       scheduler.close();
+      await sweeper?.stop();
     },
   };
 }

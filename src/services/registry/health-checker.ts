@@ -1,5 +1,6 @@
 import type { Lease, Lock } from '../../platform/lock/index.ts';
 import type { Logger } from '../../platform/log/index.ts';
+import { type RepeatingTask, startRepeatingTask } from '../common/index.ts';
 import type { ChangeLog } from './change-log.ts';
 import { InstanceSchema } from './instance.entity.ts';
 import { type InstanceView, instanceToView } from './instance-view.ts';
@@ -48,8 +49,7 @@ export function createHealthChecker(options: HealthCheckerOptions): HealthChecke
   const states = new Map<string, CheckState>();
   const inFlight = new Set<Promise<void>>();
   let leader: Lease | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let ticking = false;
+  let ticks: RepeatingTask | undefined;
 
   // The moves of the lock are logged: which replica probes is what an operator asks first.
   async function holdLeadership(): Promise<boolean> {
@@ -148,19 +148,15 @@ export function createHealthChecker(options: HealthCheckerOptions): HealthChecke
 
   return {
     start() {
-      timer = setInterval(() => {
-        if (ticking) return;
-        ticking = true;
-        tick()
-          .catch((error: unknown) => logger.warn({ err: error }, 'registry health checks skipped a tick'))
-          .finally(() => {
-            ticking = false;
-          });
-      }, tickMs);
-      timer.unref();
+      ticks = startRepeatingTask({
+        intervalMs: tickMs,
+        run: tick,
+        onError: (error) => logger.warn({ err: error }, 'registry health checks skipped a tick'),
+      });
     },
     async close() {
-      clearInterval(timer);
+      // The tick in flight first: it may still take the lock or start probes, which are awaited next.
+      await ticks?.stop();
       await Promise.allSettled([...inFlight]);
       if (leader !== undefined) await lock.release(leader).catch(() => false);
     },

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { RegistryConfig } from '../../platform/config/index.ts';
 import type { Logger } from '../../platform/log/index.ts';
+import { type RepeatingTask, startRepeatingTask } from '../common/index.ts';
 import type { ChangeDraft, ChangeLog } from './change-log.ts';
 import { InstanceSchema } from './instance.entity.ts';
 import { instanceToView } from './instance-view.ts';
@@ -38,8 +39,7 @@ const PRUNE_EVERY = 10;
 export function createLeaseSweeper(options: LeaseSweeperOptions): LeaseSweeper {
   const { em, changeLog, view, logger, config } = options;
   const now = options.now ?? Date.now;
-  let timer: NodeJS.Timeout | undefined;
-  let sweeping: Promise<unknown> | undefined;
+  let sweeper: RepeatingTask | undefined;
   let ticks = 0;
 
   async function due(tx: EntityManager, time: number) {
@@ -111,16 +111,9 @@ export function createLeaseSweeper(options: LeaseSweeperOptions): LeaseSweeper {
     });
   }
 
-  function tick(): void {
-    if (sweeping !== undefined) return;
-    sweeping = (async () => {
-      await sweep();
-      if (++ticks % PRUNE_EVERY === 0) await changeLog.prune();
-    })()
-      .catch((error: unknown) => logger.warn({ err: error }, 'registry lease sweep failed; retrying'))
-      .finally(() => {
-        sweeping = undefined;
-      });
+  async function tick(): Promise<void> {
+    await sweep();
+    if (++ticks % PRUNE_EVERY === 0) await changeLog.prune();
   }
 
   return {
@@ -132,12 +125,14 @@ export function createLeaseSweeper(options: LeaseSweeperOptions): LeaseSweeper {
           { instances: extended },
           'registry leases that ran out while hcs was down get one more lease_ttl',
         );
-      timer = setInterval(tick, config.sweepIntervalMs);
-      timer.unref();
+      sweeper = startRepeatingTask({
+        intervalMs: config.sweepIntervalMs,
+        run: tick,
+        onError: (error) => logger.warn({ err: error }, 'registry lease sweep failed; retrying'),
+      });
     },
     async close() {
-      clearInterval(timer);
-      await sweeping;
+      await sweeper?.stop();
     },
   };
 }

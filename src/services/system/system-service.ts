@@ -3,9 +3,11 @@ import { SystemServiceService } from '../../gen/hcs/v1/system.ts';
 import {
   audited,
   defineServiceModule,
+  type RepeatingTask,
   type ServiceDependencies,
   type ServiceInstance,
   type ServiceModule,
+  startRepeatingTask,
 } from '../common/index.ts';
 import { allowedCommandProcedures } from './allowed-command-procedures.ts';
 import { type AllowList, loadAllowList } from './allowed-commands.ts';
@@ -47,7 +49,7 @@ export function createSystemService(
     ...(options.beforeFileUse === undefined ? {} : { beforeUse: options.beforeFileUse }),
   });
   let allowList: AllowList | undefined;
-  let sweeper: NodeJS.Timeout | undefined;
+  let sweeper: RepeatingTask | undefined;
   const hostInfo = hostInfoProcedures({
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
@@ -113,14 +115,15 @@ export function createSystemService(
         deps.logger.info({ commands: allowList.commands.length }, 'command allow-list loaded');
       }
       await runs.open();
-      sweeper = setInterval(() => {
-        runs.sweep().catch((error: unknown) => deps.logger.warn({ err: error }, 'command run sweep failed'));
-      }, SWEEP_INTERVAL_MS);
-      sweeper.unref();
+      sweeper = startRepeatingTask({
+        intervalMs: SWEEP_INTERVAL_MS,
+        run: () => runs.sweep(),
+        onError: (error) => deps.logger.warn({ err: error }, 'command run sweep failed'),
+      });
     },
     async close() {
       // Live runs go on (an update may be restarting hcs itself); the next start marks them.
-      clearInterval(sweeper);
+      await sweeper?.stop();
     },
   };
 }

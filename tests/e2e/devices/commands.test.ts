@@ -72,7 +72,7 @@ test('each transition of an execution is audited with who, what, parameters, res
   const name = String(answer.json.commandExecution);
   let entries: Array<{ actor: string; action: string; outcome: string; details: Record<string, string> }> =
     [];
-  const deadline = Date.now() + 5_000;
+  const deadline = Date.now() + 20_000;
   while (entries.length < 3 && Date.now() < deadline) {
     const audit = await bench.rest('GET', `auditEntries?target=${encodeURIComponent(name)}&pageSize=10`);
     entries = (audit.json.auditEntries ?? []) as typeof entries;

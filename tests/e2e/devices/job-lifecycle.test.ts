@@ -79,7 +79,7 @@ test('a job audits the calls on it and its own transitions; resuming a job that 
   await bench.rest('DELETE', 'jobs/audited');
   type Entry = { action: string; outcome: string; details: Record<string, string> };
   let entries: Entry[] = [];
-  const deadline = Date.now() + 5_000;
+  const deadline = Date.now() + 20_000;
   while (entries.length < 6 && Date.now() < deadline) {
     const audit = await bench.rest(
       'GET',

@@ -142,13 +142,15 @@ test('a timed-out step is retried by its policy; WatchJob streams progress and e
 });
 
 test('a running job keeps its devices and is cancelled with its execution; cancelling it again is FAILED_PRECONDITION', async () => {
-  bench.sim.setLatency('sim-th-1', 3000);
+  // The ping takes 20 s, so the calls below all find the job running however loaded the host is;
+  // the cancellation ends it long before.
+  bench.sim.setLatency('sim-th-1', 20_000);
   try {
     await bench.rest('POST', 'jobs', {
       jobId: 'long',
-      job: { steps: [{ device: 'devices/th-1', command: 'ping', timeout: '10s' }, setRelay(2, true)] },
+      job: { steps: [{ device: 'devices/th-1', command: 'ping', timeout: '60s' }, setRelay(2, true)] },
     });
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 15_000;
     let execution = '';
     while (execution === '' && Date.now() < deadline) {
       const job = (await bench.rest('GET', 'jobs/long')).json as unknown as JobJson;

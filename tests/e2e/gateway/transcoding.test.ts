@@ -503,10 +503,10 @@ test('a client that disconnects from a stream cancels the procedure', async () =
     );
     request.on('error', () => undefined);
     request.end();
-    setTimeout(() => reject(new Error('no first event')), 5000);
+    setTimeout(() => reject(new Error('no first event')), 20_000).unref();
   });
   const started = Date.now();
-  while (!seen.cancelled && Date.now() - started < 3000)
+  while (!seen.cancelled && Date.now() - started < 20_000)
     await new Promise((resolve) => setTimeout(resolve, 20));
   assert.ok(seen.cancelled, 'the procedure saw ctx.signal abort');
 });
@@ -531,7 +531,7 @@ test('a slow reader slows the producer instead of growing memory', async () => {
     );
     request.on('error', () => undefined);
     request.end();
-    setTimeout(() => reject(new Error('no first event')), 5000);
+    setTimeout(() => reject(new Error('no first event')), 20_000).unref();
   });
   assert.ok(seen.produced > 0, 'the stream started');
   assert.ok(seen.produced < 2_000, `the producer ran ahead by ${seen.produced} messages`);

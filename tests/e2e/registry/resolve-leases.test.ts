@@ -26,10 +26,12 @@ test('an instance renewed in time is resolved long past its first lease expiry',
   const registered = await owner.register({
     parent: 'services/renewed',
     instanceId: 'r',
-    instance: httpInstance(8080, { leaseTtl: { seconds: '0', nanos: 300_000_000 } }),
+    // A lease of a second, renewed every tenth of one: only a stall of most of a second between
+    // two renewals, or between the last one and resolve, could let it lapse on a loaded host.
+    instance: httpInstance(8080, { leaseTtl: { seconds: '1', nanos: 0 } }),
   });
   const firstExpiry = registered.instance?.leaseExpireTime?.getTime() ?? 0;
-  while (Date.now() < firstExpiry + 300) {
+  while (Date.now() < firstExpiry + 500) {
     await sleep(100);
     await owner.renew({ name: 'services/renewed/instances/r', leaseId: registered.leaseId });
   }

@@ -54,9 +54,10 @@ export function registerCacheContract(name: string, factory: CacheFactory): void
 
   test('an entry is gone once its TTL has passed', async () => {
     const cache = await factory.create();
-    await cache.set('short', 'x', { ttlMs: 60 });
+    // Read back at once: a TTL of a second leaves room for a loaded host's stalls in between.
+    await cache.set('short', 'x', { ttlMs: 1000 });
     assert.is(text(await cache.get('short')), 'x');
-    await sleep(150);
+    await sleep(1100);
     assert.is(await cache.get('short'), undefined);
   });
 
@@ -86,14 +87,17 @@ export function registerCacheContract(name: string, factory: CacheFactory): void
 
   test('increment gives a new counter its TTL and later increments keep that expiry', async () => {
     const cache = await factory.create();
-    await cache.increment('window', { ttlMs: 120 });
-    await sleep(70);
-    assert.is(await cache.increment('window', { ttlMs: 120 }), 2);
-    await sleep(100);
+    // The second increment halfway through the TTL, the read between the first expiry and the
+    // one a refresh would set. A stall before the read never fails a correct cache; only one of
+    // a whole second before the second increment could.
+    await cache.increment('window', { ttlMs: 2000 });
+    await sleep(1000);
+    assert.is(await cache.increment('window', { ttlMs: 2000 }), 2);
+    await sleep(1500);
     assert.is(
       await cache.get('window'),
       undefined,
-      'expired 120 ms after creation, not after the last increment',
+      'expired 2 s after creation, not after the last increment',
     );
   });
 
