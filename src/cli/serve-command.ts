@@ -1,6 +1,7 @@
 import { type App, createApp } from '../app.ts';
 import { ConfigError, loadConfig } from '../platform/config/index.ts';
 import { createProcessLogger, type Logger } from '../platform/log/index.ts';
+import { releaseStartHeap } from '../platform/runtime-flags/index.ts';
 import type { Command } from './command.ts';
 import { UsageError } from './output.ts';
 import { openWithStoredSettings } from './serve-config.ts';
@@ -76,6 +77,8 @@ export async function runUntilSignal(app: App, logger: Logger): Promise<number> 
     }
     return 1;
   }
+  // Once the first calls could be answered: what starting left behind is garbage by now.
+  setTimeout(releaseStartHeap, 0).unref();
   logger.info({ signal: await signal }, 'signal received');
   await app.close();
   return 0;

@@ -1,2 +1,3 @@
 export { type AddressGuard, createAddressGuard } from './address-guard.ts';
 export { type Cidr, formatCidr, LOOPBACK_AND_PRIVATE_NETWORKS, parseCidr } from './cidr.ts';
+export { nodeHttp } from './node-http.ts';

@@ -1,3 +1,4 @@
+export { releaseStartHeap } from './release-start-heap.ts';
 export {
   relaunchServeWithFlags,
   SERVE_V8_FLAGS,

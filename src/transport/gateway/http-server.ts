@@ -1,7 +1,8 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppError } from '../../platform/errors/index.ts';
 import type { Logger } from '../../platform/log/index.ts';
+import { nodeHttp } from '../../platform/net/index.ts';
 import { type Interceptor, REQUEST_ID_HEADER } from '../rpc/index.ts';
 import { createApiRoute } from './api-route.ts';
 import { applyCors } from './cors.ts';
@@ -92,7 +93,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     ],
     extra: (options.routes ?? []).map((route) => guardedRoute(route, options)),
   });
-  const server: Server = createServer(dispatch);
+  const server: Server = nodeHttp.createServer(dispatch);
   server.keepAliveTimeout = 5_000;
 
   function dispatch(request: IncomingMessage, response: ServerResponse): void {

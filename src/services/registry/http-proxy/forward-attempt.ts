@@ -1,7 +1,7 @@
-import { type Agent, type ClientRequest, request as httpRequest, type IncomingMessage } from 'node:http';
+import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
 import { type Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import type { AddressGuard } from '../../../platform/net/index.ts';
+import { type AddressGuard, nodeHttp } from '../../../platform/net/index.ts';
 import { AddressNotAllowedError } from './guarded-lookup.ts';
 import type { ProxyFailureCause } from './reasons.ts';
 
@@ -80,7 +80,7 @@ export function forwardAttempt(
     };
     const upstream = https
       ? httpsRequest({ ...options, agent: attempt.agents.https })
-      : httpRequest({ ...options, agent: attempt.agents.http });
+      : nodeHttp.request({ ...options, agent: attempt.agents.http });
     onRequest(upstream);
 
     function fail(failure: ProxyFailureCause, message: string, cause?: unknown): void {

@@ -1,8 +1,8 @@
-import { Agent, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Config } from '../../../platform/config/index.ts';
 import { AppError, Code, PlatformReason } from '../../../platform/errors/index.ts';
-import { createAddressGuard } from '../../../platform/net/index.ts';
+import { createAddressGuard, nodeHttp } from '../../../platform/net/index.ts';
 import type { HttpRouteContext } from '../../../transport/gateway/index.ts';
 import { type ForwardedResponse, ForwardFailure, forwardAttempt } from './forward-attempt.ts';
 import { forwardedRequestHeaders, forwardedResponseHeaders } from './forwarded-headers.ts';
@@ -62,7 +62,10 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
   const maxAttempts = options.maxAttempts ?? 3;
   const guard = createAddressGuard(config.proxyAllowedNetworks);
   const lookup = guardedLookup(guard);
-  const agents = { http: new Agent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+  const agents = {
+    http: new nodeHttp.Agent({ keepAlive: true }),
+    https: new HttpsAgent({ keepAlive: true }),
+  };
   const ejection = createOutlierEjection(options.ejection);
   let turn = 0;
 
