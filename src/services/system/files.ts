@@ -11,6 +11,7 @@ import {
   type FileEntry,
   type FileRead,
   fromFsError,
+  isCountedName,
   listDirectory,
   openFileRead,
   parseSandboxPath,
@@ -34,6 +35,13 @@ export interface FilesOptions {
   quotaBytes: number;
   /** Free bytes a write must leave on the file system. */
   minFreeBytes: number;
+  /**
+   * How old the sandbox's usage figure may be before a write walks the tree again, in ms (see
+   * `SandboxQuotaOptions.refreshMs`). Default 60 000.
+   */
+  usageRefreshMs?: number;
+  /** Test hook: the quota's clock in ms. Default `performance.now`. */
+  now?: () => number;
   /**
    * Test hook: runs after a path was checked and before it is opened or written, with the
    * host path about to be used, so a test can change the tree at exactly that moment.
@@ -101,6 +109,9 @@ export function createFiles(options: FilesOptions): Files {
       rootPath: await root(),
       quotaBytes: options.quotaBytes,
       minFreeBytes: options.minFreeBytes,
+      lock,
+      ...(options.usageRefreshMs === undefined ? {} : { refreshMs: options.usageRefreshMs }),
+      ...(options.now === undefined ? {} : { now: options.now }),
     });
     return quota;
   };
@@ -209,6 +220,7 @@ export function createFiles(options: FilesOptions): Files {
     },
     async move(source, destination, { overwrite, expectedEtag }) {
       assertWritable();
+      const quota = await quotaOf();
       return lock.run(async () => {
         const from = await resolve(source, 'source_path');
         const to = await resolve(destination, 'destination_path');
@@ -228,6 +240,9 @@ export function createFiles(options: FilesOptions): Files {
           await assertSameDirectory(from.parentPath, from.parentStats, source);
           await assertSameDirectory(to.parentPath, to.parentStats, destination);
           await rename(from.hostPath, to.hostPath);
+          if (to.stats?.isFile() === true) quota.removed(to.hostPath, to.stats.size);
+          // A temporary name is not counted: a move from or to one changes the usage uncounted.
+          if (isCountedName(from.hostPath) !== isCountedName(to.hostPath)) quota.invalidate();
           await syncDirectory(to.parentPath);
           return entryOf(destination, await lstat(to.hostPath, { bigint: true }));
         } catch (error) {
@@ -237,6 +252,7 @@ export function createFiles(options: FilesOptions): Files {
     },
     async delete(path, { recursive, allowMissing, expectedEtag }) {
       assertWritable();
+      const quota = await quotaOf();
       return lock.run(async () => {
         const target = await resolve(path, 'path');
         if (target.isRoot) throw invalidOperation('the sandbox root cannot be deleted');
@@ -245,9 +261,14 @@ export function createFiles(options: FilesOptions): Files {
         const stats = existing(target);
         try {
           await assertSameDirectory(target.parentPath, target.parentStats, path);
-          if (!stats.isDirectory()) await unlink(target.hostPath);
-          else if (recursive) await rm(target.hostPath, { recursive: true });
-          else await rmdir(target.hostPath);
+          if (!stats.isDirectory()) {
+            await unlink(target.hostPath);
+            if (stats.isFile()) quota.removed(target.hostPath, stats.size);
+          } else if (recursive) {
+            // Even a failed rm may have removed part of the tree: the next write measures it.
+            quota.invalidate();
+            await rm(target.hostPath, { recursive: true });
+          } else await rmdir(target.hostPath);
         } catch (error) {
           throw fromFsError(error, path);
         }

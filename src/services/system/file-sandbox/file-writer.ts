@@ -8,8 +8,8 @@ import { etagOf } from './etag.ts';
 import { entryOf, type FileEntry } from './file-entry.ts';
 import { fromFsError } from './from-fs-error.ts';
 import type { Reservation } from './sandbox-quota.ts';
-import { TEMP_FILE_PREFIX } from './sandbox-quota.ts';
 import type { ResolvedPath } from './sandbox-resolver.ts';
+import { TEMP_FILE_PREFIX } from './sandbox-usage.ts';
 import { assertSameDirectory, createVerified } from './verified-open.ts';
 
 /** What a write must find at its target before it replaces it. */
@@ -87,6 +87,10 @@ export async function writeAtomically(
       await assertSameDirectory(target.parentPath, target.parentStats, target.relative);
       await rename(tempPath, current.hostPath);
       committed = true;
+      options.reservation.commit(
+        current.hostPath,
+        current.stats?.isFile() === true ? current.stats.size : 0n,
+      );
       await syncDirectory(target.parentPath);
     });
     const stats = await lstat(target.hostPath, { bigint: true });

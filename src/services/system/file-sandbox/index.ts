@@ -13,7 +13,8 @@ export {
 } from './file-writer.ts';
 export { fromFsError } from './from-fs-error.ts';
 export { MAX_PATH_BYTES, MAX_SEGMENT_BYTES, parseSandboxPath } from './sandbox-path.ts';
-export { createSandboxQuota, type SandboxQuota, TEMP_FILE_PREFIX } from './sandbox-quota.ts';
+export { createSandboxQuota, type SandboxQuota } from './sandbox-quota.ts';
 export { assertInside, type ResolvedPath, resolveSandboxPath } from './sandbox-resolver.ts';
+export { isCountedName, TEMP_FILE_PREFIX } from './sandbox-usage.ts';
 export { createSerialLock, type SerialLock } from './serial-lock.ts';
 export { assertSameDirectory } from './verified-open.ts';

@@ -12,9 +12,10 @@ import {
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { AppError, Code } from '../../../../src/platform/errors/index.ts';
+import { Code } from '../../../../src/platform/errors/index.ts';
 import { createFiles, FileReason } from '../../../../src/services/system/index.ts';
 import { removeTempDir, tempDir } from '../../../helpers/process.ts';
+import { refusal } from '../../../helpers/refusal.ts';
 
 // Each case swaps part of the tree at the one moment a check-then-open race would need: after
 // the path was checked, before it is used (the sandbox's `beforeUse` hook), so the race is
@@ -44,16 +45,6 @@ function sandbox(beforeUse: (hostPath: string) => void) {
 function swapDirectoryForLink(): void {
   renameSync(join(root, 'dir'), join(root, 'dir-old'));
   symlinkSync(outside, join(root, 'dir'));
-}
-
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.instance(error, AppError);
-    return error as AppError;
-  }
-  throw new Error('the call succeeded');
 }
 
 test('a directory swapped for a link to the outside between check and open: the read is refused, nothing leaks', async () => {
