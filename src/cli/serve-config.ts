@@ -55,7 +55,8 @@ function applyStoredSettings(
   if (Object.keys(stored).length === 0) return base;
   const { accepted, problems } = acceptStoredSettings(stored);
   for (const problem of problems) logger.warn({ setting: problem.name }, problem.message);
-  const config = loadConfig({ ...options, stored: accepted });
+  // The environment stays the one read first: the start's, not a second look at process.env.
+  const config = { ...loadConfig({ ...options, stored: accepted }), environment: base.environment };
   const applied = Object.entries(config.settings).flatMap(([name, setting]) =>
     setting.source === 'stored' ? [name] : [],
   );

@@ -33,6 +33,8 @@ export interface TestApp {
   /** Signs a token with the app's own key, for any grant, issued at `now` (default the present). */
   mintToken(grant: AccessTokenGrant, options?: { now?: number; ttlMs?: number }): string;
   readonly dataDir: string;
+  /** Creates API key `apiKeys/{id}` over REST as the admin; resolves to its secret. */
+  createApiKey(id: string, grant: { roles: string[]; scopes: string[] }): Promise<string>;
   /** Closes the app and removes its data directory. */
   close(): Promise<void>;
 }
@@ -83,6 +85,11 @@ export async function startTestApp(
     httpRoutes?: readonly HttpRoute[];
     /** Text of a `.env` file in the app's working directory. Default none. */
     dotEnv?: string;
+    /**
+     * Loads the configuration from this process's environment too (below the test defaults and
+     * `env`), as `hcs serve` loads it from its own. Default false: only the test's variables.
+     */
+    inheritEnvironment?: boolean;
   } = {},
 ): Promise<TestApp> {
   const { logger, lines: logs } = captureLogs();
@@ -92,6 +99,7 @@ export async function startTestApp(
   const config = loadConfig({
     cwd,
     env: {
+      ...(options.inheritEnvironment === true ? process.env : {}),
       HCS_HOST: '127.0.0.1',
       HCS_GRPC_PORT: '0',
       HCS_HTTP_PORT: '0',
@@ -135,6 +143,10 @@ export async function startTestApp(
       ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
       ...(options.now === undefined ? {} : { now: () => options.now as number }),
     }).sign(grant).token;
+  const adminGrant = () => {
+    adminToken ??= mintToken({ subject: 'users/admin', roles: ['admin'], scopes: ['*'] });
+    return adminToken;
+  };
   return {
     app,
     grpcTarget: `127.0.0.1:${grpcPort}`,
@@ -143,8 +155,18 @@ export async function startTestApp(
     dataDir,
     mintToken,
     async adminToken() {
-      adminToken ??= mintToken({ subject: 'users/admin', roles: ['admin'], scopes: ['*'] });
-      return adminToken;
+      return adminGrant();
+    },
+    async createApiKey(id, grant) {
+      const created = await fetch(`${httpBase}/api/v1/apiKeys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminGrant()}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ apiKeyId: id, apiKey: grant }),
+      });
+      const body = (await created.json()) as { secret?: string };
+      if (created.status !== 200)
+        throw new Error(`creating API key ${id}: ${created.status} ${JSON.stringify(body)}`);
+      return String(body.secret);
     },
     async close() {
       await app.close();

@@ -117,6 +117,13 @@ export interface Config {
    * reports as running, so it never reads the environment or `.env` again.
    */
   settings: Readonly<Record<SettingVariable, SettingValue>>;
+  /**
+   * Every variable of the environment the configuration was loaded from (the process
+   * environment unless a caller passed another), copied and frozen at load: what
+   * SystemService lists, so a later change to `process.env` (by a library, a test, anything)
+   * never shows as the environment hcs runs with. The `.env` file is not part of it.
+   */
+  environment: Readonly<Record<string, string>>;
   /** The hardware adapters and device policy of DeviceService. */
   devices: DevicesConfig;
 }

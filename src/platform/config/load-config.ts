@@ -81,8 +81,9 @@ export function acceptStoredSettings(stored: Readonly<Record<string, string>>): 
  */
 export function loadConfig(options: LoadConfigOptions = {}): Config {
   const cwd = options.cwd ?? process.cwd();
+  const environment = environmentCopyOf(options.env ?? process.env);
   const layers: [SettingSource, Readonly<Record<string, string | undefined>>][] = [
-    ['environment', options.env ?? process.env],
+    ['environment', environment],
     ['env_file', readDotEnv(cwd)],
     ['stored', storedChangeable(options.stored ?? {})],
   ];
@@ -191,6 +192,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       watchHistory: parsed.HCS_REGISTRY_WATCH_HISTORY,
     },
     settings,
+    environment,
     devices: {
       adapters: parsed.HCS_DEVICES_ADAPTERS,
       allowList: parsed.HCS_DEVICES_ALLOW_LIST,
@@ -240,4 +242,13 @@ function readDotEnv(cwd: string): Record<string, string> {
   const file = resolve(cwd, '.env');
   if (!existsSync(file)) return {};
   return parseEnv(readFileSync(file, 'utf8')) as Record<string, string>;
+}
+
+/** A frozen copy of an environment, its unset entries left out. */
+function environmentCopyOf(env: NodeJS.ProcessEnv): Readonly<Record<string, string>> {
+  return Object.freeze(
+    Object.fromEntries(
+      Object.entries(env).flatMap(([name, value]) => (value === undefined ? [] : [[name, value]])),
+    ),
+  );
 }

@@ -7,7 +7,7 @@ import type { ServiceImplementation } from '../../transport/rpc/index.ts';
 import { durationFromMs, pageSizeOf } from '../common/index.ts';
 import type { AllowedCommand, AllowList, CommandParameter } from './allowed-commands.ts';
 import { pageOfSorted } from './name-page.ts';
-import { isSecretName, MASK } from './run-rules.ts';
+import { maskedValueOf } from './secret-masking.ts';
 
 /** The allow-list RPC of SystemService. */
 export type AllowedCommandProcedures = Pick<
@@ -48,7 +48,7 @@ export function allowedCommandToMessage(command: AllowedCommand): AllowedCommand
     argv: [...command.argv],
     workingDirectory: command.workingDirectory ?? '',
     environment: Object.fromEntries(
-      Object.entries(command.environment).map(([name, value]) => [name, isSecretName(name) ? MASK : value]),
+      Object.entries(command.environment).map(([name, value]) => [name, maskedValueOf(name, value).value]),
     ),
     sha256: command.sha256 ?? '',
   };

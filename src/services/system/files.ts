@@ -1,8 +1,10 @@
-import { chmod, lstat, mkdir, readlink, realpath, rename, rm, rmdir, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, readlink, realpath, rename, rmdir, unlink } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { AppError, Code } from '../../platform/errors/index.ts';
 import {
+  type AnchoredDirectory,
   assertEtag,
-  assertSameDirectory,
   assertWritePrecondition,
   createSandboxQuota,
   createSerialLock,
@@ -11,13 +13,15 @@ import {
   type FileEntry,
   type FileRead,
   fromFsError,
+  isCountedName,
   listDirectory,
+  openAnchoredDirectory,
   openFileRead,
   parseSandboxPath,
   type ReadSelection,
   type ResolvedPath,
+  removeTree,
   resolveSandboxPath,
-  syncDirectory,
   type WritePrecondition,
   type WrittenFile,
   writeAtomically,
@@ -35,10 +39,22 @@ export interface FilesOptions {
   /** Free bytes a write must leave on the file system. */
   minFreeBytes: number;
   /**
+   * How old the sandbox's usage figure may be before a write walks the tree again, in ms (see
+   * `SandboxQuotaOptions.refreshMs`). Default 60 000.
+   */
+  usageRefreshMs?: number;
+  /** Test hook: the quota's clock in ms. Default `performance.now`. */
+  now?: () => number;
+  /**
    * Test hook: runs after a path was checked and before it is opened or written, with the
    * host path about to be used, so a test can change the tree at exactly that moment.
    */
   beforeUse?: (hostPath: string) => void | Promise<void>;
+  /**
+   * Test hook: runs when the directory a move, delete or mkdir changes has been opened and
+   * checked, just before the change, with the host path of the entry changed.
+   */
+  beforeChange?: (hostPath: string) => void | Promise<void>;
 }
 
 /** What a write is asked to do, besides its content. */
@@ -101,9 +117,32 @@ export function createFiles(options: FilesOptions): Files {
       rootPath: await root(),
       quotaBytes: options.quotaBytes,
       minFreeBytes: options.minFreeBytes,
+      lock,
+      ...(options.usageRefreshMs === undefined ? {} : { refreshMs: options.usageRefreshMs }),
+      ...(options.now === undefined ? {} : { now: options.now }),
     });
     return quota;
   };
+
+  // Runs `change` on the entry `target` names, inside its directory held open and checked (see
+  // `anchored-directory.ts`), so the change cannot be led elsewhere by a swapped path.
+  async function inDirectoryOf<T>(
+    target: ResolvedPath,
+    change: (directory: AnchoredDirectory, name: string) => Promise<T>,
+  ): Promise<T> {
+    const directory = await openAnchoredDirectory(
+      target.parentPath,
+      target.parentStats,
+      await root(),
+      target.relative,
+    );
+    try {
+      await options.beforeChange?.(target.hostPath);
+      return await change(directory, basename(target.hostPath));
+    } finally {
+      await directory.close();
+    }
+  }
 
   function assertWritable(): void {
     if (options.writable) return;
@@ -128,9 +167,11 @@ export function createFiles(options: FilesOptions): Files {
       const prefix = segments.slice(0, index).join('/');
       const target = await resolve(prefix, field);
       if (target.stats !== undefined) continue;
-      await mkdir(target.hostPath, { mode: 0o755 }).catch((error: unknown) => {
-        if ((error as { code?: string }).code !== 'EEXIST') throw fromFsError(error, prefix);
-      });
+      await inDirectoryOf(target, (directory, name) => mkdir(directory.entry(name), { mode: 0o755 })).catch(
+        (error: unknown) => {
+          if ((error as { code?: string }).code !== 'EEXIST') throw fromFsError(error, prefix);
+        },
+      );
     }
   }
 
@@ -174,17 +215,20 @@ export function createFiles(options: FilesOptions): Files {
       const reservation = await (await quotaOf()).begin(replaced?.size ?? 0n, request.expectedSizeBytes);
       try {
         await options.beforeUse?.(target.hostPath);
-        return await writeAtomically(chunks, {
-          target,
-          precondition,
-          mode,
-          ...(request.expectedSizeBytes === undefined
-            ? {}
-            : { expectedSizeBytes: request.expectedSizeBytes }),
-          reservation,
-          signal,
-          recheck: (commit) => lock.run(async () => commit(await resolve(request.path, 'path'))),
-        });
+        return await inDirectoryOf(target, (directory) =>
+          writeAtomically(chunks, {
+            directory,
+            target,
+            precondition,
+            mode,
+            ...(request.expectedSizeBytes === undefined
+              ? {}
+              : { expectedSizeBytes: request.expectedSizeBytes }),
+            reservation,
+            signal,
+            recheck: (commit) => lock.run(async () => commit(await resolve(request.path, 'path'))),
+          }),
+        );
       } finally {
         reservation.release();
       }
@@ -198,17 +242,25 @@ export function createFiles(options: FilesOptions): Files {
         throw new AppError(Code.ALREADY_EXISTS, FileReason.FILE_ALREADY_EXISTS, `"${path}" already exists`);
       }
       try {
-        await mkdir(target.hostPath, { mode: 0o700 });
-        // mkdir's mode passes through the umask; chmod sets exactly what was asked.
-        await chmod(target.hostPath, mode & 0o777 || 0o755);
-        await assertSameDirectory(target.parentPath, target.parentStats, path);
-        return entryOf(path, await lstat(target.hostPath, { bigint: true }));
+        return await inDirectoryOf(target, async (directory, name) => {
+          await mkdir(directory.entry(name), { mode: 0o700 });
+          // mkdir's mode passes through the umask: set exactly what was asked, on the directory
+          // just made (opened without following a link), never on what its name may lead to now.
+          const made = await open(directory.entry(name), O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+          try {
+            await made.chmod(mode & 0o777 || 0o755);
+            return entryOf(path, await made.stat({ bigint: true }));
+          } finally {
+            await made.close();
+          }
+        });
       } catch (error) {
         throw fromFsError(error, path);
       }
     },
     async move(source, destination, { overwrite, expectedEtag }) {
       assertWritable();
+      const quota = await quotaOf();
       return lock.run(async () => {
         const from = await resolve(source, 'source_path');
         const to = await resolve(destination, 'destination_path');
@@ -225,11 +277,16 @@ export function createFiles(options: FilesOptions): Files {
           );
         }
         try {
-          await assertSameDirectory(from.parentPath, from.parentStats, source);
-          await assertSameDirectory(to.parentPath, to.parentStats, destination);
-          await rename(from.hostPath, to.hostPath);
-          await syncDirectory(to.parentPath);
-          return entryOf(destination, await lstat(to.hostPath, { bigint: true }));
+          return await inDirectoryOf(from, (fromDirectory, fromName) =>
+            inDirectoryOf(to, async (toDirectory, toName) => {
+              await rename(fromDirectory.entry(fromName), toDirectory.entry(toName));
+              if (to.stats?.isFile() === true) quota.removed(toName, to.stats.size);
+              // A temporary name is not counted: a move from or to one changes the usage uncounted.
+              if (isCountedName(fromName) !== isCountedName(toName)) quota.invalidate();
+              await toDirectory.sync();
+              return entryOf(destination, await lstat(toDirectory.entry(toName), { bigint: true }));
+            }),
+          );
         } catch (error) {
           throw fromFsError(error, destination);
         }
@@ -237,6 +294,7 @@ export function createFiles(options: FilesOptions): Files {
     },
     async delete(path, { recursive, allowMissing, expectedEtag }) {
       assertWritable();
+      const quota = await quotaOf();
       return lock.run(async () => {
         const target = await resolve(path, 'path');
         if (target.isRoot) throw invalidOperation('the sandbox root cannot be deleted');
@@ -244,10 +302,16 @@ export function createFiles(options: FilesOptions): Files {
         if (target.stats === undefined && allowMissing) return;
         const stats = existing(target);
         try {
-          await assertSameDirectory(target.parentPath, target.parentStats, path);
-          if (!stats.isDirectory()) await unlink(target.hostPath);
-          else if (recursive) await rm(target.hostPath, { recursive: true });
-          else await rmdir(target.hostPath);
+          await inDirectoryOf(target, async (directory, name) => {
+            if (!stats.isDirectory()) {
+              await unlink(directory.entry(name));
+              if (stats.isFile()) quota.removed(name, stats.size);
+            } else if (recursive) {
+              // Even a failed removal may have removed part of the tree: the next write measures it.
+              quota.invalidate();
+              await removeTree(directory, name, await root(), path);
+            } else await rmdir(directory.entry(name));
+          });
         } catch (error) {
           throw fromFsError(error, path);
         }
@@ -255,6 +319,8 @@ export function createFiles(options: FilesOptions): Files {
     },
   };
 }
+
+const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW } = constants;
 
 /** The lstat of a resolved path, or NOT_FOUND. */
 function existing(target: ResolvedPath) {

@@ -23,13 +23,3 @@ export function stateOf(outcome: ProcessOutcome): CommandRunState {
   if (outcome.cancelled) return 'cancelled';
   return outcome.exitCode === 0 ? 'succeeded' : 'failed';
 }
-
-const SECRET_NAME = /KEY|SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL|PRIVATE|AUTH|COOKIE|SESSION/i;
-
-/** Whether an environment variable's name says its value is secret. */
-export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name);
-}
-
-/** What a masked secret value is shown as. */
-export const MASK = '********';

@@ -11,7 +11,7 @@ import type { ServiceImplementation } from '../../transport/rpc/index.ts';
 import { pageSizeOf } from '../common/index.ts';
 import { pageOfSorted } from './name-page.ts';
 import { SystemReason } from './reasons.ts';
-import { MASK } from './run-rules.ts';
+import { MASK } from './secret-masking.ts';
 import { compileSettingFilter } from './setting-filter.ts';
 import { isSecretSetting, type Settings, type SettingView } from './settings.ts';
 

@@ -6,7 +6,7 @@ import {
 } from '../../platform/config/index.ts';
 import { AppError, Code, invalidField } from '../../platform/errors/index.ts';
 import { SystemReason } from './reasons.ts';
-import { MASK } from './run-rules.ts';
+import { MASK } from './secret-masking.ts';
 
 /** INVALID_ARGUMENT `MASKED_VALUE` when `value` is the mask a read shows for a secret. */
 export function assertNotMasked(value: string): void {

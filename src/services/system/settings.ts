@@ -15,7 +15,7 @@ import {
 import { fromOrmError } from '../../platform/db/index.ts';
 import { AppError, Code, invalidField } from '../../platform/errors/index.ts';
 import { SystemReason } from './reasons.ts';
-import { isSecretName, MASK } from './run-rules.ts';
+import { isSecretName, MASK } from './secret-masking.ts';
 import {
   assertChangeable,
   assertEtagMatches,

@@ -16,6 +16,8 @@ import { auditedStream } from './audited-stream.ts';
 import { commandRunProcedures } from './command-run-procedures.ts';
 import { createCommandRuns } from './command-runs.ts';
 import { SYSTEM_ENTITIES } from './entities.ts';
+import { environmentVariableProcedures } from './environment-variable-procedures.ts';
+import { createEnvironmentVariables } from './environment-variables.ts';
 import { fileProcedures } from './file-procedures.ts';
 import { createFiles, type FilesOptions } from './files.ts';
 import { hostInfoProcedures } from './host-info-procedures.ts';
@@ -71,6 +73,7 @@ export function createSystemService(
   const runProcedures = commandRunProcedures(runs);
   const settings = createSettings({ config, em: deps.em });
   const settingRpcs = settingProcedures(settings);
+  const environment = environmentVariableProcedures(createEnvironmentVariables(config.environment));
   // Reads are audited too: who looked at the host, its commands and its trail is part of the trail.
   const none = { category: 'system', targetOf: () => '' } as const;
   const byName = { category: 'system', targetOf: (request: { name: string }) => request.name } as const;
@@ -79,6 +82,11 @@ export function createSystemService(
       ...fileProcedures(files, deps.audit),
       getHostInfo: audited(deps.audit, none, hostInfo.getHostInfo),
       listAuditEntries: audited(deps.audit, none, auditLog.listAuditEntries),
+      listEnvironmentVariables: audited(
+        deps.audit,
+        { ...none, detailsOf: (request) => ({ namePrefix: request.namePrefix.slice(0, 256) }) },
+        environment.listEnvironmentVariables,
+      ),
       listAllowedCommands: audited(deps.audit, none, commands.listAllowedCommands),
       runCommand: audited(
         deps.audit,

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Code } from '../../../src/platform/errors/index.ts';
@@ -106,6 +107,34 @@ test('a write past the quota is RESOURCE_EXHAUSTED and leaves neither the file n
   // What fits still fits.
   value(await admin.write({ path: 'fits.bin' }, [chunk]));
   value(await admin.remove({ path: 'fits.bin' }));
+});
+
+test('of two concurrent writes that only fit one at a time exactly one is stored; a delete gives its room back', async () => {
+  const chunk = Buffer.alloc(128 * 1024, 3);
+  // 640 KiB each, in chunks that arrive over time: the two streams overlap.
+  async function* trickle(): AsyncGenerator<Buffer> {
+    for (let index = 0; index < 5; index += 1) {
+      await delay(5);
+      yield chunk;
+    }
+  }
+  const outcomes = await Promise.all([
+    admin.write({ path: 'q1.bin' }, trickle()),
+    admin.write({ path: 'q2.bin' }, trickle()),
+  ]);
+  assert.is(outcomes.filter((outcome) => outcome.ok).length, 1, 'one write is stored');
+  const refused = outcomes.find((outcome) => !outcome.ok);
+  assert.is(refused?.ok === false ? refused.error.reason : '', FileReason.FILE_QUOTA_EXCEEDED);
+  const stored = outcomes[0]?.ok === true ? 'q1.bin' : 'q2.bin';
+  assert.is(failure(await admin.stat(stored === 'q1.bin' ? 'q2.bin' : 'q1.bin')).code, Code.NOT_FOUND);
+  assert.is(
+    failure(await admin.write({ path: 'q3.bin' }, trickle())).reason,
+    FileReason.FILE_QUOTA_EXCEEDED,
+    'the stored file counts',
+  );
+  value(await admin.remove({ path: stored }));
+  value(await admin.write({ path: 'q3.bin' }, trickle()));
+  value(await admin.remove({ path: 'q3.bin' }));
 });
 
 test('a size differing from expected_size_bytes is DATA_LOSS and the target is untouched', async () => {

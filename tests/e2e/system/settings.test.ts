@@ -371,15 +371,7 @@ test('non-admin users and API keys without the system:write scope are refused; a
     403,
   );
 
-  const keyOf = async (id: string, scopes: string[]) => {
-    const created = await fetchAnswer(`${app.httpBase}/api/v1/apiKeys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ apiKeyId: id, apiKey: { roles: ['admin'], scopes } }),
-    });
-    assert.is(created.status, 200, created.text);
-    return String(created.json.secret);
-  };
+  const keyOf = (id: string, scopes: string[]) => app.createApiKey(id, { roles: ['admin'], scopes });
   const registryKey = await keyOf('registry-only', ['registry:read', 'registry:write']);
   const refused = await fetchAnswer(`${app.httpBase}/api/v1/settings/log_level`, {
     method: 'PATCH',

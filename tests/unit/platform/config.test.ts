@@ -157,6 +157,22 @@ test('reads a .env file, and the real environment wins over it', async () => {
   assert.is(config.httpPort, 7001);
 });
 
+test('the environment is copied at load: later changes to process.env do not reach it', () => {
+  process.env.CONFIG_TEST_PROBE_VALUE = 'at-load';
+  try {
+    const config = loadConfig({ cwd });
+    process.env.CONFIG_TEST_PROBE_VALUE = 'changed';
+    process.env.CONFIG_TEST_PROBE_ADDED = 'added';
+    assert.is(config.environment.CONFIG_TEST_PROBE_VALUE, 'at-load');
+    assert.is(config.environment.CONFIG_TEST_PROBE_ADDED, undefined);
+    assert.is(config.environment.PATH, process.env.PATH);
+    assert.ok(Object.isFrozen(config.environment), 'nothing in the process can change the copy either');
+  } finally {
+    delete process.env.CONFIG_TEST_PROBE_VALUE;
+    delete process.env.CONFIG_TEST_PROBE_ADDED;
+  }
+});
+
 test('production signing with a private key file needs no HCS_SECRET_KEY', () => {
   const config = loadConfig({
     cwd: tempDir(),

@@ -1142,6 +1142,37 @@ export interface UpdateSettingResponse {
   setting: Setting | undefined;
 }
 
+/** EnvironmentVariable is one variable of the server process's environment as it started. */
+export interface EnvironmentVariable {
+  /** Name of the variable, e.g. "PATH". */
+  name: string;
+  /** Value of the variable, masked as ListEnvironmentVariables describes. */
+  value: string;
+  /** True when `value` is masked, wholly or in part (a URL's password). */
+  masked: boolean;
+}
+
+/** Request of SystemService.ListEnvironmentVariables. */
+export interface ListEnvironmentVariablesRequest {
+  /** Maximum number of variables to return; default 100, maximum 1000. */
+  pageSize: number;
+  /** `next_page_token` of a previous call to continue the listing; empty for the first page. */
+  pageToken: string;
+  /**
+   * Only variables whose name starts with this text (case-sensitive), e.g. "HCS_". Empty
+   * means every variable.
+   */
+  namePrefix: string;
+}
+
+/** Response of SystemService.ListEnvironmentVariables. */
+export interface ListEnvironmentVariablesResponse {
+  /** Variables matching `name_prefix`, at most `page_size`, ordered by name, values masked. */
+  environmentVariables: EnvironmentVariable[];
+  /** Token for the next page; empty when this is the last page. */
+  nextPageToken: string;
+}
+
 /** Request of SystemService.ListAuditEntries. */
 export interface ListAuditEntriesRequest {
   /** Maximum number of entries to return; default 100, maximum 1000. */
@@ -7039,6 +7070,313 @@ export const UpdateSettingResponse: MessageFns<UpdateSettingResponse> = {
   },
 };
 
+function createBaseEnvironmentVariable(): EnvironmentVariable {
+  return { name: "", value: "", masked: false };
+}
+
+export const EnvironmentVariable: MessageFns<EnvironmentVariable> = {
+  encode(message: EnvironmentVariable, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    if (message.masked !== false) {
+      writer.uint32(24).bool(message.masked);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EnvironmentVariable {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEnvironmentVariable();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.masked = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EnvironmentVariable {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+      masked: isSet(object.masked) ? globalThis.Boolean(object.masked) : false,
+    };
+  },
+
+  toJSON(message: EnvironmentVariable): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    if (message.masked !== false) {
+      obj.masked = message.masked;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<EnvironmentVariable>): EnvironmentVariable {
+    return EnvironmentVariable.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EnvironmentVariable>): EnvironmentVariable {
+    const message = createBaseEnvironmentVariable();
+    message.name = object.name ?? "";
+    message.value = object.value ?? "";
+    message.masked = object.masked ?? false;
+    return message;
+  },
+};
+
+function createBaseListEnvironmentVariablesRequest(): ListEnvironmentVariablesRequest {
+  return { pageSize: 0, pageToken: "", namePrefix: "" };
+}
+
+export const ListEnvironmentVariablesRequest: MessageFns<ListEnvironmentVariablesRequest> = {
+  encode(message: ListEnvironmentVariablesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pageSize !== 0) {
+      writer.uint32(8).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(18).string(message.pageToken);
+    }
+    if (message.namePrefix !== "") {
+      writer.uint32(26).string(message.namePrefix);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListEnvironmentVariablesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListEnvironmentVariablesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.namePrefix = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListEnvironmentVariablesRequest {
+    return {
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+      namePrefix: isSet(object.namePrefix)
+        ? globalThis.String(object.namePrefix)
+        : isSet(object.name_prefix)
+        ? globalThis.String(object.name_prefix)
+        : "",
+    };
+  },
+
+  toJSON(message: ListEnvironmentVariablesRequest): unknown {
+    const obj: any = {};
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    if (message.namePrefix !== "") {
+      obj.namePrefix = message.namePrefix;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListEnvironmentVariablesRequest>): ListEnvironmentVariablesRequest {
+    return ListEnvironmentVariablesRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListEnvironmentVariablesRequest>): ListEnvironmentVariablesRequest {
+    const message = createBaseListEnvironmentVariablesRequest();
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    message.namePrefix = object.namePrefix ?? "";
+    return message;
+  },
+};
+
+function createBaseListEnvironmentVariablesResponse(): ListEnvironmentVariablesResponse {
+  return { environmentVariables: [], nextPageToken: "" };
+}
+
+export const ListEnvironmentVariablesResponse: MessageFns<ListEnvironmentVariablesResponse> = {
+  encode(message: ListEnvironmentVariablesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.environmentVariables) {
+      EnvironmentVariable.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListEnvironmentVariablesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListEnvironmentVariablesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.environmentVariables.push(EnvironmentVariable.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListEnvironmentVariablesResponse {
+    return {
+      environmentVariables: globalThis.Array.isArray(object?.environmentVariables)
+        ? object.environmentVariables.map((e: any) => EnvironmentVariable.fromJSON(e))
+        : globalThis.Array.isArray(object?.environment_variables)
+        ? object.environment_variables.map((e: any) => EnvironmentVariable.fromJSON(e))
+        : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListEnvironmentVariablesResponse): unknown {
+    const obj: any = {};
+    if (message.environmentVariables?.length) {
+      obj.environmentVariables = message.environmentVariables.map((e) => EnvironmentVariable.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListEnvironmentVariablesResponse>): ListEnvironmentVariablesResponse {
+    return ListEnvironmentVariablesResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListEnvironmentVariablesResponse>): ListEnvironmentVariablesResponse {
+    const message = createBaseListEnvironmentVariablesResponse();
+    message.environmentVariables = object.environmentVariables?.map((e) => EnvironmentVariable.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
 function createBaseListAuditEntriesRequest(): ListAuditEntriesRequest {
   return {
     pageSize: 0,
@@ -7663,6 +8001,28 @@ export const SystemServiceService = {
     responseDeserialize: (value: Buffer): UpdateSettingResponse => UpdateSettingResponse.decode(value),
   },
   /**
+   * Lists the environment variables of the server process, ordered by name, optionally only
+   * those whose name starts with `name_prefix`. The list is a copy taken at start: nothing
+   * through the API changes the process environment, and a change made to it inside the
+   * process after start does not show. Values are masked: wholly ("********") when
+   * the name looks secret (it contains KEY, SECRET, TOKEN, PASSWORD, PASSWD, CREDENTIAL,
+   * PRIVATE, AUTH, COOKIE, SESSION or DSN, in any case), otherwise the password of every URL in
+   * the value ("postgres://hcs:********@db/hcs").
+   */
+  listEnvironmentVariables: {
+    path: "/hcs.v1.SystemService/ListEnvironmentVariables" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListEnvironmentVariablesRequest): Buffer =>
+      Buffer.from(ListEnvironmentVariablesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListEnvironmentVariablesRequest =>
+      ListEnvironmentVariablesRequest.decode(value),
+    responseSerialize: (value: ListEnvironmentVariablesResponse): Buffer =>
+      Buffer.from(ListEnvironmentVariablesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListEnvironmentVariablesResponse =>
+      ListEnvironmentVariablesResponse.decode(value),
+  },
+  /**
    * Lists audit log entries of every category, newest first, optionally filtered by
    * actor, action, category, outcome, target and time range.
    */
@@ -7816,6 +8176,16 @@ export interface SystemServiceServer extends UntypedServiceImplementation {
    * then, and its `value` stays the running one.
    */
   updateSetting: handleUnaryCall<UpdateSettingRequest, UpdateSettingResponse>;
+  /**
+   * Lists the environment variables of the server process, ordered by name, optionally only
+   * those whose name starts with `name_prefix`. The list is a copy taken at start: nothing
+   * through the API changes the process environment, and a change made to it inside the
+   * process after start does not show. Values are masked: wholly ("********") when
+   * the name looks secret (it contains KEY, SECRET, TOKEN, PASSWORD, PASSWD, CREDENTIAL,
+   * PRIVATE, AUTH, COOKIE, SESSION or DSN, in any case), otherwise the password of every URL in
+   * the value ("postgres://hcs:********@db/hcs").
+   */
+  listEnvironmentVariables: handleUnaryCall<ListEnvironmentVariablesRequest, ListEnvironmentVariablesResponse>;
   /**
    * Lists audit log entries of every category, newest first, optionally filtered by
    * actor, action, category, outcome, target and time range.
@@ -8183,6 +8553,30 @@ export interface SystemServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: UpdateSettingResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Lists the environment variables of the server process, ordered by name, optionally only
+   * those whose name starts with `name_prefix`. The list is a copy taken at start: nothing
+   * through the API changes the process environment, and a change made to it inside the
+   * process after start does not show. Values are masked: wholly ("********") when
+   * the name looks secret (it contains KEY, SECRET, TOKEN, PASSWORD, PASSWD, CREDENTIAL,
+   * PRIVATE, AUTH, COOKIE, SESSION or DSN, in any case), otherwise the password of every URL in
+   * the value ("postgres://hcs:********@db/hcs").
+   */
+  listEnvironmentVariables(
+    request: ListEnvironmentVariablesRequest,
+    callback: (error: ServiceError | null, response: ListEnvironmentVariablesResponse) => void,
+  ): ClientUnaryCall;
+  listEnvironmentVariables(
+    request: ListEnvironmentVariablesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListEnvironmentVariablesResponse) => void,
+  ): ClientUnaryCall;
+  listEnvironmentVariables(
+    request: ListEnvironmentVariablesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListEnvironmentVariablesResponse) => void,
   ): ClientUnaryCall;
   /**
    * Lists audit log entries of every category, newest first, optionally filtered by

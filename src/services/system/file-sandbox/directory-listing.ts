@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { invalidField } from '../../../platform/errors/index.ts';
 import { ListReason } from '../../common/index.ts';
 import { entryOf, type FileEntry } from './file-entry.ts';
-import { TEMP_FILE_PREFIX } from './sandbox-quota.ts';
+import { TEMP_FILE_PREFIX } from './sandbox-usage.ts';
 
 /** One page of a directory. */
 export interface DirectoryPage {

@@ -1,15 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
-import { type FileHandle, lstat, open, rename, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { type FileHandle, lstat, rename, unlink } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { AppError, Code } from '../../../platform/errors/index.ts';
 import { FileReason } from '../reasons.ts';
+import type { AnchoredDirectory } from './anchored-directory.ts';
 import { etagOf } from './etag.ts';
 import { entryOf, type FileEntry } from './file-entry.ts';
 import { fromFsError } from './from-fs-error.ts';
 import type { Reservation } from './sandbox-quota.ts';
-import { TEMP_FILE_PREFIX } from './sandbox-quota.ts';
 import type { ResolvedPath } from './sandbox-resolver.ts';
+import { TEMP_FILE_PREFIX } from './sandbox-usage.ts';
 import { assertSameDirectory, createVerified } from './verified-open.ts';
 
 /** What a write must find at its target before it replaces it. */
@@ -37,6 +38,8 @@ export interface AtomicWriteOptions {
   mode: number;
   expectedSizeBytes?: bigint;
   reservation: Reservation;
+  /** The target's directory, held open: the temporary file is created and renamed through it. */
+  directory: AnchoredDirectory;
   /** Re-resolves the target and runs `commit` in the sandbox's critical section. */
   recheck(commit: (current: ResolvedPath) => Promise<void>): Promise<void>;
   signal: AbortSignal;
@@ -55,9 +58,10 @@ export async function writeAtomically(
   chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   options: AtomicWriteOptions,
 ): Promise<WrittenFile> {
-  const { target, signal } = options;
-  const tempPath = join(target.parentPath, `${TEMP_FILE_PREFIX}${randomBytes(9).toString('base64url')}`);
+  const { target, signal, directory } = options;
+  const tempPath = directory.entry(`${TEMP_FILE_PREFIX}${randomBytes(9).toString('base64url')}`);
   const handle = await createVerified(tempPath, target.parentPath, target.parentStats, target.relative);
+  const name = basename(target.hostPath);
   let committed = false;
   try {
     const hash = createHash('sha256');
@@ -85,11 +89,12 @@ export async function writeAtomically(
       assertWritePrecondition(current, options.precondition);
       if (current.parentPath !== target.parentPath) throw changedOnTheWay(target.relative);
       await assertSameDirectory(target.parentPath, target.parentStats, target.relative);
-      await rename(tempPath, current.hostPath);
+      await rename(tempPath, directory.entry(name));
       committed = true;
-      await syncDirectory(target.parentPath);
+      options.reservation.commit(name, current.stats?.isFile() === true ? current.stats.size : 0n);
+      await directory.sync();
     });
-    const stats = await lstat(target.hostPath, { bigint: true });
+    const stats = await lstat(directory.entry(name), { bigint: true });
     return { entry: entryOf(target.relative, stats), bytesWritten: written, sha256: hash.digest('hex') };
   } catch (error) {
     throw fromFsError(error, target.relative);
@@ -151,16 +156,6 @@ async function writeAll(handle: FileHandle, chunk: Uint8Array): Promise<void> {
   while (offset < chunk.length) {
     const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
     offset += bytesWritten;
-  }
-}
-
-/** fsync of the directory, so the rename itself survives a power cut. */
-export async function syncDirectory(path: string): Promise<void> {
-  const directory = await open(path, 'r');
-  try {
-    await directory.sync();
-  } finally {
-    await directory.close();
   }
 }
 

@@ -42,8 +42,9 @@ export interface ResolveOptions {
  * missing last segment is not an error (`stats` undefined), so creating calls can use it.
  *
  * This is a check, not a guarantee: Node has no `openat`, so the tree can change before the
- * path is used. Callers that open verify the descriptor against `stats`, and callers that
- * create verify the parent against `parentStats` (see `verified-open.ts`).
+ * path is used. Callers that open verify the descriptor against `stats` (see
+ * `verified-open.ts`), and callers that change the tree do it through the parent held open and
+ * verified against `parentStats` (see `anchored-directory.ts`).
  */
 export async function resolveSandboxPath(
   rootPath: string,

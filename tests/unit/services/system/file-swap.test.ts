@@ -12,9 +12,10 @@ import {
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { AppError, Code } from '../../../../src/platform/errors/index.ts';
+import { Code } from '../../../../src/platform/errors/index.ts';
 import { createFiles, FileReason } from '../../../../src/services/system/index.ts';
 import { removeTempDir, tempDir } from '../../../helpers/process.ts';
+import { refusal } from '../../../helpers/refusal.ts';
 
 // Each case swaps part of the tree at the one moment a check-then-open race would need: after
 // the path was checked, before it is used (the sandbox's `beforeUse` hook), so the race is
@@ -44,16 +45,6 @@ function sandbox(beforeUse: (hostPath: string) => void) {
 function swapDirectoryForLink(): void {
   renameSync(join(root, 'dir'), join(root, 'dir-old'));
   symlinkSync(outside, join(root, 'dir'));
-}
-
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.instance(error, AppError);
-    return error as AppError;
-  }
-  throw new Error('the call succeeded');
 }
 
 test('a directory swapped for a link to the outside between check and open: the read is refused, nothing leaks', async () => {
@@ -127,6 +118,69 @@ test('a target replaced by someone else after the write began: the etag precondi
     'no temporary file left behind',
   );
   rmSync(join(root, 'dir', 'config.json'));
+});
+
+// The same swap one step later: after the directory of a change was opened and checked, just
+// before the rename, unlink or mkdir. Node has no renameat/unlinkat/mkdirat; the change goes
+// through the open directory (/proc/self/fd), so it lands where it was checked, never outside.
+function changing(beforeChange: (hostPath: string) => void) {
+  return createFiles({ rootPath: root, writable: true, quotaBytes: 1 << 30, minFreeBytes: 1, beforeChange });
+}
+
+const outsideUntouched = () => {
+  assert.equal(readdirSync(outside), ['file.txt'], 'nothing appears or disappears outside');
+  assert.is(readFileSync(join(outside, 'file.txt'), 'utf8'), 'OUTSIDE-SECRET');
+};
+
+test('a directory swapped for a link to the outside just before a delete: the checked file is deleted, the outside one is not', async () => {
+  await changing(swapDirectoryForLink).delete('dir/file.txt', { recursive: false, allowMissing: false });
+  outsideUntouched();
+  assert.equal(readdirSync(join(root, 'dir-old')), []);
+});
+
+test('a directory swapped for a link to the outside just before a move: the rename happens in the checked directory', async () => {
+  mkdirSync(join(root, 'other'));
+  let swapped = false;
+  const files = changing(() => {
+    if (!swapped) swapDirectoryForLink();
+    swapped = true;
+  });
+  await files.move('dir/file.txt', 'other/renamed.txt', { overwrite: false });
+  outsideUntouched();
+  assert.equal(readdirSync(join(root, 'dir-old')), []);
+  assert.equal(readdirSync(join(root, 'other')), ['renamed.txt']);
+});
+
+test('a directory swapped for a link to the outside just before a mkdir: the directory is made in the checked one', async () => {
+  await changing(swapDirectoryForLink).makeDirectory('dir/sub', 0o700, false);
+  outsideUntouched();
+  assert.equal(readdirSync(join(root, 'dir-old')).sort(), ['file.txt', 'sub']);
+});
+
+test('a directory swapped for a link to the outside just before a write commits: the file lands in the checked directory', async () => {
+  const files = changing(swapDirectoryForLink);
+  await files
+    .write(
+      { path: 'dir/new.txt', mode: 0, overwrite: false, createParents: false },
+      [Buffer.from('new')],
+      new AbortController().signal,
+    )
+    .catch((error: unknown) => {
+      // The commit re-resolves the path and may refuse the swapped directory instead: also safe.
+      assert.is((error as { code?: number }).code, Code.ABORTED);
+    });
+  outsideUntouched();
+});
+
+test('a subdirectory swapped for a link to the outside during a recursive delete: the link is removed, not followed', async () => {
+  mkdirSync(join(root, 'dir', 'tree', 'inner'), { recursive: true });
+  writeFileSync(join(root, 'dir', 'tree', 'inner', 'x.txt'), 'x');
+  await changing(() => {
+    renameSync(join(root, 'dir', 'tree', 'inner'), join(root, 'dir', 'inner-old'));
+    symlinkSync(outside, join(root, 'dir', 'tree', 'inner'));
+  }).delete('dir/tree', { recursive: true, allowMissing: false });
+  outsideUntouched();
+  assert.equal(readdirSync(join(root, 'dir')).sort(), ['file.txt', 'inner-old']);
 });
 
 test.run();

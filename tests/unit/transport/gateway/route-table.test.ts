@@ -62,6 +62,7 @@ const found: [httpMethod: string, path: string, rpc: string, bindings: Record<st
   ],
   ['GET', '/api/v1/files:stat', 'SystemService/StatFile', {}],
   ['GET', '/api/v1/files', 'SystemService/ListFiles', {}],
+  ['GET', '/api/v1/environmentVariables', 'SystemService/ListEnvironmentVariables', {}],
   // A literal spelled with percent-encoding is the same literal.
   ['GET', '/api/v1/auth/who%61mi', 'AuthService/WhoAmI', {}],
   ['GET', '/api/v1/auth/whoami', 'AuthService/WhoAmI', {}],
