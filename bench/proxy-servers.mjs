@@ -1,7 +1,9 @@
 /**
  * The two servers of the proxy benchmark, each its own process, from the compiled build (dist/):
  *   upstream — a bare node:http server answering GET /bench/small (1 KiB) and /bench/large
- *              (1 MiB), both with content-length; the instance behind the proxy;
+ *              (1 MiB) at once, and /bench/service (1 KiB) after awaiting 1 ms, as a service
+ *              that queries something per request does; all with content-length; the
+ *              instance behind the proxy;
  *   bare-proxy UPSTREAM_URL — the floor of a proxy in Node: http.request to the instance with a
  *              keep-alive agent, status and headers copied, bodies piped; no auth, no checks;
  *   hcs UPSTREAM_URL — the real app (createApp) serving the registry's HTTP proxy, whose static
@@ -24,13 +26,19 @@ process.on('SIGTERM', () => process.exit(0));
 const print = (ports) => process.stdout.write(`${JSON.stringify(ports)}\n`);
 const [mode, upstreamUrl] = process.argv.slice(2);
 
+const SERVICE_WAIT_MS = 1;
+
 if (mode === 'upstream') {
   const small = Buffer.alloc(1024, 'a');
   const large = Buffer.alloc(1024 * 1024, 'b');
-  const server = createServer((request, response) => {
-    const body = request.url === '/bench/large' ? large : small;
+  const answer = (response, body) => {
     response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
     response.end(body);
+  };
+  const server = createServer((request, response) => {
+    // A service's answer: 1 KiB after awaiting 1 ms of I/O (a stand-in for its database query).
+    if (request.url === '/bench/service') setTimeout(answer, SERVICE_WAIT_MS, response, small);
+    else answer(response, request.url === '/bench/large' ? large : small);
   });
   server.keepAliveTimeout = 60_000;
   server.listen(0, '127.0.0.1', () => print({ http: server.address().port }));

@@ -3,7 +3,8 @@
  * 1. ResolveService calls per second over gRPC (one channel, 32 calls in flight), and the
  *    in-process `healthyHttpEndpoints` lookup the HTTP proxy makes per request;
  * 2. watch fan-out: 1000 open WatchInstances streams (over 4 channels), one registration, the
- *    time until each stream has the ADDED event; p50 and p99 per round.
+ *    time until each stream has the ADDED event; p50 and p99 per round, and the process's CPU
+ *    time per round (server and the 1000 client streams: the figure the host's load hides least).
  * Bounded: a few seconds per round, a fixed number of rounds. Prints medians.
  *
  * Usage: node --import tsx bench/registry.ts [--rounds 5] [--watchers 1000]
@@ -86,10 +87,12 @@ while (!watches.every((w) => w.events.length >= 1) && Date.now() < deadline)
   await new Promise((r) => setTimeout(r, 50));
 const p50s: number[] = [];
 const p99s: number[] = [];
+const cpuMs: number[] = [];
 for (let round = 0; round < rounds; round++) {
   const seen = new Array<number>(watcherCount).fill(0);
   const id = `f${round}`;
   const before = watches.map((w) => w.events.length);
+  const cpuBefore = process.cpuUsage();
   const sent = performance.now();
   await client.register({ parent: 'services/fanout', instanceId: id, instance: httpInstance(8000) });
   while (seen.some((t) => t === 0) && performance.now() - sent < 30_000) {
@@ -98,6 +101,8 @@ for (let round = 0; round < rounds; round++) {
     });
     await new Promise((r) => setImmediate(r));
   }
+  const cpu = process.cpuUsage(cpuBefore);
+  cpuMs.push((cpu.user + cpu.system) / 1000);
   p50s.push(percentile(seen, 50));
   p99s.push(percentile(seen, 99));
   await new Promise((r) => setTimeout(r, 300));
@@ -109,6 +114,7 @@ console.log(
     watchers: watcherCount,
     fanoutP50Ms: Number(median(p50s).toFixed(1)),
     fanoutP99Ms: Number(median(p99s).toFixed(1)),
+    fanoutCpuMs: Number(median(cpuMs).toFixed(1)),
     rounds,
   }),
 );

@@ -3,6 +3,7 @@ import {
   DeregisterInstanceRequest,
   GetInstanceRequest,
   GetServiceRequest,
+  InstanceEventType,
   ListInstancesRequest,
   ListServicesRequest,
   RegisterInstanceRequest,
@@ -95,10 +96,32 @@ export function registryClient(target: string, token: string) {
         stream.on('error', (error: ServiceError) => resolve(error));
         stream.on('end', () => resolve(undefined));
       });
-      return { events, ended, cancel: () => stream.cancel() };
+      return {
+        events,
+        ended,
+        cancel: () => stream.cancel(),
+        /** Stops reading, as a slow client does; `resume()` reads again. */
+        pause: () => stream.pause(),
+        resume: () => stream.resume(),
+      };
     },
     close: () => client.close(),
   };
+}
+
+/** Whether a watch has sent its SYNCED mark. */
+export function isSynced(events: readonly WatchInstancesResponse[]): boolean {
+  return events.some((e) => e.eventType === InstanceEventType.INSTANCE_EVENT_TYPE_SYNCED);
+}
+
+/** A watch's changes as `TYPE instanceId` lines (`ADDED a`, `REMOVED b`), marks left out. */
+export function changesOf(events: readonly WatchInstancesResponse[]): string[] {
+  return events
+    .filter((e) => e.instance !== undefined)
+    .map(
+      (e) =>
+        `${InstanceEventType[e.eventType]?.replace('INSTANCE_EVENT_TYPE_', '')} ${e.instance?.instanceId}`,
+    );
 }
 
 /** A registration body with one HTTP address. */

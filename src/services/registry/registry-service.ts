@@ -22,6 +22,7 @@ import { createLeaseSweeper } from './lease-sweeper.ts';
 import { createRegistryView } from './registry-view.ts';
 import { createResolver, type Resolver } from './resolver.ts';
 import { serviceProcedures } from './service-procedures.ts';
+import { createWatchFanout } from './watch-fanout.ts';
 import { watchProcedures } from './watch-procedures.ts';
 
 /** The registry service as it runs, with the lookup the HTTP proxy uses per request. */
@@ -29,8 +30,7 @@ export interface RegistryService extends ServiceInstance<typeof RegistryServiceS
   /** See {@link Resolver.healthyHttpEndpoints}. */
   readonly healthyHttpEndpoints: Resolver['healthyHttpEndpoints'];
   /**
-   * The watch streams open on this replica, each holding one subscription to the in-process
-   * view: a stream whose caller went away (gRPC cancel, an HTTP client closing its NDJSON or SSE
+   * The watch streams open on this replica, each holding one subscription to the watch fan-out: a stream whose caller went away (gRPC cancel, an HTTP client closing its NDJSON or SSE
    * response) no longer counts.
    */
   openWatches(): number;
@@ -57,6 +57,7 @@ export function createRegistryService(
   const settings = config.registry;
   const changeLog = createChangeLog({ em, dialect: dialectOf(config), keep: settings.watchHistory });
   const view = createRegistryView({ em, changeLog, bus, logger, pollIntervalMs: settings.sweepIntervalMs });
+  const fanout = createWatchFanout(view);
   const instances = createInstances({ em, changeLog, view, config: settings });
   const queries = createInstanceQueries({ em, view });
   const resolver = createResolver(view);
@@ -90,11 +91,11 @@ export function createRegistryService(
       deregisterInstance: audited(audit, registry, instanceRpcs.deregisterInstance),
       setInstanceHealth: audited(audit, registry, instanceRpcs.setInstanceHealth),
       ...serviceProcedures(queries, resolver),
-      ...watchProcedures(view, changeLog, settings.minIntervalMs),
+      ...watchProcedures(view, fanout, changeLog, settings.minIntervalMs),
     },
     routes: proxy.routes,
     healthyHttpEndpoints: resolver.healthyHttpEndpoints,
-    openWatches: () => view.subscriberCount(),
+    openWatches: () => fanout.watcherCount(),
     async start() {
       await view.start();
       await sweeper.start();

@@ -5,14 +5,15 @@ import {
   type WatchInstancesResponse,
 } from '../../gen/hcs/v1/registry.ts';
 import { invalidField } from '../../platform/errors/index.ts';
-import type { ServiceImplementation } from '../../transport/rpc/index.ts';
+import { type ServiceImplementation, shareMessage } from '../../transport/rpc/index.ts';
 import type { ChangeLog } from './change-log.ts';
 import type { HealthStateName } from './instance.entity.ts';
 import { durationToMs, instanceToMessage, requiredHealthState } from './instance-message.ts';
 import { serviceOfParent } from './instance-procedures.ts';
 import { RegistryReason } from './reasons.ts';
-import type { RegistryView } from './registry-view.ts';
-import { type WatchItem, watchChanges } from './watch.ts';
+import type { ChangeEvent, RegistryView } from './registry-view.ts';
+import { isWatchMark, type WatchItem, watchChanges } from './watch.ts';
+import type { WatchFanout } from './watch-fanout.ts';
 
 /** The watch RPC of RegistryService. */
 export type WatchProcedures = Pick<ServiceImplementation<typeof RegistryServiceService>, 'watchInstances'>;
@@ -52,11 +53,15 @@ export function revisionOfResumeToken(token: string): number {
   return revision;
 }
 
+// A change reaches every watcher that selects it as the same event object: its message is built
+// once, and shared, so the transports encode it once for all of those streams.
+const changeMessages = new WeakMap<ChangeEvent, WatchInstancesResponse>();
+
 function itemToMessage(item: WatchItem): WatchInstancesResponse {
-  const common = { resumeToken: resumeTokenOf(item.revision), eventTime: new Date(item.time) };
-  if (item.kind !== 'change') {
+  if (isWatchMark(item)) {
     return {
-      ...common,
+      resumeToken: resumeTokenOf(item.revision),
+      eventTime: new Date(item.time),
       eventType:
         item.kind === 'synced'
           ? InstanceEventType.INSTANCE_EVENT_TYPE_SYNCED
@@ -66,18 +71,25 @@ function itemToMessage(item: WatchItem): WatchInstancesResponse {
       reason: '',
     };
   }
-  return {
-    ...common,
-    eventType: EVENT_TYPES[item.type],
-    instance: instanceToMessage(item.instance),
-    removalReason: REMOVAL_REASONS[item.removalReason],
-    reason: item.reason,
-  };
+  let message = changeMessages.get(item);
+  if (message === undefined) {
+    message = shareMessage({
+      resumeToken: resumeTokenOf(item.revision),
+      eventTime: new Date(item.time),
+      eventType: EVENT_TYPES[item.type],
+      instance: instanceToMessage(item.instance),
+      removalReason: REMOVAL_REASONS[item.removalReason],
+      reason: item.reason,
+    });
+    changeMessages.set(item, message);
+  }
+  return message;
 }
 
 /** Maps WatchInstances onto {@link watchChanges}. */
 export function watchProcedures(
   view: RegistryView,
+  fanout: WatchFanout,
   changeLog: ChangeLog,
   minIntervalMs: number,
 ): WatchProcedures {
@@ -102,7 +114,7 @@ export function watchProcedures(
           `progress_interval must be between ${minIntervalMs / 1000}s and ${MAX_PROGRESS_MS / 1000}s`,
         );
       }
-      const stream = watchChanges(view, changeLog, {
+      const stream = watchChanges(view, fanout, changeLog, {
         filter: { service, tags: request.tags, healthStates },
         resumeAfter: request.resumeToken === '' ? undefined : revisionOfResumeToken(request.resumeToken),
         progressIntervalMs,

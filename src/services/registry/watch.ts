@@ -1,23 +1,27 @@
 import { AppError, Code } from '../../platform/errors/index.ts';
 import type { ChangeLog } from './change-log.ts';
-import type { HealthStateName } from './instance.entity.ts';
-import type { InstanceView } from './instance-view.ts';
 import { RegistryReason } from './reasons.ts';
 import type { ChangeEvent, RegistryView } from './registry-view.ts';
+import type { WatchFanout } from './watch-fanout.ts';
+import { selects, type WatchFilter } from './watch-filter.ts';
 
-/** What a watcher selects. */
-export interface WatchFilter {
-  /** Undefined: every service. */
-  service: string | undefined;
-  tags: readonly string[];
-  /** Empty: any state. */
-  healthStates: readonly HealthStateName[];
+/** A SYNCED or PROGRESS mark of a watch stream. */
+export interface WatchMark {
+  kind: 'synced' | 'progress';
+  revision: number;
+  time: number;
 }
 
-/** One item of a watch stream. */
-export type WatchItem =
-  | ({ kind: 'change' } & Omit<ChangeEvent, 'previous'>)
-  | { kind: 'synced' | 'progress'; revision: number; time: number };
+/**
+ * One item of a watch stream: a change or a mark. A live change is the very event object the
+ * view applied, the same for every watcher that selects it.
+ */
+export type WatchItem = ChangeEvent | WatchMark;
+
+/** Whether an item is a mark rather than a change. */
+export function isWatchMark(item: WatchItem): item is WatchMark {
+  return 'kind' in item;
+}
 
 /** Options of one watch. */
 export interface WatchRequest {
@@ -40,6 +44,7 @@ const REPLAY_BATCH = 500;
  */
 export async function* watchChanges(
   view: RegistryView,
+  fanout: WatchFanout,
   changeLog: ChangeLog,
   request: WatchRequest,
 ): AsyncGenerator<WatchItem> {
@@ -53,10 +58,10 @@ export async function* watchChanges(
   };
   if (request.resumeAfter !== undefined) await view.catchUp();
   // Subscribed and positioned in one synchronous step: nothing applied in between is missed.
-  const unsubscribe = view.subscribe((event) => {
-    if (!selects(filter, event.instance, event.previous)) return;
+  // The fan-out tests the filter once for all watchers that share it.
+  const unsubscribe = fanout.subscribe(filter, (event) => {
     if (queue.length >= MAX_QUEUED) overflow = true;
-    else queue.push({ kind: 'change', ...event });
+    else queue.push(event);
     notify();
   });
   // A token a moment ahead of this replica's view (written on another one) is not replayed twice.
@@ -64,8 +69,12 @@ export async function* watchChanges(
   const onAbort = () => notify();
   signal.addEventListener('abort', onAbort);
   let timer: NodeJS.Timeout | undefined;
+  // One timer per watcher, restarted in place on every item (no new timer per change).
   const armProgress = () => {
-    clearTimeout(timer);
+    if (timer !== undefined) {
+      timer.refresh();
+      return;
+    }
     timer = setTimeout(() => {
       queue.push({ kind: 'progress', revision: view.revision(), time: Date.now() });
       notify();
@@ -77,10 +86,10 @@ export async function* watchChanges(
       for (const instance of [...view.instances()]) {
         if (selects(filter, instance, undefined))
           yield {
-            kind: 'change',
             revision: position,
             type: 'added',
             instance,
+            previous: undefined,
             reason: 'snapshot',
             removalReason: '',
             time,
@@ -106,7 +115,7 @@ export async function* watchChanges(
         });
         continue;
       }
-      if (item.kind === 'change' && item.revision <= position) continue;
+      if (!isWatchMark(item) && item.revision <= position) continue;
       armProgress();
       yield item;
     }
@@ -141,24 +150,14 @@ async function* replay(
       cursor = change.revision;
       if (!selects(filter, change.instance, change.previous ?? undefined)) continue;
       yield {
-        kind: 'change',
         revision: change.revision,
         type: change.type,
         instance: change.instance,
+        previous: change.previous ?? undefined,
         reason: change.reason,
         removalReason: change.removalReason as ChangeEvent['removalReason'],
         time: change.time.getTime(),
       };
     }
   }
-}
-
-// A change is shown when the instance matches now or matched before it: a watcher of healthy
-// instances sees the one that turned unhealthy leave.
-function selects(filter: WatchFilter, instance: InstanceView, previous: ChangeEvent['previous']): boolean {
-  if (filter.service !== undefined && instance.service !== filter.service) return false;
-  const matches = (state: Pick<InstanceView, 'healthState' | 'tags'>) =>
-    filter.tags.every((tag) => state.tags.includes(tag)) &&
-    (filter.healthStates.length === 0 || filter.healthStates.includes(state.healthState));
-  return matches(instance) || (previous !== undefined && matches(previous));
 }

@@ -52,4 +52,5 @@ export {
   type ServiceRegistration,
 } from './procedure-table.ts';
 export { readFirst } from './read-first.ts';
+export { shareMessage } from './shared-message.ts';
 export { appErrorToStatus, ERROR_DOMAIN } from './status.ts';

@@ -3,6 +3,7 @@ import type { Contract } from './contract.ts';
 import { applyInterceptors, type Interceptor } from './interceptor.ts';
 import type { Invoke, MethodDefinition, Procedure, ServiceImplementation } from './procedure.ts';
 import { createRequestValidator } from './request-validator.ts';
+import { encodeMessage } from './shared-message.ts';
 
 /** A ts-proto grpc-js service definition: method key → definition. */
 export type ServiceDefinition = Readonly<Record<string, MethodDefinition<unknown, never>>>;
@@ -83,7 +84,8 @@ export function createProcedureTable(options: ProcedureTableOptions): ProcedureT
         check(bytes);
         return definition.requestDeserialize(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       },
-      encode: (message) => definition.responseSerialize(message as never),
+      encode: (message) =>
+        encodeMessage(message, definition.responseSerialize as (message: unknown) => Buffer),
       invoke: applyInterceptors(handler, options.interceptors),
     });
   }

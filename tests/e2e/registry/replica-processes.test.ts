@@ -6,7 +6,6 @@ import {
   InstanceEventType as Event,
   HealthState,
   InstanceRemovalReason,
-  type WatchInstancesResponse,
 } from '../../../src/gen/hcs/v1/registry.ts';
 import {
   createTestPostgresDatabase,
@@ -14,7 +13,14 @@ import {
   type TestPostgresDatabase,
 } from '../../helpers/postgres.ts';
 import { deleteKeys, REDIS_URL, redisSuitesEnabled, uniquePrefix } from '../../helpers/redis.ts';
-import { eventually, FAST_REGISTRY_ENV, httpInstance, registryClient } from '../../helpers/registry.ts';
+import {
+  changesOf,
+  eventually,
+  FAST_REGISTRY_ENV,
+  httpInstance,
+  isSynced,
+  registryClient,
+} from '../../helpers/registry.ts';
 import { type ServerProcess, startServer } from '../../helpers/server.ts';
 
 /**
@@ -63,13 +69,6 @@ if (
     await deleteKeys(prefix);
   });
 
-  const isSynced = (events: WatchInstancesResponse[]) =>
-    events.some((e) => e.eventType === Event.INSTANCE_EVENT_TYPE_SYNCED);
-  const changes = (events: WatchInstancesResponse[]) =>
-    events
-      .filter((e) => e.instance !== undefined)
-      .map((e) => `${Event[e.eventType]?.replace('INSTANCE_EVENT_TYPE_', '')} ${e.instance?.instanceId}`);
-
   test('an instance registered on A is resolved on B, and a watch on B sees what A changes', async () => {
     const watch = onB.watch({ parent: 'services/shared' });
     await eventually(() => isSynced(watch.events), 'SYNCED on B');
@@ -83,8 +82,8 @@ if (
       healthState: HealthState.HEALTH_STATE_DRAINING,
     });
     await onA.deregister({ name: 'services/shared/instances/s1' });
-    await eventually(() => changes(watch.events).length === 3, 'three changes on B');
-    assert.equal(changes(watch.events), ['ADDED s1', 'MODIFIED s1', 'REMOVED s1']);
+    await eventually(() => changesOf(watch.events).length === 3, 'three changes on B');
+    assert.equal(changesOf(watch.events), ['ADDED s1', 'MODIFIED s1', 'REMOVED s1']);
     assert.equal((await onB.resolve({ name: 'services/shared' })).instances, []);
     watch.cancel();
   });
@@ -99,15 +98,15 @@ if (
       instance: httpInstance(8080, { leaseTtl: { seconds: '0', nanos: 300_000_000 } }),
     });
     for (const watch of watches)
-      await eventually(() => changes(watch.events).includes('REMOVED e1'), 'the removal');
+      await eventually(() => changesOf(watch.events).includes('REMOVED e1'), 'the removal');
     // A later change on each side: a second expiry or removal would have been ordered before it.
     await onB.register({ parent: 'services/expiring', instanceId: 'after', instance: httpInstance(8081) });
     await onA.deregister({ name: 'services/expiring/instances/after' });
     for (const watch of watches)
-      await eventually(() => changes(watch.events).includes('REMOVED after'), 'the later changes');
+      await eventually(() => changesOf(watch.events).includes('REMOVED after'), 'the later changes');
     const expected = ['ADDED e1', 'MODIFIED e1', 'REMOVED e1', 'ADDED after', 'REMOVED after'];
     for (const watch of watches) {
-      assert.equal(changes(watch.events), expected);
+      assert.equal(changesOf(watch.events), expected);
       const removed = watch.events.find((e) => e.eventType === Event.INSTANCE_EVENT_TYPE_REMOVED);
       assert.is(removed?.removalReason, InstanceRemovalReason.INSTANCE_REMOVAL_REASON_LEASE_EXPIRED);
       watch.cancel();
@@ -115,7 +114,7 @@ if (
     // The stored history says the same, read back on B from before the registration.
     const replay = onB.watch({ parent: 'services/expiring', resumeToken: start });
     await eventually(() => isSynced(replay.events), 'the replay');
-    assert.equal(changes(replay.events), expected);
+    assert.equal(changesOf(replay.events), expected);
     replay.cancel();
   });
 
@@ -154,8 +153,8 @@ if (
     const [leader, other] = runs(a) === 1 ? [a, b] : [b, a];
 
     upstreamStatus = 503;
-    await eventually(() => changes(watch.events).includes('MODIFIED c1'), 'the failed check');
-    assert.equal(changes(watch.events), ['ADDED c1', 'MODIFIED c1'], 'one change, not one per replica');
+    await eventually(() => changesOf(watch.events).includes('MODIFIED c1'), 'the failed check');
+    assert.equal(changesOf(watch.events), ['ADDED c1', 'MODIFIED c1'], 'one change, not one per replica');
     assert.is(watch.events.at(-1)?.reason, 'HTTP check failed 1 times: HTTP status 503');
 
     // The leader stops (releasing the lock); the other replica takes the checks over.

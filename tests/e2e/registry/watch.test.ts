@@ -7,7 +7,13 @@ import {
   type WatchInstancesResponse,
 } from '../../../src/gen/hcs/v1/registry.ts';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
-import { eventually, FAST_REGISTRY_ENV, httpInstance, registryClient } from '../../helpers/registry.ts';
+import {
+  changesOf,
+  eventually,
+  FAST_REGISTRY_ENV,
+  httpInstance,
+  registryClient,
+} from '../../helpers/registry.ts';
 
 let app: TestApp;
 let client: ReturnType<typeof registryClient>;
@@ -27,17 +33,12 @@ test.after(async () => {
 
 const synced = (events: WatchInstancesResponse[]) =>
   events.findIndex((e) => e.eventType === Event.INSTANCE_EVENT_TYPE_SYNCED);
-const changes = (events: WatchInstancesResponse[]) =>
-  events
-    .filter((e) => e.instance !== undefined)
-    .map((e) => `${Event[e.eventType]?.replace('INSTANCE_EVENT_TYPE_', '')} ${e.instance?.instanceId}`);
-
 test('a watch sends the snapshot, SYNCED, then every change in order, each with a resume token', async () => {
   await client.register({ parent: 'services/watched', instanceId: 'a', instance: httpInstance(1001) });
   await client.register({ parent: 'services/other', instanceId: 'x', instance: httpInstance(1002) });
   const watch = client.watch({ parent: 'services/watched' });
   await eventually(() => synced(watch.events) >= 0, 'SYNCED');
-  assert.equal(changes(watch.events), ['ADDED a']);
+  assert.equal(changesOf(watch.events), ['ADDED a']);
   await client.register({ parent: 'services/watched', instanceId: 'b', instance: httpInstance(1003) });
   await client.setHealth({
     name: 'services/watched/instances/a',
@@ -47,7 +48,7 @@ test('a watch sends the snapshot, SYNCED, then every change in order, each with 
   await client.register({ parent: 'services/other', instanceId: 'y', instance: httpInstance(1004) });
   await client.deregister({ name: 'services/watched/instances/b' });
   await eventually(() => watch.events.length >= 5, 'four changes');
-  assert.equal(changes(watch.events), ['ADDED a', 'ADDED b', 'MODIFIED a', 'REMOVED b']);
+  assert.equal(changesOf(watch.events), ['ADDED a', 'ADDED b', 'MODIFIED a', 'REMOVED b']);
   const drained = watch.events.find((e) => e.eventType === Event.INSTANCE_EVENT_TYPE_MODIFIED);
   assert.is(drained?.reason, 'health set by apiKeys/w');
   const tokens = watch.events.map((e) => e.resumeToken);
@@ -66,9 +67,9 @@ test('resuming from a token replays only what came after it, then goes live', as
   await client.deregister({ name: 'services/resumed/instances/r1' });
   const resumed = client.watch({ parent: 'services/resumed', resumeToken: token });
   await eventually(() => synced(resumed.events) >= 0, 'SYNCED after replay');
-  assert.equal(changes(resumed.events), ['ADDED r2', 'REMOVED r1']);
+  assert.equal(changesOf(resumed.events), ['ADDED r2', 'REMOVED r1']);
   await client.register({ parent: 'services/resumed', instanceId: 'r3', instance: httpInstance(3) });
-  await eventually(() => changes(resumed.events).includes('ADDED r3'), 'live r3');
+  await eventually(() => changesOf(resumed.events).includes('ADDED r3'), 'live r3');
   resumed.cancel();
 });
 
@@ -95,7 +96,7 @@ test('an idle watch gets PROGRESS events whose token resumes without a gap', asy
   await client.register({ parent: 'services/idle', instanceId: 'i1', instance: httpInstance(6) });
   const resumed = client.watch({ parent: 'services/idle', resumeToken: later.resumeToken });
   await eventually(() => synced(resumed.events) >= 0, 'SYNCED');
-  assert.equal(changes(resumed.events), ['ADDED i1']);
+  assert.equal(changesOf(resumed.events), ['ADDED i1']);
   resumed.cancel();
 });
 
@@ -129,8 +130,8 @@ test('filters by tags and health: an instance leaving the filter is seen once, t
     instanceId: 't3',
     instance: httpInstance(1, { tags: ['edge'] }),
   });
-  await eventually(() => changes(watch.events).includes('ADDED t3'), 't3');
-  assert.equal(changes(watch.events), ['ADDED t1', 'MODIFIED t1', 'ADDED t3']);
+  await eventually(() => changesOf(watch.events).includes('ADDED t3'), 't3');
+  assert.equal(changesOf(watch.events), ['ADDED t1', 'MODIFIED t1', 'ADDED t3']);
   watch.cancel();
 });
 
