@@ -125,12 +125,14 @@ if ((await postgresSuitesEnabled('registry replicas')) && (await redisSuitesEnab
     await client.register({
       parent: 'services/sleepy',
       instanceId: 'z1',
-      instance: httpInstance(8080, { leaseTtl: { seconds: '1', nanos: 0 } }),
+      // Long enough that a loaded host's restart (start, connect, first call) fits in the lease
+      // the restart grants, so "not expired at boot" is read before the sweep may expire it.
+      instance: httpInstance(8080, { leaseTtl: { seconds: '4', nanos: 0 } }),
     });
     client.close();
     await first.close();
     servers.splice(servers.indexOf(first), 1);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await new Promise((resolve) => setTimeout(resolve, 4500));
     const again = await start();
     const after = await clientOf(again);
     const { instance } = await after.get({ name: 'services/sleepy/instances/z1' });
