@@ -1,0 +1,128 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/sql';
+import type { AuditLog, AuditRecord } from '../../platform/db/index.ts';
+import { type Execution, ExecutionSchema, type ExecutionState } from './command-execution.entity.ts';
+import { type Device, DeviceSchema } from './device.entity.ts';
+
+/** Most writes one commit takes; the rest wait for the next. */
+const MAX_WRITES_PER_COMMIT = 512;
+
+/** Facts about a device's hardware that commands record. */
+export type TouchFacts = Partial<
+  Pick<Device, 'lastSeenTime' | 'lastConnectedTime' | 'lastCommandTime' | 'node'>
+>;
+
+/** An audit entry and when its event happened. */
+export type TimedAuditRecord = AuditRecord & { time: Date };
+
+/** One write of an execution: its row inserted or its state moved, with the audit entries of it. */
+export type JournalWrite =
+  | { insert: Execution; audits: readonly TimedAuditRecord[] }
+  | {
+      update: { id: string; from: readonly ExecutionState[]; changes: Partial<Execution> };
+      audits: readonly TimedAuditRecord[];
+    };
+
+/** Execution writes committed in groups. */
+export type ExecutionJournal = ReturnType<typeof createExecutionJournal>;
+
+interface Pending {
+  write: JournalWrite;
+  resolve(changed: number): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Group commit of command executions: writes that arrive while a commit runs wait and share the
+ * next transaction, so many concurrent commands cost one insert of their rows, one of their
+ * audit entries and one update per device touched, instead of a transaction per statement.
+ * A write resolves only once its transaction has committed, so nothing acknowledged is lost.
+ * In a commit, inserts come before updates, so a row's later state never precedes its insert.
+ */
+export function createExecutionJournal(options: { em: () => EntityManager; audit: AuditLog }) {
+  const { em, audit } = options;
+  const queue: Pending[] = [];
+  /** Device facts to write with the next commit, the latest of each kept. */
+  let touches = new Map<string, TouchFacts>();
+  let running: Promise<void> | undefined;
+
+  async function commit(batch: Pending[], touched: Map<string, TouchFacts>): Promise<void> {
+    const results = new Array<number>(batch.length).fill(0);
+    try {
+      await em().transactional(async (tx) => {
+        const plain: Execution[] = [];
+        const audits: TimedAuditRecord[] = [];
+        for (const [index, { write }] of batch.entries()) {
+          audits.push(...write.audits);
+          if (!('insert' in write)) continue;
+          if (write.insert.requestId === null) {
+            plain.push(write.insert);
+            results[index] = 1;
+          } else {
+            // The unique (actor, request id) index decides between calls that raced, here or
+            // on another replica: the one that loses inserts nothing and is told so.
+            const inserted = await (tx as SqlEntityManager)
+              .createQueryBuilder(ExecutionSchema)
+              .insert(write.insert)
+              .onConflict(['actor', 'requestId'])
+              .ignore()
+              .execute('run');
+            results[index] = inserted.affectedRows;
+          }
+        }
+        if (plain.length > 0) await tx.insertMany(ExecutionSchema, plain);
+        for (const [index, { write }] of batch.entries()) {
+          if (!('update' in write)) continue;
+          const { id, from, changes } = write.update;
+          results[index] = await tx.nativeUpdate(ExecutionSchema, { id, state: { $in: [...from] } }, changes);
+        }
+        for (const [device, facts] of touched) await tx.nativeUpdate(DeviceSchema, { id: device }, facts);
+        await audit.recordIn(tx, audits);
+      });
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+      return;
+    }
+    for (const [index, pending] of batch.entries()) pending.resolve(results[index] ?? 0);
+  }
+
+  function kick(): void {
+    if (running !== undefined) return;
+    running = (async () => {
+      while (queue.length > 0 || touches.size > 0) {
+        const batch = queue.splice(0, MAX_WRITES_PER_COMMIT);
+        const touched = touches;
+        touches = new Map();
+        await commit(batch, touched);
+      }
+    })().finally(() => {
+      running = undefined;
+      // A write queued between the loop's last check and now would wait for the next one.
+      if (queue.length > 0 || touches.size > 0) kick();
+    });
+  }
+
+  return {
+    /**
+     * Queues a write; resolves once committed with the rows it changed: 1, or 0 for an update
+     * whose row was not in a `from` state or an insert whose (actor, request id) was taken.
+     */
+    write(write: JournalWrite): Promise<number> {
+      return new Promise<number>((resolve, reject) => {
+        queue.push({ write, resolve, reject });
+        kick();
+      });
+    },
+
+    /** Records device facts with the next commit; never fails the caller (a lost touch is only a stale time). */
+    touch(device: string, facts: TouchFacts): void {
+      touches.set(device, { ...touches.get(device), ...facts });
+      kick();
+    },
+
+    /** Resolves when every write queued so far has been committed or failed. */
+    async drain(): Promise<void> {
+      while (running !== undefined) await running.catch(() => {});
+    },
+  };
+}
