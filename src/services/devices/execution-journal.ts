@@ -7,6 +7,9 @@ import { type Device, DeviceSchema } from './device.entity.ts';
 /** Most writes one commit takes; the rest wait for the next. */
 const MAX_WRITES_PER_COMMIT = 512;
 
+/** Device facts are written at most this often: the last times a device was seen are that stale at most. */
+export const TOUCH_INTERVAL_MS = 1_000;
+
 /** Facts about a device's hardware that commands record. */
 export type TouchFacts = Partial<
   Pick<Device, 'lastSeenTime' | 'lastConnectedTime' | 'lastCommandTime' | 'node'>
@@ -34,17 +37,30 @@ interface Pending {
 
 /**
  * Group commit of command executions: writes that arrive while a commit runs wait and share the
- * next transaction, so many concurrent commands cost one insert of their rows, one of their
- * audit entries and one update per device touched, instead of a transaction per statement.
+ * next transaction (a commit starts one event-loop turn after the first write, so commands ending
+ * together share it), and many concurrent commands cost one insert of their rows and one of
+ * their audit entries instead of a transaction per statement. Device facts (last seen,
+ * commanded) are folded per device and written once per {@link TOUCH_INTERVAL_MS}.
  * A write resolves only once its transaction has committed, so nothing acknowledged is lost.
  * In a commit, inserts come before updates, so a row's later state never precedes its insert.
  */
 export function createExecutionJournal(options: { em: () => EntityManager; audit: AuditLog }) {
   const { em, audit } = options;
   const queue: Pending[] = [];
-  /** Device facts to write with the next commit, the latest of each kept. */
+  /** Device facts not written yet, the latest of each kept. */
   let touches = new Map<string, TouchFacts>();
+  /** Set when the touches are to go with the next commit. */
+  let touchesDue = false;
+  let touchTimer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
+
+  function dueTouches(): void {
+    clearTimeout(touchTimer);
+    touchTimer = undefined;
+    if (touches.size === 0) return;
+    touchesDue = true;
+    kick();
+  }
 
   async function commit(batch: Pending[], touched: Map<string, TouchFacts>): Promise<void> {
     const results = new Array<number>(batch.length).fill(0);
@@ -89,16 +105,19 @@ export function createExecutionJournal(options: { em: () => EntityManager; audit
   function kick(): void {
     if (running !== undefined) return;
     running = (async () => {
-      while (queue.length > 0 || touches.size > 0) {
+      // One turn of the event loop first: commands ending in the same turn share the commit.
+      await new Promise((resolve) => setImmediate(resolve));
+      while (queue.length > 0 || touchesDue) {
         const batch = queue.splice(0, MAX_WRITES_PER_COMMIT);
-        const touched = touches;
-        touches = new Map();
+        const touched = touchesDue ? touches : new Map<string, TouchFacts>();
+        if (touchesDue) touches = new Map();
+        touchesDue = false;
         await commit(batch, touched);
       }
     })().finally(() => {
       running = undefined;
       // A write queued between the loop's last check and now would wait for the next one.
-      if (queue.length > 0 || touches.size > 0) kick();
+      if (queue.length > 0 || touchesDue) kick();
     });
   }
 
@@ -114,14 +133,21 @@ export function createExecutionJournal(options: { em: () => EntityManager; audit
       });
     },
 
-    /** Records device facts with the next commit; never fails the caller (a lost touch is only a stale time). */
+    /**
+     * Records device facts within {@link TOUCH_INTERVAL_MS}, folded per device with the ones
+     * before; never fails the caller (a lost touch is only a stale time).
+     */
     touch(device: string, facts: TouchFacts): void {
       touches.set(device, { ...touches.get(device), ...facts });
-      kick();
+      if (touchTimer === undefined) {
+        touchTimer = setTimeout(dueTouches, TOUCH_INTERVAL_MS);
+        touchTimer.unref();
+      }
     },
 
-    /** Resolves when every write queued so far has been committed or failed. */
+    /** Resolves when every write queued so far, and every touch, has been committed or failed. */
     async drain(): Promise<void> {
+      dueTouches();
       while (running !== undefined) await running.catch(() => {});
     },
   };

@@ -11,10 +11,17 @@ import type { ExecutionJournal, TimedAuditRecord } from './execution-journal.ts'
 import { DeviceReason } from './reasons.ts';
 
 /**
- * How long an execution may live in memory only: one still going after this is written at its
- * state (QUEUED or RUNNING), so readers, the other replicas and a restart see it.
+ * How long an execution may wait in memory only: one still QUEUED after this is written, so
+ * listings (here and on the other replicas) and a restart see it. Until it runs nothing was sent, so a crash
+ * before then loses no actuation (its caller's call fails).
  */
-export const UNRECORDED_MAX_MS = 50;
+export const UNRECORDED_QUEUED_MAX_MS = 200;
+
+/**
+ * How long an execution may run in memory only: one still RUNNING after this is written, so
+ * a restart ends it TIMED_OUT (`RESTART`) and readers see it.
+ */
+export const UNRECORDED_RUNNING_MAX_MS = 50;
 
 /** Execution rows: read, and each transition written once and audited. */
 export type ExecutionRecords = ReturnType<typeof createExecutionRecords>;
@@ -33,8 +40,8 @@ interface Unrecorded {
  *
  * An execution created without `durable` lives in memory until it ends, and is then inserted
  * once, with its final state and the audit entries of all its transitions, through the
- * journal's group commit; one still going after {@link UNRECORDED_MAX_MS} is written at its
- * state and later transitions update it. A durable one (a request id to deduplicate across
+ * journal's group commit; one still QUEUED after {@link UNRECORDED_QUEUED_MAX_MS} or RUNNING
+ * after {@link UNRECORDED_RUNNING_MAX_MS} is written at its state and later transitions update it. A durable one (a request id to deduplicate across
  * replicas) is inserted QUEUED before anything runs. Either way a call is answered only after
  * its final state is committed.
  */
@@ -110,6 +117,12 @@ export function createExecutionRecords(options: {
       .finally(() => recording.delete(id));
   }
 
+  function recordAfter(id: string, ms: number): NodeJS.Timeout {
+    const timer = setTimeout(() => void record(id).catch(() => {}), ms);
+    timer.unref();
+    return timer;
+  }
+
   /**
    * Moves `row` from one of `from` to `changes.state`, audited; false (and nothing written)
    * when it was in none of them.
@@ -126,6 +139,10 @@ export function createExecutionRecords(options: {
       Object.assign(held.row, changes);
       held.audits.push(transition(held.row, facts));
       if (TERMINAL_STATES.has(held.row.state)) await record(row.id);
+      else {
+        clearTimeout(held.timer);
+        held.timer = recordAfter(row.id, UNRECORDED_RUNNING_MAX_MS);
+      }
       return true;
     }
     const audit = transition({ ...row, ...changes }, facts);
@@ -145,9 +162,7 @@ export function createExecutionRecords(options: {
     async create(row: Execution, facts: CallFacts, createOptions: { durable: boolean }): Promise<boolean> {
       const audit = transition(row, facts);
       if (createOptions.durable) return (await journal.write({ insert: { ...row }, audits: [audit] })) === 1;
-      const timer = setTimeout(() => void record(row.id).catch(() => {}), UNRECORDED_MAX_MS);
-      timer.unref();
-      unrecorded.set(row.id, { row, audits: [audit], timer });
+      unrecorded.set(row.id, { row, audits: [audit], timer: recordAfter(row.id, UNRECORDED_QUEUED_MAX_MS) });
       return true;
     },
 
