@@ -96,6 +96,11 @@ export function createExecutionJournal(options: { em: () => EntityManager; audit
         await audit.recordIn(tx, audits);
       });
     } catch (error) {
+      if (batch.length > 1) {
+        // Nothing was written: one write's failure must not fail the others, so each goes alone.
+        for (const pending of batch) await commit([pending], new Map());
+        return;
+      }
       for (const pending of batch) pending.reject(error);
       return;
     }
