@@ -85,6 +85,13 @@ export function createExecutionRunner(options: ExecutionRunnerOptions) {
       live.delete(row.id);
       settle(result);
     };
+    // The outcome is decided (in memory) when `finish` is called; its commit is waited for by
+    // the caller, not by the device, whose next command starts meanwhile.
+    const endWithoutWaiting = (ending: Promise<Execution>) =>
+      void ending.then(done, (error: unknown) => {
+        logger.error({ err: error, execution: nameOf(row) }, 'command execution failed to record');
+        done(row);
+      });
     const job = {
       id: row.id,
       device: row.device,
@@ -143,7 +150,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions) {
             const now = new Date();
             readings.record(row.device, result);
             journal.touch(row.device, { lastSeenTime: now, lastConnectedTime: now });
-            done(await finish(row, 'succeeded', { readings: result }, facts));
+            endWithoutWaiting(finish(row, 'succeeded', { readings: result }, facts));
           } catch (error) {
             if (closing) return; // left RUNNING: this node ends it TIMED_OUT (RESTART) when it starts again
             const cancelled =
@@ -159,7 +166,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions) {
                 .closeDevice({ adapter: device.adapter, deviceId: device.address })
                 .catch(() => {});
             }
-            done(await finish(row, state, { error: appError }, facts));
+            endWithoutWaiting(finish(row, state, { error: appError }, facts));
           } finally {
             clearTimeout(timer);
           }
