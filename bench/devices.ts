@@ -5,7 +5,8 @@
  * - commands: `ExecuteCommand read_temperature` (a profile-checked command with an execution
  *   record, the device's queue and lock, the audit trail and its numeric reading handed to
  *   analytics), for `--duration` ms per mode, to one device with `--callers` calls in flight and
- *   to 20 devices with `--callers` calls in flight each; commands/s and p50/p99 latency per call;
+ *   to 20 devices with `--callers` calls in flight each; commands/s, p50/p99 latency per call, and
+ *   the process's CPU time per command (server and client together: comparable under load);
  * - fan-out: 100 open `StreamDeviceEvents` streams, then one `ExecuteCommand`; the time from
  *   sending it until each stream has its first event, p50/p99 over the streams.
  *
@@ -128,6 +129,8 @@ interface Load {
   p50: number;
   p99: number;
   failed: number;
+  /** CPU time of this process (server and client together) per command, ms. */
+  cpuMs: number;
 }
 
 /** Runs `callers` loops per device for durationMs; commands/s and latencies in ms. */
@@ -136,6 +139,7 @@ async function commandLoad(devices: number): Promise<Load> {
   let failed = 0;
   const end = performance.now() + durationMs;
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   let next = 0;
   const loops: Promise<void>[] = [];
   for (let device = 0; device < devices; device++) {
@@ -157,10 +161,17 @@ async function commandLoad(devices: number): Promise<Load> {
     }
   }
   await Promise.all(loops);
+  const cpu = process.cpuUsage(cpuBefore);
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { rate: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), failed };
+  return {
+    rate: latencies.length / elapsed,
+    p50: at(0.5),
+    p99: at(0.99),
+    failed,
+    cpuMs: (cpu.user + cpu.system) / 1000 / latencies.length,
+  };
 }
 
 const MARKERS = new Set([
@@ -221,19 +232,21 @@ for (let round = 0; round < rounds; round++) {
 }
 
 const row = (name: string, runs: Load[]) =>
-  `| ${name} | ${median(runs.map((r) => r.rate)).toFixed(0)} | ${median(runs.map((r) => r.p50)).toFixed(2)} | ${median(runs.map((r) => r.p99)).toFixed(2)} | ${runs.map((r) => r.rate.toFixed(0)).join(', ')} | ${runs.map((r) => r.failed).join(', ')} |`;
+  `| ${name} | ${median(runs.map((r) => r.rate)).toFixed(0)} | ${median(runs.map((r) => r.p50)).toFixed(2)} | ${median(runs.map((r) => r.p99)).toFixed(2)} | ${median(runs.map((r) => r.cpuMs)).toFixed(2)} | ${runs.map((r) => r.rate.toFixed(0)).join(', ')} | ${runs.map((r) => r.failed).join(', ')} |`;
 console.log(
   `load average ${os
     .loadavg()
     .map((l) => l.toFixed(1))
     .join(' ')}; ${rounds} rounds of ${durationMs} ms, ${callers} callers per device`,
 );
-console.log('| mode | commands/s | p50 ms | p99 ms | rounds (commands/s) | failed (dropouts) |');
-console.log('| --- | ---: | ---: | ---: | --- | --- |');
+console.log(
+  '| mode | commands/s | p50 ms | p99 ms | CPU ms/command | rounds (commands/s) | failed (dropouts) |',
+);
+console.log('| --- | ---: | ---: | ---: | ---: | --- | --- |');
 console.log(row('1 device', one));
 console.log(row(`${DEVICES} devices in parallel`, twenty));
 console.log(
-  `| fan-out to ${SUBSCRIBERS} StreamDeviceEvents | — | ${median(fan.map((f) => f.p50)).toFixed(2)} | ${median(fan.map((f) => f.p99)).toFixed(2)} | p99 per round: ${fan.map((f) => f.p99.toFixed(1)).join(', ')} | — |`,
+  `| fan-out to ${SUBSCRIBERS} StreamDeviceEvents | — | ${median(fan.map((f) => f.p50)).toFixed(2)} | ${median(fan.map((f) => f.p99)).toFixed(2)} | — | p99 per round: ${fan.map((f) => f.p99.toFixed(1)).join(', ')} | — |`,
 );
 
 for (const client of clients) client.close();

@@ -12,14 +12,13 @@ export type AuditOutcomeRecord = Omit<
   'category' | 'action' | 'actor' | 'clientAddress' | 'requestId' | 'userAgent'
 > & { actor?: string };
 
-/** Writes an audit entry of `category` for the call `facts` describe. */
-export function auditCall(
-  audit: AuditLog,
+/** The audit entry of `category` for the call `facts` describe. */
+export function auditRecordOf(
   category: AuditCategory,
   facts: CallFacts,
   entry: AuditOutcomeRecord,
-): Promise<void> {
-  return audit.record({
+): AuditRecord {
+  return {
     category,
     action: facts.action,
     clientAddress: facts.clientAddress,
@@ -27,7 +26,17 @@ export function auditCall(
     userAgent: facts.userAgent,
     ...entry,
     actor: entry.actor ?? facts.actor,
-  });
+  };
+}
+
+/** Writes an audit entry of `category` for the call `facts` describe. */
+export function auditCall(
+  audit: AuditLog,
+  category: AuditCategory,
+  facts: CallFacts,
+  entry: AuditOutcomeRecord,
+): Promise<void> {
+  return audit.record(auditRecordOf(category, facts, entry));
 }
 
 /** Options of {@link audited}. */

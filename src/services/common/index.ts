@@ -12,6 +12,7 @@ export {
   type AuditOutcomeRecord,
   auditCall,
   audited,
+  auditRecordOf,
 } from './audited.ts';
 export { type CallFacts, callFactsOf, clientAddressOf, localCallFacts } from './call-facts.ts';
 export {

@@ -26,8 +26,8 @@ export const TERMINAL_STATES: ReadonlySet<ExecutionState> = new Set([
 
 /**
  * One command execution (`device_command_executions`), resource name
- * `devices/{device}/commandExecutions/{id}`: written QUEUED, then RUNNING, then once more when
- * it ends. `node` names the hcs process that owns it, so that process, restarted, resumes its
+ * `devices/{device}/commandExecutions/{id}`: written once with its final state when it ends
+ * quickly, else at QUEUED or RUNNING and again when it ends (see `createExecutionRecords`). `node` names the hcs process that owns it, so that process, restarted, resumes its
  * QUEUED rows and ends its RUNNING ones TIMED_OUT (`RESTART`). A `requestId` is unique per
  * actor: the database, not a check-then-insert, makes a retried call find the first execution.
  */

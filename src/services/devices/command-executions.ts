@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { TypedValue } from '../../gen/hcs/v1/devices.ts';
-import type { AuditLog } from '../../platform/db/index.ts';
+import { type AuditLog, createUlid } from '../../platform/db/index.ts';
 import { AppError, Code, invalidField } from '../../platform/errors/index.ts';
 import type { Lock } from '../../platform/lock/index.ts';
 import type { Logger } from '../../platform/log/index.ts';
@@ -21,14 +21,15 @@ import {
 import type { PreparedCommand } from './command-io.ts';
 import { resolveParameters } from './command-parameters.ts';
 import type { Device } from './device.entity.ts';
+import type { DeviceDirectory } from './device-directory.ts';
 import type { DeviceHardware } from './device-hardware.ts';
 import { liveStateOf } from './device-state.ts';
-import type { Devices } from './devices.ts';
+import { createExecutionJournal } from './execution-journal.ts';
 import { cancelledError, createExecutionRecords } from './execution-records.ts';
 import { createExecutionRunner } from './execution-runner.ts';
 import type { LatestReadings } from './latest-readings.ts';
 import { compileEqualityFilter } from './list-filter.ts';
-import { type Profile, ProfileSchema } from './profile.entity.ts';
+import type { Profile } from './profile.entity.ts';
 import { DeviceReason } from './reasons.ts';
 
 /** Default time a command may take once it runs: 5 s, as the contract says. */
@@ -58,7 +59,8 @@ export interface ExecuteInput {
 export interface CommandExecutionsOptions {
   em: () => EntityManager;
   hardware: DeviceHardware;
-  devices: Devices;
+  /** Where the devices and profiles commands name are read. */
+  directory: DeviceDirectory;
   readings: LatestReadings;
   audit: AuditLog;
   lock: Lock;
@@ -87,18 +89,18 @@ export type CommandExecutions = ReturnType<typeof createCommandExecutions>;
  * device's lock (`devices/{id}`) so replicas sharing hardware never interleave.
  */
 export function createCommandExecutions(options: CommandExecutionsOptions) {
-  const { em, hardware, devices, readings, audit, lock, logger, node } = options;
+  const { em, hardware, directory, readings, audit, lock, logger, node } = options;
+  const journal = createExecutionJournal({ em, audit });
   const records = createExecutionRecords({
     em,
-    audit,
+    journal,
     ...(options.onTransition === undefined ? {} : { onTransition: options.onTransition }),
   });
-  const { nameOf, load, recordTransition, finish } = records;
+  const { nameOf, load, finish } = records;
   const runner = createExecutionRunner({
     records,
-    em,
+    journal,
     hardware,
-    devices,
     readings,
     lock,
     logger,
@@ -125,18 +127,13 @@ export function createCommandExecutions(options: CommandExecutionsOptions) {
     /**
      * Executes a command and waits for its end (see the ExecuteCommand contract for every
      * refusal). A `requestId` this actor used before returns that execution, waiting while it
-     * has not ended, and sends nothing; the unique index decides when two calls race.
+     * has not ended, and sends nothing; the unique index decides when two calls race, so an
+     * execution with a request id is written before it runs. One without is written once it
+     * ends (or is slow to), with the group commit of its peers.
      */
     async execute(input: ExecuteInput): Promise<Execution> {
-      const device = await devices.get(input.device);
-      const profile = await em().findOne(ProfileSchema, { id: device.profile });
-      if (profile === null) {
-        throw new AppError(
-          Code.FAILED_PRECONDITION,
-          DeviceReason.PROFILE_NOT_FOUND,
-          `deviceProfiles/${device.profile} does not exist`,
-        );
-      }
+      const device = await directory.device(input.device);
+      const profile = await directory.profile(device.profile);
       const command = profile.body.commands.find((candidate) => candidate.name === input.command);
       if (command === undefined) throw invalidFieldNotFound(input.command, profile.id);
       if (profile.id === RAW_PROFILE_ID && !input.admin) {
@@ -162,13 +159,16 @@ export function createCommandExecutions(options: CommandExecutionsOptions) {
           ? null
           : await em().findOne(ExecutionSchema, { actor: input.actor, requestId: input.requestId });
       if (earlier !== null) return waitForEnd(earlier, input.signal);
-      const fork = em();
-      const row = fork.create(ExecutionSchema, {
+      const row: Execution = {
+        id: createUlid(),
         device: device.id,
         command: command.name,
         parameters,
         profileRevision: profile.revision,
         state: 'queued',
+        stateReason: '',
+        errorCode: 0,
+        errorMessage: '',
         readings: [],
         actor: input.actor,
         requestId: input.requestId === '' ? null : input.requestId,
@@ -178,18 +178,17 @@ export function createCommandExecutions(options: CommandExecutionsOptions) {
         createTime: new Date(),
         startTime: null,
         endTime: null,
-      });
-      try {
-        await fork.persist(row).flush();
-      } catch (error) {
-        const raced = AppError.from(error).code === Code.ALREADY_EXISTS && input.requestId !== '';
-        const first = raced
-          ? await em().findOne(ExecutionSchema, { actor: input.actor, requestId: input.requestId })
-          : null;
-        if (first === null) throw error;
+      };
+      if (!(await records.create(row, input.facts, { durable: row.requestId !== null }))) {
+        const first = await em().findOne(ExecutionSchema, { actor: input.actor, requestId: input.requestId });
+        if (first === null)
+          throw new AppError(
+            Code.ABORTED,
+            DeviceReason.EXECUTION_NOT_FOUND,
+            'the execution with this request_id vanished; try again',
+          );
         return waitForEnd(first, input.signal);
       }
-      recordTransition(row, input.facts);
       const refusal = refusalOf(device);
       if (refusal !== undefined) return finish(row, 'rejected', { error: refusal }, input.facts);
       const prepared = {
@@ -277,14 +276,8 @@ export function createCommandExecutions(options: CommandExecutionsOptions) {
       const queued = await em().find(ExecutionSchema, { node, state: 'queued' }, { orderBy: { id: 'asc' } });
       for (const row of queued) {
         try {
-          const device = await devices.get(row.device);
-          const profile = await em().findOne(ProfileSchema, { id: device.profile });
-          if (profile === null)
-            throw new AppError(
-              Code.FAILED_PRECONDITION,
-              DeviceReason.PROFILE_NOT_FOUND,
-              `deviceProfiles/${device.profile} does not exist`,
-            );
+          const device = await directory.device(row.device);
+          const profile = await directory.profile(device.profile);
           void enqueue(row, device, prepare(profile, row.command, row.parameters), {
             ...facts,
             actor: row.actor,
@@ -295,9 +288,14 @@ export function createCommandExecutions(options: CommandExecutionsOptions) {
       }
     },
 
-    /** Stops taking work; waiting rows stay QUEUED and running ones RUNNING, for {@link recover}. */
-    close(): void {
+    /**
+     * Stops taking work; waiting rows stay QUEUED and running ones RUNNING, for {@link recover},
+     * once every execution still in memory is written.
+     */
+    async close(): Promise<void> {
       runner.close();
+      await records.recordAll();
+      await journal.drain();
     },
   };
 

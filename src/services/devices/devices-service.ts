@@ -15,6 +15,7 @@ import { createAdapters } from './adapters.ts';
 import { createCommandExecutions } from './command-executions.ts';
 import { commandProcedures } from './command-procedures.ts';
 import type { Device } from './device.entity.ts';
+import { createDeviceDirectory } from './device-directory.ts';
 import { createDeviceEvents } from './device-events.ts';
 import { createDeviceHardware, type DeviceHardware } from './device-hardware.ts';
 import { createDevicePolling } from './device-polling.ts';
@@ -62,11 +63,18 @@ export function createDeviceService(
     config: config.devices,
     ...(options.adapters === undefined ? {} : { adapters: options.adapters }),
   });
-  const profiles = createProfiles({ em, logger, profilesDir: config.devices.profilesDir });
+  const directory = createDeviceDirectory({ em, bus, logger });
+  const profiles = createProfiles({
+    em,
+    logger,
+    profilesDir: config.devices.profilesDir,
+    onChange: (id) => directory.changed('profile', id),
+  });
   const events = createDeviceEvents({ bus, logger });
   const devices = createDevices({
     em,
     hardware,
+    onChange: (id) => directory.changed('device', id),
     onAdminStateChange: (before, after) =>
       events.publish(adminStateEvent(before, after, liveOperating(hardware, after))),
   });
@@ -77,7 +85,7 @@ export function createDeviceService(
   const executions = createCommandExecutions({
     em,
     hardware,
-    devices,
+    directory,
     readings,
     audit,
     lock,
@@ -85,8 +93,8 @@ export function createDeviceService(
     node,
     queueDepth: config.devices.queueDepth,
     onTransition: (row) =>
-      void devices
-        .get(row.device)
+      void directory
+        .device(row.device)
         .then((device) => device.labels)
         .catch(() => ({}))
         .then((labels) => {
@@ -178,6 +186,7 @@ export function createDeviceService(
       deleteJob: audited(audit, target, jobRpcs.deleteJob),
     },
     async start() {
+      await directory.start();
       await profiles.provision();
       await events.start();
       await hardware.start();
@@ -192,12 +201,14 @@ export function createDeviceService(
     async close() {
       unsubscribeHardware?.();
       polling.stop();
-      // Jobs stop first (their scheduler writes nothing more), then the executions their steps run.
+      // Jobs stop first (their scheduler writes nothing more), then the executions their steps
+      // run, whose journal commits what it still holds before the database closes.
       const jobsStopped = jobs.close();
-      executions.close();
+      await executions.close();
       await jobsStopped;
       await hardware.stop();
       await events.close();
+      await directory.close();
     },
   };
 }

@@ -57,6 +57,8 @@ export function createDevices(options: {
   hardware: DeviceHardware;
   /** Told when an update changed the admin state; must not throw. */
   onAdminStateChange?: (before: Device, after: Device) => void;
+  /** Told after a device was updated or deleted ; must not throw. */
+  onChange?: (id: string) => void;
 }) {
   const { em, hardware } = options;
 
@@ -189,6 +191,7 @@ export function createDevices(options: {
         { ...next, revision: row.revision + 1, updateTime: new Date() },
       );
       if (changed !== 1) assertEtag(etagOf(row.revision), -1, `devices/${id}`);
+      options.onChange?.(id);
       const after = await load(em(), id);
       if (
         after.address !== row.address ||
@@ -211,6 +214,7 @@ export function createDevices(options: {
       await assertNoJobTargets(fork, id);
       const deleted = await fork.nativeDelete(DeviceSchema, { id, revision: row.revision });
       if (deleted !== 1) assertEtag(etagOf(row.revision), -1, `devices/${id}`);
+      options.onChange?.(id);
       try {
         await hardware.runtime().closeDevice({ adapter: row.adapter, deviceId: row.address });
       } catch {
@@ -228,14 +232,6 @@ export function createDevices(options: {
     /** The device registered at `address` on `adapter`, if any. */
     findByAddress(adapter: string, address: string): Promise<Device | null> {
       return em().findOne(DeviceSchema, { adapter, address });
-    },
-
-    /** Records facts about the device's hardware (last seen, connected, commanded); never fails the caller. */
-    async touch(
-      id: string,
-      facts: Partial<Pick<Device, 'lastSeenTime' | 'lastConnectedTime' | 'lastCommandTime' | 'node'>>,
-    ) {
-      await em().nativeUpdate(DeviceSchema, { id }, facts);
     },
   };
 }

@@ -1,20 +1,14 @@
-import type { EntityManager } from '@mikro-orm/core';
 import { HardwareError, HardwareErrorKind, isHardwareError } from '../../hardware/index.ts';
 import { AppError, Code } from '../../platform/errors/index.ts';
 import type { Lock } from '../../platform/lock/index.ts';
 import type { Logger } from '../../platform/log/index.ts';
 import type { CallFacts } from '../common/index.ts';
-import {
-  type Execution,
-  ExecutionSchema,
-  type ExecutionState,
-  TERMINAL_STATES,
-} from './command-execution.entity.ts';
+import { type Execution, type ExecutionState, TERMINAL_STATES } from './command-execution.entity.ts';
 import { type PreparedCommand, sendCommand } from './command-io.ts';
 import { createCommandQueue } from './command-queue.ts';
 import type { Device } from './device.entity.ts';
 import type { DeviceHardware } from './device-hardware.ts';
-import type { Devices } from './devices.ts';
+import type { ExecutionJournal } from './execution-journal.ts';
 import { cancelledError, type ExecutionRecords } from './execution-records.ts';
 import { fromAdapterError } from './from-adapter-error.ts';
 import type { LatestReadings } from './latest-readings.ts';
@@ -25,9 +19,9 @@ const STORE_POLL_MS = 50;
 /** Options of {@link createExecutionRunner}. */
 export interface ExecutionRunnerOptions {
   records: ExecutionRecords;
-  em: () => EntityManager;
+  /** Where the device's last command, seen and connected times go. */
+  journal: ExecutionJournal;
   hardware: DeviceHardware;
-  devices: Devices;
   readings: LatestReadings;
   lock: Lock;
   logger: Logger;
@@ -45,8 +39,8 @@ export type ExecutionRunner = ReturnType<typeof createExecutionRunner>;
  * asked for it.
  */
 export function createExecutionRunner(options: ExecutionRunnerOptions) {
-  const { records, em, hardware, devices, readings, lock, logger, node } = options;
-  const { nameOf, load, recordTransition, finish } = records;
+  const { records, journal, hardware, readings, lock, logger, node } = options;
+  const { nameOf, load, finish } = records;
   const queue = createCommandQueue(options.queueDepth);
   /** Executions of this node not yet ended, with their controls. */
   const live = new Map<string, { controller: AbortController; ended: Promise<Execution> }>();
@@ -91,6 +85,13 @@ export function createExecutionRunner(options: ExecutionRunnerOptions) {
       live.delete(row.id);
       settle(result);
     };
+    // The outcome is decided (in memory) when `finish` is called; its commit is waited for by
+    // the caller, not by the device, whose next command starts meanwhile.
+    const endWithoutWaiting = (ending: Promise<Execution>) =>
+      void ending.then(done, (error: unknown) => {
+        logger.error({ err: error, execution: nameOf(row) }, 'command execution failed to record');
+        done(row);
+      });
     const job = {
       id: row.id,
       device: row.device,
@@ -128,18 +129,11 @@ export function createExecutionRunner(options: ExecutionRunnerOptions) {
         }
         try {
           const startTime = new Date();
-          const started = await em().nativeUpdate(
-            ExecutionSchema,
-            { id: row.id, state: 'queued' },
-            { state: 'running', startTime, node },
-          );
-          if (started !== 1) {
+          if (!(await records.start(row, { startTime, node }, facts))) {
             done(await load(row.device, row.id));
             return;
           }
-          Object.assign(row, { state: 'running', startTime, node });
-          recordTransition(row, facts);
-          await devices.touch(row.device, { lastCommandTime: startTime, node }).catch(() => {});
+          journal.touch(row.device, { lastCommandTime: startTime, node });
           const timer = setTimeout(
             () =>
               controller.abort(
@@ -155,8 +149,8 @@ export function createExecutionRunner(options: ExecutionRunnerOptions) {
             const result = await sendCommand(hardware.runtime(), ref, prepared, controller.signal);
             const now = new Date();
             readings.record(row.device, result);
-            await devices.touch(row.device, { lastSeenTime: now, lastConnectedTime: now }).catch(() => {});
-            done(await finish(row, 'succeeded', { readings: result }, facts));
+            journal.touch(row.device, { lastSeenTime: now, lastConnectedTime: now });
+            endWithoutWaiting(finish(row, 'succeeded', { readings: result }, facts));
           } catch (error) {
             if (closing) return; // left RUNNING: this node ends it TIMED_OUT (RESTART) when it starts again
             const cancelled =
@@ -172,7 +166,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions) {
                 .closeDevice({ adapter: device.adapter, deviceId: device.address })
                 .catch(() => {});
             }
-            done(await finish(row, state, { error: appError }, facts));
+            endWithoutWaiting(finish(row, state, { error: appError }, facts));
           } finally {
             clearTimeout(timer);
           }

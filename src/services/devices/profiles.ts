@@ -41,6 +41,8 @@ export interface ProfilesOptions {
   logger: Logger;
   /** Folder of provisioned profile documents; undefined for none. */
   profilesDir: string | undefined;
+  /** Told after a profile was written over or deleted; must not throw. */
+  onChange?: (id: string) => void;
 }
 
 /** Device profiles: built in, provisioned from a folder, or managed through the API, with etags. */
@@ -94,6 +96,7 @@ export function createProfiles(options: ProfilesOptions) {
       Object.assign(row, fieldsOf(input), { body, source, revision: row.revision + 1, updateTime: now });
     }
     await fork.flush();
+    options.onChange?.(id);
   }
 
   return {
@@ -186,6 +189,7 @@ export function createProfiles(options: ProfilesOptions) {
         { ...fieldsOf(merged), body, revision: row.revision + 1, updateTime: new Date() },
       );
       if (changed !== 1) assertEtag(etagOf(row.revision), -1, `deviceProfiles/${id}`);
+      options.onChange?.(id);
       return load(em(), id);
     },
 
@@ -204,6 +208,7 @@ export function createProfiles(options: ProfilesOptions) {
       }
       const deleted = await fork.nativeDelete(ProfileSchema, { id, revision: row.revision });
       if (deleted !== 1) assertEtag(etagOf(row.revision), -1, `deviceProfiles/${id}`);
+      options.onChange?.(id);
     },
 
     /** Number of devices per profile id, for `device_count`. */

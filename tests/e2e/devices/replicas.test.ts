@@ -83,6 +83,31 @@ if ((await postgresSuitesEnabled('device replicas')) && (await redisSuitesEnable
     }
   });
 
+  test('a device locked through one replica refuses commands on the other within the bus delay, not the cache TTL', async () => {
+    // Replica b has th-1 in memory from a command.
+    assert.is((await run(b, 'ping')).status, 200);
+    const device = await a.rest('GET', 'devices/th-1');
+    const lock = await a.rest('PATCH', 'devices/th-1?updateMask=admin_state', {
+      adminState: 'ADMIN_STATE_LOCKED',
+      etag: device.json.etag,
+    });
+    assert.is(lock.status, 200, lock.text);
+    try {
+      const locked = Date.now();
+      let refused = await run(b, 'ping');
+      while (refused.status === 200 && Date.now() - locked < 2_000) refused = await run(b, 'ping');
+      assert.is(refused.status, 400, refused.text);
+      assert.match(refused.text, /DEVICE_LOCKED/);
+    } finally {
+      await a.rest('PATCH', 'devices/th-1?updateMask=admin_state', { adminState: 'ADMIN_STATE_UNLOCKED' });
+    }
+    // Unlocked through a, b sends again.
+    const unlocked = Date.now();
+    let sent = await run(b, 'ping');
+    while (sent.status !== 200 && Date.now() - unlocked < 2_000) sent = await run(b, 'ping');
+    assert.is(sent.status, 200, sent.text);
+  });
+
   test('an execution on one replica is streamed by the other; only its own node can cancel it', async () => {
     const metadata = new Metadata();
     metadata.set('authorization', `Bearer ${b.token}`);

@@ -12617,7 +12617,11 @@ export const DeviceServiceService = {
       Buffer.from(StreamDeviceEventsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): StreamDeviceEventsResponse => StreamDeviceEventsResponse.decode(value),
   },
-  /** Returns one command execution. Fails with NOT_FOUND when it does not exist. */
+  /**
+   * Returns one command execution. Fails with NOT_FOUND when it does not exist. The node
+   * running an execution answers for it at once; the others (and listings) see it once it is
+   * stored: when it ends, or after 200 ms QUEUED or 50 ms RUNNING, whichever comes first.
+   */
   getCommandExecution: {
     path: "/hcs.v1.DeviceService/GetCommandExecution" as const,
     requestStream: false as const,
@@ -12650,7 +12654,8 @@ export const DeviceServiceService = {
   },
   /**
    * Lists recorded command executions (the command audit trail) of one device, or of all
-   * devices with parent "devices/-", newest first unless `order_by` says otherwise.
+   * devices with parent "devices/-", newest first unless `order_by` says otherwise. An
+   * execution is listed once it is stored (see GetCommandExecution).
    */
   listCommandExecutions: {
     path: "/hcs.v1.DeviceService/ListCommandExecutions" as const,
@@ -12870,7 +12875,11 @@ export interface DeviceServiceServer extends UntypedServiceImplementation {
    * (or server-sent events).
    */
   streamDeviceEvents: handleServerStreamingCall<StreamDeviceEventsRequest, StreamDeviceEventsResponse>;
-  /** Returns one command execution. Fails with NOT_FOUND when it does not exist. */
+  /**
+   * Returns one command execution. Fails with NOT_FOUND when it does not exist. The node
+   * running an execution answers for it at once; the others (and listings) see it once it is
+   * stored: when it ends, or after 200 ms QUEUED or 50 ms RUNNING, whichever comes first.
+   */
   getCommandExecution: handleUnaryCall<GetCommandExecutionRequest, GetCommandExecutionResponse>;
   /**
    * Cancels a QUEUED or RUNNING command execution. A QUEUED one ends CANCELLED without
@@ -12882,7 +12891,8 @@ export interface DeviceServiceServer extends UntypedServiceImplementation {
   cancelCommandExecution: handleUnaryCall<CancelCommandExecutionRequest, CancelCommandExecutionResponse>;
   /**
    * Lists recorded command executions (the command audit trail) of one device, or of all
-   * devices with parent "devices/-", newest first unless `order_by` says otherwise.
+   * devices with parent "devices/-", newest first unless `order_by` says otherwise. An
+   * execution is listed once it is stored (see GetCommandExecution).
    */
   listCommandExecutions: handleUnaryCall<ListCommandExecutionsRequest, ListCommandExecutionsResponse>;
   /**
@@ -13246,7 +13256,11 @@ export interface DeviceServiceClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<StreamDeviceEventsResponse>;
-  /** Returns one command execution. Fails with NOT_FOUND when it does not exist. */
+  /**
+   * Returns one command execution. Fails with NOT_FOUND when it does not exist. The node
+   * running an execution answers for it at once; the others (and listings) see it once it is
+   * stored: when it ends, or after 200 ms QUEUED or 50 ms RUNNING, whichever comes first.
+   */
   getCommandExecution(
     request: GetCommandExecutionRequest,
     callback: (error: ServiceError | null, response: GetCommandExecutionResponse) => void,
@@ -13286,7 +13300,8 @@ export interface DeviceServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Lists recorded command executions (the command audit trail) of one device, or of all
-   * devices with parent "devices/-", newest first unless `order_by` says otherwise.
+   * devices with parent "devices/-", newest first unless `order_by` says otherwise. An
+   * execution is listed once it is stored (see GetCommandExecution).
    */
   listCommandExecutions(
     request: ListCommandExecutionsRequest,

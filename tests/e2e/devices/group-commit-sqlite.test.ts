@@ -1,0 +1,3 @@
+import { runGroupCommitCases } from './group-commit.case.ts';
+
+runGroupCommitCases('sqlite', async () => ({ env: {}, drop: async () => undefined }));
