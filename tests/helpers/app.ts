@@ -90,9 +90,14 @@ export async function startTestApp(
      * `env`), as `hcs serve` loads it from its own. Default false: only the test's variables.
      */
     inheritEnvironment?: boolean;
+    /**
+     * Level of the collected log. Default `debug`, so tests see every line; a benchmark passes
+     * `info`, the product's default, as debug also logs every SQL statement with its values.
+     */
+    logLevel?: string;
   } = {},
 ): Promise<TestApp> {
-  const { logger, lines: logs } = captureLogs();
+  const { logger, lines: logs } = captureLogs(options.logLevel);
   const dataDir = tempDir('hcs-data-');
   const cwd = tempDir();
   if (options.dotEnv !== undefined) writeFileSync(join(cwd, '.env'), options.dotEnv);

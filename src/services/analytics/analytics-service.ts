@@ -1,4 +1,3 @@
-import { AnalyticsServiceService } from '../../gen/hcs/v1/analytics.ts';
 import { dialectOf } from '../../platform/db/index.ts';
 import {
   defineServiceModule,
@@ -6,6 +5,7 @@ import {
   type ServiceInstance,
   type ServiceModule,
 } from '../common/index.ts';
+import { ANALYTICS_DEFINITION } from './analytics-definition.ts';
 import { createChunkMaintenance } from './chunk-maintenance.ts';
 import { createChunkStore } from './chunk-store.ts';
 import { createComputations } from './computations.ts';
@@ -29,7 +29,7 @@ import { createWriteBuffer } from './write-buffer.ts';
  */
 export function createAnalyticsService(
   deps: ServiceDependencies,
-): ServiceInstance<typeof AnalyticsServiceService> {
+): ServiceInstance<typeof ANALYTICS_DEFINITION> {
   const catalog = createSeriesCatalog(deps.em);
   const dialect = dialectOf(deps.config);
   const store = createChunkStore(deps.em, dialect);
@@ -73,7 +73,7 @@ export function createAnalyticsService(
 /** `hcs.v1.AnalyticsService` as `hcs serve` runs it. */
 export const analyticsService: ServiceModule = defineServiceModule({
   name: 'analytics',
-  definition: AnalyticsServiceService,
+  definition: ANALYTICS_DEFINITION,
   entities: ANALYTICS_ENTITIES,
   create: createAnalyticsService,
 });

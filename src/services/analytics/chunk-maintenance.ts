@@ -10,6 +10,7 @@ import {
   sqlOf,
 } from './chunk-rows.ts';
 import { lockSeries, type TimeRange } from './chunk-store.ts';
+import { transactionSqlOf } from './transaction-sql.ts';
 
 /**
  * Work on stored chunks other than ingestion: deleting a time range, retention and
@@ -43,7 +44,7 @@ export function createChunkMaintenance(em: () => EntityManager, dialect: Dialect
     return em()
       .getConnection()
       .transactional(async (trx) => {
-        const sql = sqlOf(em(), trx);
+        const sql = await transactionSqlOf(em(), trx, dialect);
         const present = await lockSeries(sql, [seriesPk], dialect);
         if (!present.has(seriesPk)) return none;
         return work(sql);

@@ -14,6 +14,7 @@ import {
   sqlOf,
 } from './chunk-rows.ts';
 import { type Columns, concatColumns, mergeColumns, sortedUnique } from './sample-columns.ts';
+import { transactionSqlOf } from './transaction-sql.ts';
 
 /** A time range [start, end) in epoch milliseconds. */
 export interface TimeRange {
@@ -66,7 +67,7 @@ export function createChunkStore(em: () => EntityManager, dialect: Dialect): Chu
       const connection = em().getConnection();
       const pks = [...writes.keys()].sort();
       return connection.transactional(async (trx) => {
-        const sql = sqlOf(em(), trx);
+        const sql = await transactionSqlOf(em(), trx, dialect);
         const present = await lockSeries(sql, pks, dialect);
         const missing = new Set(pks.filter((pk) => !present.has(pk)));
         if (missing.size > 0) return { missing };

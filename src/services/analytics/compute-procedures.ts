@@ -7,12 +7,11 @@ import {
   aggregationsOf,
   gridRangeOf,
   outputPageSizeOf,
-  outputPageTokenOf,
   positiveMsOf,
   quantilesOfPercentiles,
-  resumeAfterOf,
 } from './compute-rules.ts';
 import type { RollingAggregation } from './numerics/index.ts';
+import { outputPageTokenOf, type PagedRequest, resumeAfterOf } from './output-page-token.ts';
 import { AnalyticsReason } from './reasons.ts';
 import { assertSeriesKey, seriesIdOfName } from './series-rules.ts';
 
@@ -43,8 +42,8 @@ function dateOf(ms: number): Date | undefined {
   return Number.isNaN(ms) ? undefined : new Date(ms);
 }
 
-function pageOf(page: OutputPage): { times: number[]; nextPageToken: string } {
-  return { times: Array.from(page.times), nextPageToken: outputPageTokenOf(page.nextAfter) };
+function pageOf(page: OutputPage, request: PagedRequest): { times: number[]; nextPageToken: string } {
+  return { times: Array.from(page.times), nextPageToken: outputPageTokenOf(page.nextAfter, request) };
 }
 
 /** Maps the computation RPCs onto the computations: request → domain call → response. */
@@ -103,7 +102,7 @@ export function computeProcedures(
       const window = rollingWindowOf(request);
       const { aggregations, names } = aggregationsOf(request.aggregations, request.percentiles, true);
       const limit = outputPageSizeOf(request.pageSize);
-      const after = resumeAfterOf(request.pageToken);
+      const after = resumeAfterOf(request);
       const page = await computations.rolling(
         seriesId,
         range,
@@ -111,7 +110,7 @@ export function computeProcedures(
         { ...window, aggregations: aggregations as RollingAggregation[] },
         limit,
       );
-      return { ...pageOf(page), columns: columnsOf(names, page.columns) };
+      return { ...pageOf(page, request), columns: columnsOf(names, page.columns) };
     },
 
     async transformSeries(request) {
@@ -119,9 +118,9 @@ export function computeProcedures(
       const range = gridRangeOf(request.startTime, request.endTime, now());
       const transform = transformOf(request);
       const limit = outputPageSizeOf(request.pageSize);
-      const after = resumeAfterOf(request.pageToken);
+      const after = resumeAfterOf(request);
       const page = await computations.transform(seriesId, range, after, transform, limit);
-      return { ...pageOf(page), values: Array.from(page.columns[0] as Float64Array) };
+      return { ...pageOf(page, request), values: Array.from(page.columns[0] as Float64Array) };
     },
 
     async detectAnomalies(request) {

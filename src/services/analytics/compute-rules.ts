@@ -147,25 +147,3 @@ export function outputPageSizeOf(pageSize: number): number {
   }
   return pageSize === 0 ? OUTPUT_PAGE.defaultSize : Math.min(pageSize, OUTPUT_PAGE.maxSize);
 }
-
-const OUTPUT_CURSOR = /^o1:(\d{1,16})$/;
-
-/** The instant after which a page token resumes; undefined for the first page. */
-export function resumeAfterOf(token: string): number | undefined {
-  if (token === '') return undefined;
-  const decoded = /^[A-Za-z0-9_-]+$/.test(token) ? Buffer.from(token, 'base64url').toString('utf8') : '';
-  const match = OUTPUT_CURSOR.exec(decoded);
-  if (match === null) {
-    throw invalidField(
-      ListReason.INVALID_PAGE_TOKEN,
-      'page_token',
-      'page_token is not one this server issued',
-    );
-  }
-  return Number(match[1]);
-}
-
-/** The page token resuming after the instant `after`; empty when there is no next page. */
-export function outputPageTokenOf(after: number | undefined): string {
-  return after === undefined ? '' : Buffer.from(`o1:${after}`, 'utf8').toString('base64url');
-}

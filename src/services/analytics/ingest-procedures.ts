@@ -1,10 +1,11 @@
-import type { AnalyticsServiceService, IngestStreamWithAcksResponse } from '../../gen/hcs/v1/analytics.ts';
+import type { IngestStreamWithAcksResponse } from '../../gen/hcs/v1/analytics.ts';
 import type { ServiceImplementation } from '../../transport/rpc/index.ts';
+import type { ANALYTICS_DEFINITION } from './analytics-definition.ts';
 import type { Ingestion, Submitted } from './ingestion.ts';
 
 /** The ingestion RPCs of AnalyticsService (uploads are in `upload-procedures.ts`). */
 export type IngestProcedures = Pick<
-  ServiceImplementation<typeof AnalyticsServiceService>,
+  ServiceImplementation<typeof ANALYTICS_DEFINITION>,
   'ingestSamples' | 'ingestStream' | 'ingestStreamWithAcks'
 >;
 

@@ -1,6 +1,6 @@
 import { invalidField } from '../../platform/errors/index.ts';
 import { AnalyticsReason } from './reasons.ts';
-import type { Columns } from './sample-columns.ts';
+import { type Columns, EMPTY_COLUMNS } from './sample-columns.ts';
 import type { Series } from './series.entity.ts';
 import type { SeriesCatalog } from './series.ts';
 import { assertSeriesKey, seriesIdOfName } from './series-rules.ts';
@@ -19,7 +19,8 @@ export interface BatchInput {
   seriesKey?: { metric: string; labels: Record<string, string> } | undefined;
   unit: string;
   samples: readonly { sampleTime?: Date | undefined; value: number }[];
-  columns?: { times: readonly number[]; values: readonly number[] } | undefined;
+  /** Columns as typed arrays (`decodeIngestRequest`); used as they are when valid, not copied. */
+  columns?: Columns | undefined;
 }
 
 /** The outcome of one ingestion call or message. */
@@ -126,9 +127,10 @@ export function createIngestion(
   };
 }
 
-// Both forms of a batch as one set of columns, checked sample by sample.
+// Both forms of a batch as one set of columns, checked sample by sample. A batch of columns
+// alone (the fast path of a producer) is checked in place and used without a copy.
 function columnsOf(batch: BatchInput, field: string, latest: number): Columns {
-  const fromColumns = batch.columns ?? { times: [], values: [] };
+  const fromColumns = batch.columns ?? EMPTY_COLUMNS;
   if (fromColumns.times.length !== fromColumns.values.length) {
     throw invalidField(
       AnalyticsReason.INVALID_SAMPLE,
@@ -136,6 +138,8 @@ function columnsOf(batch: BatchInput, field: string, latest: number): Columns {
       `${field}.columns has ${fromColumns.times.length} times but ${fromColumns.values.length} values`,
     );
   }
+  assertColumns(fromColumns, `${field}.columns`, latest);
+  if (batch.samples.length === 0) return fromColumns;
   const n = batch.samples.length + fromColumns.times.length;
   const times = new Float64Array(n);
   const values = new Float64Array(n);
@@ -144,12 +148,21 @@ function columnsOf(batch: BatchInput, field: string, latest: number): Columns {
     times[i] = checkedTime(time, `${field}.samples[${i}].sample_time`, latest);
     values[i] = checkedValue(sample.value, `${field}.samples[${i}].value`);
   }
-  const offset = batch.samples.length;
-  for (let i = 0; i < fromColumns.times.length; i++) {
-    times[offset + i] = checkedTime(fromColumns.times[i] as number, `${field}.columns.times[${i}]`, latest);
-    values[offset + i] = checkedValue(fromColumns.values[i] as number, `${field}.columns.values[${i}]`);
-  }
+  times.set(fromColumns.times, batch.samples.length);
+  values.set(fromColumns.values, batch.samples.length);
   return { times, values };
+}
+
+// One tight loop over both columns; the field of the first bad sample is named only once found.
+function assertColumns(columns: Columns, field: string, latest: number): void {
+  const { times, values } = columns;
+  for (let i = 0; i < times.length; i++) {
+    const time = times[i] as number;
+    if (!(time >= 0 && time <= latest && Number.isInteger(time))) {
+      checkedTime(time, `${field}.times[${i}]`, latest);
+    }
+    if (!Number.isFinite(values[i] as number)) checkedValue(values[i] as number, `${field}.values[${i}]`);
+  }
 }
 
 /** An instant (epoch ms) checked to lie in [0, latest]; names `field` otherwise. */

@@ -222,6 +222,30 @@ async function refused(method: ComputeMethod, request: object): Promise<ServiceE
   return failure(grpc(method, request));
 }
 
+test('a page token resumes only the request that issued it; page_size alone may change', async () => {
+  const request = { name: 'series/small', windowSamples: 2, aggregations: [Aggregation.AGGREGATION_MEAN] };
+  const first = await grpc<ComputeRollingWindowResponse>('computeRollingWindow', { ...request, pageSize: 2 });
+  assert.ok(first.nextPageToken !== '');
+  const next = await grpc<ComputeRollingWindowResponse>('computeRollingWindow', {
+    ...request,
+    pageSize: 1,
+    pageToken: first.nextPageToken,
+  });
+  assert.equal(nums(next.times), [T0 + 1000]);
+  const replays: [ComputeMethod, object][] = [
+    ['computeRollingWindow', { ...request, windowSamples: 3 }],
+    ['computeRollingWindow', { ...request, aggregations: [Aggregation.AGGREGATION_MAX] }],
+    ['computeRollingWindow', { ...request, startTime: new Date(T0 + 1) }],
+    ['computeRollingWindow', { ...request, name: 'series/one' }],
+    ['transformSeries', { name: 'series/small', transform: TransformKind.TRANSFORM_KIND_DIFF }],
+  ];
+  for (const [method, other] of replays) {
+    const error = await refused(method, { ...other, pageToken: first.nextPageToken });
+    assert.is(error.code, status.INVALID_ARGUMENT, JSON.stringify(other));
+    assert.match(error.details, 'page_token was issued for a request with other parameters');
+  }
+});
+
 test('bad arguments are INVALID_ARGUMENT naming the field; an unknown series is NOT_FOUND', async () => {
   const cases: [ComputeMethod, object, string][] = [
     ['resampleSeries', { name: 'series/small', interval: { seconds: '0', nanos: 0 } }, 'interval'],

@@ -212,7 +212,10 @@ export function runStorageCases(target: StorageTarget): void {
             series: 'series/concurrent',
             unit: '',
             samples: [],
-            columns: { times: range(T0 + w, 400, 100), values: range(w, 400, 0) },
+            columns: {
+              times: Float64Array.from(range(T0 + w, 400, 100)),
+              values: Float64Array.from(range(w, 400, 0)),
+            },
           },
         ],
         'batches',
@@ -233,13 +236,13 @@ export function runStorageCases(target: StorageTarget): void {
             series: 'series/atomic',
             unit: '',
             samples: [],
-            columns: { times: [T0, T0 + 1], values: [1, 2] },
+            columns: { times: Float64Array.of(T0, T0 + 1), values: Float64Array.of(1, 2) },
           },
           {
             series: 'series/atomic',
             unit: '',
             samples: [],
-            columns: { times: [T0 + 2], values: [Number.NaN] },
+            columns: { times: Float64Array.of(T0 + 2), values: Float64Array.of(Number.NaN) },
           },
         ],
         'batches',
@@ -384,7 +387,7 @@ export function runStorageCases(target: StorageTarget): void {
       seriesKey: { metric: 'pump_rpm', labels: { site: 'a', pump: '1' } },
       unit: 'rpm',
       samples: [],
-      columns: { times: [T0], values: [1] },
+      columns: { times: Float64Array.of(T0), values: Float64Array.of(1) },
     };
     const first = await ingestion.ingest([batch], 'batches');
     const second = await ingestion.ingest(

@@ -1,6 +1,7 @@
 import { assertFitsBudget, type BudgetOptions } from './limits.ts';
 import { MonotonicDeque } from './monotonic-deque.ts';
 import { assertIntegerIn, invalidOption, NumericsReason } from './numerics-reason.ts';
+import { advanceWindow, fillRollingSums, onlySums } from './rolling-sums.ts';
 import { RunningMoments } from './running-moments.ts';
 import { assertSeries, type Series, upperBound } from './series.ts';
 import { SortedWindow } from './sorted-window.ts';
@@ -86,6 +87,21 @@ export function rolling(series: Series, options: RollingOptions): RollingPage {
     byCount ? Math.max(0, i - span + 1) : upperBound(times, (times[i] as number) - span, 0, i);
   const begin = offset < end ? leftOf(offset) : offset;
 
+  if (onlySums(options.aggregations)) {
+    const columns = options.aggregations.map(() => new Float64Array(rows));
+    fillRollingSums(
+      { times, values, span, byCount, minPeriods, begin, offset, end },
+      options.aggregations,
+      columns,
+    );
+    return {
+      offset,
+      times: times.subarray(offset, end),
+      columns,
+      nextOffset: end < times.length ? end : undefined,
+    };
+  }
+
   const want = new Set(options.aggregations.map((a) => (typeof a === 'string' ? a : 'quantile')));
   const moments = new RunningMoments();
   const minDeque = want.has('min') ? new MonotonicDeque(values, end - begin, false, begin) : undefined;
@@ -121,7 +137,7 @@ export function rolling(series: Series, options: RollingOptions): RollingPage {
     minDeque?.push(i);
     maxDeque?.push(i);
     if (sorted !== undefined && !Number.isNaN(v)) sorted.insert(v);
-    const newLeft = byCount ? Math.max(0, i - span + 1) : advance(times, left, i, span);
+    const newLeft = byCount ? Math.max(0, i - span + 1) : advanceWindow(times, left, i, span);
     for (; left < newLeft; left++) {
       const old = values[left] as number;
       moments.remove(old);
@@ -163,12 +179,6 @@ export function* rollingPages(series: Series, options: RollingOptions): Generato
 }
 
 /** First index whose time is > times[i] − span, searching forward from `left`. */
-function advance(times: Float64Array, left: number, i: number, span: number): number {
-  const cutoff = (times[i] as number) - span;
-  while (left < i && (times[left] as number) <= cutoff) left++;
-  return left;
-}
-
 function assertWindow(window: RollingWindow, span: number): void {
   if ('count' in window) {
     if (!Number.isInteger(span) || span < 1 || span > 10_000_000) {
