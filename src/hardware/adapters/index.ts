@@ -24,12 +24,6 @@ export type AdapterName = keyof AdapterOptionsByName;
 /** The names {@link loadAdapter} accepts, in the order hcs lists them. */
 export const ADAPTER_NAMES: readonly AdapterName[] = ['simulated', 'hid', 'usb', 'serial'];
 
-/**
- * The adapters that load a native library (node-hid, usb, serialport: together ~18 MB of
- * memory and ~0.1 s of CPU), which hcs therefore loads on first use rather than at start.
- */
-export const NATIVE_ADAPTER_NAMES: readonly AdapterName[] = ['hid', 'usb', 'serial'];
-
 const FACTORIES: { [N in AdapterName]: () => Promise<(options: AdapterOptionsByName[N]) => Adapter> } = {
   simulated: async () => (await import('./simulated/index.ts')).createSimulatedAdapter,
   hid: async () => (await import('./hid/index.ts')).createHidAdapter,

@@ -4,7 +4,7 @@
  */
 import type { Adapter, DeviceConnection, DeviceInfo, IoRequest } from '../adapter.ts';
 import type { AllowListEntry } from '../allow-list.ts';
-import { type Availability, UnavailableReason, unavailable } from '../availability.ts';
+import type { Availability } from '../availability.ts';
 import { isAllowListed } from '../capabilities.ts';
 import { HardwareError, HardwareErrorKind, toHardwareError } from '../hardware-error.ts';
 import { type DeviceHealth, ManagedDevice } from './managed-device.ts';
@@ -63,17 +63,8 @@ export interface PollSchedule {
 
 /** The runtime's surface, used by the device service. */
 export interface HardwareRuntime {
-  /**
-   * Initializes every adapter not loaded on first use (a failing one only reports itself
-   * unavailable) and starts their hot-plug tracking.
-   */
+  /** Initializes every adapter (a failing one only reports itself unavailable) and starts hot-plug tracking. */
   start(): Promise<void>;
-  /**
-   * Initializes `adapter` now if it is loaded on first use and was not yet, and resolves once
-   * its devices have been listed (so `present()` answers); at once otherwise. Never rejects
-   * for an adapter that fails to load: `adapters()` then says why.
-   */
-  use(adapter: string): Promise<void>;
   /** Stops polls, refuses waiting operations, closes every device and stops every adapter. */
   stop(options?: { force?: boolean }): Promise<void>;
   adapters(): AdapterStatus[];
@@ -100,11 +91,6 @@ export interface HardwareRuntime {
   subscribe(listener: (event: HardwareEvent) => void): () => void;
 }
 
-const NOT_LOADED_YET = unavailable(
-  UnavailableReason.NOT_INITIALIZED,
-  'not loaded yet: it is loaded when first used (a scan, a device on it)',
-);
-
 /** Creates a runtime over `options.adapters`; see {@link HardwareRuntimeOptions} for every default. */
 export function createHardwareRuntime(options: HardwareRuntimeOptions): HardwareRuntime {
   const policy = validateRuntimeOptions(options);
@@ -114,9 +100,6 @@ export function createHardwareRuntime(options: HardwareRuntimeOptions): Hardware
   const polls = new Set<Poller>();
   const listeners = new Set<(event: HardwareEvent) => void>();
   const shutdown = new AbortController();
-  /** Adapters loaded on first use, until their activation begins. */
-  const dormant = new Set(policy.loadOnFirstUse);
-  const activations = new Map<string, Promise<PresenceTracker | undefined>>();
   let started = false;
 
   const emit = (event: HardwareEvent) => {
@@ -131,7 +114,7 @@ export function createHardwareRuntime(options: HardwareRuntimeOptions): Hardware
     if (!started || shutdown.signal.aborted) {
       throw new HardwareError(HardwareErrorKind.UNAVAILABLE, 'the hardware runtime is not running');
     }
-    const availability = dormant.has(name) ? NOT_LOADED_YET : adapter.available();
+    const availability = adapter.available();
     if (!availability.ok) {
       throw new HardwareError(
         HardwareErrorKind.UNAVAILABLE,
@@ -157,59 +140,14 @@ export function createHardwareRuntime(options: HardwareRuntimeOptions): Hardware
     return device;
   };
 
-  /** Initializes one adapter and starts tracking its devices; the tracker, when it is usable. */
-  const activate = async (adapter: Adapter): Promise<PresenceTracker | undefined> => {
-    try {
-      await adapter.initialize();
-    } catch {
-      // initialize() must not throw; if one does, available() says why and the others go on.
-    }
-    if (shutdown.signal.aborted) {
-      await adapter.stop({ force: true }).catch(() => {});
-      return undefined;
-    }
-    if (!adapter.available().ok) return undefined;
-    const tracker = createPresenceTracker(adapter, policy.rediscoverIntervalMs, onPresence(adapter.name));
-    trackers.set(adapter.name, tracker);
-    try {
-      await adapter.start((event) => tracker.apply(event));
-    } catch {
-      // Hot-plug events failed to start (e.g. no OS support): the adapter still works, and
-      // presence is learned by re-enumeration instead.
-      tracker.pollFromNowOn();
-    }
-    return tracker;
-  };
-
-  /** The adapter's activation, begun now if it has not been. */
-  const activation = (adapter: Adapter): Promise<PresenceTracker | undefined> => {
-    let begun = activations.get(adapter.name);
-    if (begun === undefined) {
-      dormant.delete(adapter.name);
-      begun = activate(adapter);
-      activations.set(adapter.name, begun);
-    }
-    return begun;
-  };
-
-  const use = async (name: string): Promise<void> => {
-    const adapter = adapters.get(name);
-    if (adapter === undefined || !started || shutdown.signal.aborted) return;
-    await (await activation(adapter))?.listed;
-  };
-
   const run = <T>(
     ref: DeviceRef,
     kind: 'read' | 'write',
     operation: (connection: DeviceConnection, signal: AbortSignal) => Promise<T>,
     options: IoOptions,
   ): Promise<T> => {
-    const signal = options.signal ?? NEVER_ABORTED;
-    if (dormant.has(ref.adapter)) {
-      return use(ref.adapter).then(() => deviceOf(ref).run(kind, operation, signal));
-    }
     try {
-      return deviceOf(ref).run(kind, operation, signal);
+      return deviceOf(ref).run(kind, operation, options.signal ?? NEVER_ABORTED);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -225,12 +163,24 @@ export function createHardwareRuntime(options: HardwareRuntimeOptions): Hardware
     async start() {
       if (started) return;
       started = true;
-      // One at a time, as listed; the first listing is not waited for: presence fills in as it ends.
       for (const adapter of adapters.values()) {
-        if (!dormant.has(adapter.name)) await activation(adapter);
+        try {
+          await adapter.initialize();
+        } catch {
+          // initialize() must not throw; if one does, available() says why and the others go on.
+        }
+        if (!adapter.available().ok) continue;
+        const tracker = createPresenceTracker(adapter, policy.rediscoverIntervalMs, onPresence(adapter.name));
+        trackers.set(adapter.name, tracker);
+        try {
+          await adapter.start((event) => tracker.apply(event));
+        } catch {
+          // Hot-plug events failed to start (e.g. no OS support): the adapter still works, and
+          // presence is learned by re-enumeration instead.
+          tracker.pollFromNowOn();
+        }
       }
     },
-    use,
     async stop(stopOptions = {}) {
       if (shutdown.signal.aborted) return;
       const reason = new HardwareError(HardwareErrorKind.UNAVAILABLE, 'the hardware runtime is stopping');
@@ -243,13 +193,12 @@ export function createHardwareRuntime(options: HardwareRuntimeOptions): Hardware
     adapters() {
       return [...adapters.values()].map((adapter) => ({
         name: adapter.name,
-        availability: dormant.has(adapter.name) ? NOT_LOADED_YET : adapter.available(),
+        availability: adapter.available(),
         presence: adapter.presence,
         ...(isAllowListed(adapter) ? { allowList: adapter.allowList } : {}),
       }));
     },
     async discover(name, discoverOptions = {}) {
-      await use(name);
       const adapter = adapterOf(name);
       const signal = AbortSignal.any([
         shutdown.signal,

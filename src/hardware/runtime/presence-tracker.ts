@@ -10,8 +10,6 @@ import type { Adapter, DeviceInfo, PresenceEvent } from '../adapter.ts';
 export interface PresenceTracker {
   /** Devices known present now. */
   readonly devices: ReadonlyMap<string, DeviceInfo>;
-  /** Settles once the first listing has ended, found something or not. */
-  readonly listed: Promise<void>;
   /** Replaces the known set with a fresh discovery and emits the difference. */
   update(devices: readonly DeviceInfo[]): void;
   /** Applies one adapter-reported event (ignored when it changes nothing). */
@@ -33,14 +31,9 @@ export function createPresenceTracker(
   let initial = true;
   let polling = adapter.presence === 'polling';
   let listing = false;
-  let firstListed: () => void = () => {};
-  const listed = new Promise<void>((resolve) => {
-    firstListed = resolve;
-  });
 
   const tracker: PresenceTracker = {
     devices: known,
-    listed,
     update(devices) {
       const seen = new Set<string>();
       for (const device of devices) {
@@ -85,7 +78,6 @@ export function createPresenceTracker(
       // A failed enumeration changes nothing: a device is detached only when a listing lacks it.
     }
     listing = false;
-    firstListed();
     if (!controller.signal.aborted && polling) {
       timer = setTimeout(rediscover, intervalMs).unref();
     }

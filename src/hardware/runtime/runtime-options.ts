@@ -8,13 +8,6 @@ import { HardwareError, HardwareErrorKind } from '../hardware-error.ts';
 export interface HardwareRuntimeOptions {
   /** The adapters to run, each with a unique `name`. */
   readonly adapters: readonly Adapter[];
-  /**
-   * Names of adapters initialized when first needed (a scan, an operation on one of their
-   * devices, the runtime's `use()`) instead of by `start()`, so a box that never uses
-   * them never loads their native library. Until then they report NOT_INITIALIZED and no
-   * presence. Default none.
-   */
-  readonly loadOnFirstUse?: readonly string[];
   /** Operations allowed to wait behind the running one, per device. Default 32. */
   readonly queueDepth?: number;
   /** Time one attempt of an operation may take once it runs (queue wait excluded). Default 2000 ms. */
@@ -62,17 +55,7 @@ export function validateRuntimeOptions(options: HardwareRuntimeOptions): Resolve
     }
     names.add(adapter.name);
   }
-  const unknown = options.loadOnFirstUse?.find((name) => !names.has(name));
-  if (unknown !== undefined) {
-    throw new HardwareError(
-      HardwareErrorKind.INVALID_REQUEST,
-      `loadOnFirstUse names no adapter "${unknown}"`,
-    );
-  }
-  const resolved: Record<string, unknown> = {
-    adapters: [...options.adapters],
-    loadOnFirstUse: [...(options.loadOnFirstUse ?? [])],
-  };
+  const resolved: Record<string, unknown> = { adapters: [...options.adapters] };
   for (const [field, [min, max, fallback]] of Object.entries(INTEGER_LIMITS)) {
     const value = (options as unknown as Record<string, unknown>)[field] ?? fallback;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {

@@ -90,16 +90,11 @@ export function createAdapters(options: { hardware: DeviceHardware; em: () => En
   }
 
   return {
-    /** Every adapter; one not loaded yet is loaded now, so its availability is real. */
-    async list(): Promise<AdapterView[]> {
-      await hardware.use(hardware.adapters().map((adapter) => adapter.name));
+    list(): Promise<AdapterView[]> {
       return viewsOf(hardware.adapters());
     },
 
-    /** One adapter, loaded now if it was not yet. */
     async get(name: string): Promise<AdapterView> {
-      status(name);
-      await hardware.use([name]);
       const [view] = await viewsOf([status(name)]);
       return view as AdapterView;
     },
@@ -109,8 +104,6 @@ export function createAdapters(options: { hardware: DeviceHardware; em: () => En
       name: string,
       filter: { vendorId: number; productId: number; timeoutMs: number; signal: AbortSignal },
     ): Promise<DiscoveredView[]> {
-      status(name);
-      await hardware.use([name]);
       const adapterStatus = status(name);
       if (!adapterStatus.availability.ok) {
         throw new AppError(

@@ -1,4 +1,4 @@
-import { type AdapterName, loadAdapter, NATIVE_ADAPTER_NAMES } from '../../hardware/adapters/index.ts';
+import { type AdapterName, loadAdapter } from '../../hardware/adapters/index.ts';
 import {
   type Adapter,
   type AdapterStatus,
@@ -17,8 +17,7 @@ export interface DeviceHardwareOptions {
   config: DevicesConfig;
   /**
    * The adapters to run instead of those `config.adapters` names (tests hand in a simulated
-   * bench they control), all started with the service. Default: each configured adapter, those
-   * with a native library loaded on first use.
+   * bench they control). Default: each configured adapter, loaded lazily.
    */
   adapters?: readonly Adapter[];
 }
@@ -27,11 +26,6 @@ export interface DeviceHardwareOptions {
 export interface DeviceHardware {
   start(): Promise<void>;
   stop(): Promise<void>;
-  /**
-   * Loads each named adapter that is loaded on first use and not yet (unknown names are
-   * skipped), and waits for its first device listing, so its status and presence are real.
-   */
-  use(names: Iterable<string>): Promise<void>;
   /** The running runtime; UNAVAILABLE `HARDWARE_UNAVAILABLE` before `start` or after `stop`. */
   runtime(): HardwareRuntime;
   /** Every configured adapter with its availability, by name order; empty before `start`. */
@@ -63,18 +57,10 @@ export function createDeviceHardware(options: DeviceHardwareOptions): DeviceHard
         ));
       runtime = createHardwareRuntime({
         adapters,
-        ...(options.adapters === undefined
-          ? { loadOnFirstUse: adapters.map((a) => a.name).filter(isNative) }
-          : {}),
         queueDepth: options.config.queueDepth,
         timeoutMs: MAX_COMMAND_TIMEOUT_MS,
       });
       await runtime.start();
-    },
-    async use(names) {
-      if (runtime === undefined || stopped) return;
-      const running = runtime;
-      await Promise.all([...new Set(names)].map((name) => running.use(name)));
     },
     async stop() {
       stopped = true;
@@ -98,5 +84,3 @@ export function createDeviceHardware(options: DeviceHardwareOptions): DeviceHard
     },
   };
 }
-
-const isNative = (name: string): boolean => (NATIVE_ADAPTER_NAMES as readonly string[]).includes(name);

@@ -190,8 +190,6 @@ export function createDeviceService(
       await profiles.provision();
       await events.start();
       await hardware.start();
-      // Adapters loaded on first use are loaded now for the devices registered on them.
-      await hardware.use(await devices.adaptersInUse());
       unsubscribeHardware = hardware.runtime().subscribe((event) => void onHardwareEvent(event));
       await jobs.recover();
       await executions.recover();

@@ -108,8 +108,6 @@ export function createDevices(options: {
           `adapters/${input.adapter} does not exist on this server (HCS_DEVICES_ADAPTERS)`,
         );
       }
-      // A device on an adapter loaded on first use: load it now, so the device's state is real.
-      await hardware.use([input.adapter]);
       const fork = em();
       pollScheduleOf(input.protocolProperties, await loadProfile(fork, input.profile));
       await assertAddressFree(fork, input.adapter, input.address);
@@ -221,12 +219,6 @@ export function createDevices(options: {
         // The hardware layer is stopped: nothing is open.
       }
       return row;
-    },
-
-    /** The adapters at least one registered device is on. */
-    async adaptersInUse(): Promise<string[]> {
-      const rows = await em().find(DeviceSchema, {}, { fields: ['adapter'] });
-      return [...new Set(rows.map((row) => row.adapter))];
     },
 
     /** The device registered at `address` on `adapter`, if any. */
