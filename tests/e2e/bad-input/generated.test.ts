@@ -118,7 +118,14 @@ function sendRest(item: RestCase): Promise<Verdict> {
       if (streaming) resolve(undefined);
       request.destroy(new Error('timed out'));
     });
-    request.on('error', (error) => resolve(`request error: ${error.message}`));
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      // A kept-alive socket the server closed as idle just as this request went out on it (its
+      // keep-alive timeout racing the reuse, on a loaded host): not the server's answer, so the
+      // request is sent again (the reset socket has left the pool), as Node's documentation of
+      // reusedSocket advises.
+      if (request.reusedSocket && error.code === 'ECONNRESET' && !streaming) resolve(sendRest(item));
+      else resolve(`request error: ${error.message}`);
+    });
     request.end(item.body);
   });
 }

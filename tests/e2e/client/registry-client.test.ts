@@ -120,7 +120,9 @@ test('keep-alive renews a lease past its ttl, and close deregisters', async () =
   const kept = await registerAndKeepAlive(client, {
     service: 'kept',
     instanceId: 'k1',
-    instance: { httpAddress: { host: '127.0.0.1', port: 7201 }, leaseTtl: ttl(300) },
+    // A lease of a second, renewed every third of one: only a stall of two thirds of a second
+    // (not a loaded host's usual hundred milliseconds) could let it lapse between two renewals.
+    instance: { httpAddress: { host: '127.0.0.1', port: 7201 }, leaseTtl: ttl(1000) },
   });
   assert.is(kept.name, 'services/kept/instances/k1');
   const firstExpiry = kept.instance().leaseExpireTime?.getTime() ?? 0;
@@ -129,7 +131,7 @@ test('keep-alive renews a lease past its ttl, and close deregisters', async () =
   watched.onChange((list) => states.push(list.map((e) => HealthState[e.instance.healthState]).join()));
   await watched.ready;
   // Three lease times and more: without renewals the sweep (every 100 ms) would have expired it.
-  await eventually(() => Date.now() > firstExpiry + 1000, 'three lease times');
+  await eventually(() => Date.now() > firstExpiry + 2000, 'three lease times');
   assert.ok((kept.instance().leaseExpireTime?.getTime() ?? 0) > Date.now(), 'the lease runs');
   assert.is(ids(await client.resolve('kept')), 'k1');
   assert.not.ok(

@@ -188,7 +188,8 @@ test('no reply within the timeout ends the execution TIMED_OUT with DEADLINE_EXC
 });
 
 test('unplugging during a command ends it FAILED with DEVICE_ABSENT and the device ABSENT', async () => {
-  bench.sim.setLatency('sim-th-1', 400);
+  // Long enough that the unplug always comes while the command runs, however loaded the host.
+  bench.sim.setLatency('sim-th-1', 5000);
   try {
     const running = execute('devices/th-1', 'read_climate');
     await waitForState('th-1', 'COMMAND_EXECUTION_STATE_RUNNING');
@@ -230,8 +231,9 @@ test('a retried request_id returns the first execution and actuates once', async
 });
 
 test('commands to one device run one at a time in order; to different devices, side by side', async () => {
-  bench.sim.setLatency('sim-th-1', 150);
-  bench.sim.setLatency('sim-psu-1', 150);
+  // A second per reply: the second device's command starts within it however loaded the host.
+  bench.sim.setLatency('sim-th-1', 1000);
+  bench.sim.setLatency('sim-psu-1', 1000);
   try {
     const [a, b] = await Promise.all([
       execute('devices/th-1', 'read_temperature'),
@@ -258,7 +260,8 @@ test('commands to one device run one at a time in order; to different devices, s
 });
 
 test('a full queue refuses at once with RESOURCE_EXHAUSTED; a queued command can be cancelled', async () => {
-  bench.sim.setLatency('sim-th-1', 400);
+  // The calls below all happen while the first command runs, however loaded the host.
+  bench.sim.setLatency('sim-th-1', 3000);
   try {
     const running = execute('devices/th-1', 'ping');
     await waitForState('th-1', 'COMMAND_EXECUTION_STATE_RUNNING');

@@ -46,11 +46,12 @@ test('a CreateJob retried with its request_id returns the first job, over REST a
 });
 
 test('a job that ended can be deleted; one still running cannot', async () => {
-  bench.sim.setLatency('sim-th-1', 2000);
+  // The ping runs until the cancellation ends it, however loaded the host.
+  bench.sim.setLatency('sim-th-1', 20_000);
   try {
     await bench.rest('POST', 'jobs', {
       jobId: 'busy',
-      job: { steps: [{ device: 'devices/th-1', command: 'ping', timeout: '10s' }] },
+      job: { steps: [{ device: 'devices/th-1', command: 'ping', timeout: '60s' }] },
     });
     await jobWhen(bench, 'jobs/busy', (job) => job.state === 'JOB_STATE_RUNNING');
     const refused = await bench.rest('DELETE', 'jobs/busy');
@@ -106,14 +107,15 @@ test('jobs that ended are deleted once older than HCS_DEVICES_JOB_RETENTION_MS; 
   const short = await startDeviceBench({ env: { HCS_DEVICES_JOB_RETENTION_MS: '1000' } });
   try {
     await registerBench(short);
-    short.sim.setLatency('sim-th-1', 4000);
+    // jobs/lasting runs until the bench closes: still running whenever jobs/brief is swept.
+    short.sim.setLatency('sim-th-1', 30_000);
     await short.rest('POST', 'jobs', { jobId: 'brief', job: { steps: [{ wait: { duration: '0s' } }] } });
     await short.rest('POST', 'jobs', {
       jobId: 'lasting',
-      job: { steps: [{ device: 'devices/th-1', command: 'ping', timeout: '10s' }] },
+      job: { steps: [{ device: 'devices/th-1', command: 'ping', timeout: '60s' }] },
     });
     assert.is((await jobEnded(short, 'jobs/brief')).state, 'JOB_STATE_SUCCEEDED');
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 20_000;
     while ((await short.rest('GET', 'jobs/brief')).status !== 404) {
       assert.ok(Date.now() < deadline, 'jobs/brief was never swept');
       await new Promise((resolve) => setTimeout(resolve, 50));

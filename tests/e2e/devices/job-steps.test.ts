@@ -105,8 +105,9 @@ test('wait-until steps naming unknown resources, misfit values or orders on text
 });
 
 test('the steps of a parallel group run at once on their devices', async () => {
-  bench.sim.setLatency('sim-th-1', 300);
-  bench.sim.setLatency('sim-relay-1', 300);
+  // A second per reply: the group's second step starts within it however loaded the host.
+  bench.sim.setLatency('sim-th-1', 1000);
+  bench.sim.setLatency('sim-relay-1', 1000);
   try {
     const created = await bench.rest('POST', 'jobs', {
       jobId: 'together',
@@ -216,7 +217,8 @@ test('cancelling a job in a wait-until step cancels the step and the rest', asyn
 });
 
 test('cancelling a job in a parallel group cancels every step of the group and its execution', async () => {
-  bench.sim.setLatency('sim-th-1', 3000);
+  // The ping runs until the cancellation ends it, however loaded the host.
+  bench.sim.setLatency('sim-th-1', 20_000);
   try {
     await bench.rest('POST', 'jobs', {
       jobId: 'stop-group',
@@ -225,7 +227,7 @@ test('cancelling a job in a parallel group cancels every step of the group and i
           {
             parallel: {
               steps: [
-                { device: 'devices/th-1', command: 'ping', timeout: '10s' },
+                { device: 'devices/th-1', command: 'ping', timeout: '60s' },
                 { wait: { duration: '60s' } },
               ],
             },

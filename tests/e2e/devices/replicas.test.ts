@@ -48,6 +48,15 @@ if ((await postgresSuitesEnabled('device replicas')) && (await redisSuitesEnable
     await deleteKeys(prefix);
   });
 
+  // The device lock is shared through Redis; a replica that fell back to memory (Redis slow or
+  // away) no longer excludes the other one, which is what this names when the test fails.
+  const sharedStateMoves = () =>
+    [a, b].flatMap((bench, index) =>
+      bench.app.logs
+        .filter((line) => String(line.msg).startsWith('shared state'))
+        .map((line) => `${index === 0 ? 'A' : 'B'}: ${String(line.msg)}`),
+    );
+
   const run = (bench: DeviceBench, command: string) =>
     bench.rest('POST', 'devices/th-1:executeCommand', { command });
 
@@ -73,7 +82,9 @@ if ((await postgresSuitesEnabled('device replicas')) && (await redisSuitesEnable
         const next = executions[i] as { startTime: string };
         assert.ok(
           Date.parse(next.startTime) >= Date.parse(previous.endTime),
-          'two replicas commanded th-1 at once',
+          `two replicas commanded th-1 at once: ${JSON.stringify(
+            executions.map((e) => [e.node, e.startTime, e.endTime]),
+          )}; shared-state moves: ${JSON.stringify(sharedStateMoves())}`,
         );
       }
       assert.is(new Set(executions.map((e) => e.node)).size, 2);
@@ -138,9 +149,14 @@ if ((await postgresSuitesEnabled('device replicas')) && (await redisSuitesEnable
     const completed = first((m) => m.eventType === DeviceEventType.DEVICE_EVENT_TYPE_COMMAND_COMPLETED);
     await first(() => true);
     assert.is(messages[0]?.eventType, DeviceEventType.DEVICE_EVENT_TYPE_SYNCED);
-    a.sim.setLatency('sim-psu-1', 1000);
+    // Five seconds: B finds the execution running and tries to cancel it within them, however
+    // loaded the host.
+    a.sim.setLatency('sim-psu-1', 5000);
     try {
-      const pending = a.rest('POST', 'devices/psu-1:executeCommand', { command: 'read_status' });
+      const pending = a.rest('POST', 'devices/psu-1:executeCommand', {
+        command: 'read_status',
+        timeout: '20s',
+      });
       let name = '';
       const deadline = Date.now() + 10_000;
       while (name === '' && Date.now() < deadline) {
