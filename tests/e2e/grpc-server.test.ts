@@ -11,6 +11,7 @@ import * as assert from 'uvu/assert';
 import { probeHealth } from '../../src/transport/grpc/index.ts';
 import { loadContract } from '../../src/transport/rpc/index.ts';
 import { emptyResponse, startTestApp, type TestApp } from '../helpers/app.ts';
+import { TEST_CHANNEL_OPTIONS } from '../helpers/channel-options.ts';
 import { callRaw, clientStreamRaw, rawClient, statusDetails, streamRaw } from '../helpers/grpc-client.ts';
 import { waitFor } from '../helpers/redis.ts';
 
@@ -187,7 +188,11 @@ test('health answers NOT_FOUND for a service hcs does not have', async () => {
 });
 
 test('health List names the server and every hcs service; Watch sends the current status', async () => {
-  const client = new HealthClient(server.grpcTarget, credentials.createInsecure()) as unknown as {
+  const client = new HealthClient(
+    server.grpcTarget,
+    credentials.createInsecure(),
+    TEST_CHANNEL_OPTIONS,
+  ) as unknown as {
     list(request: object, callback: (error: Error | null, response: HealthList) => void): void;
     watch(request: { service: string }): ClientReadableStream<{ status: string }>;
     close(): void;
@@ -231,7 +236,7 @@ test('/healthz and /readyz answer on the HTTP port', async () => {
 
 test('closing lets an in-flight call finish, then refuses new ones and reports not ready', async () => {
   // A health watcher (as a load balancer keeps one) hears NOT_SERVING as soon as the drain begins.
-  const watcher = new HealthClient(server.grpcTarget, credentials.createInsecure());
+  const watcher = new HealthClient(server.grpcTarget, credentials.createInsecure(), TEST_CHANNEL_OPTIONS);
   const statuses: string[] = [];
   const watch = (watcher.watch as (request: { service: string }) => ClientReadableStream<unknown>)({
     service: '',

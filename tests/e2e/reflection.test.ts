@@ -12,6 +12,7 @@ import {
 } from '../../src/gen/grpc/reflection/v1alpha/reflection.ts';
 import { loadContract } from '../../src/transport/rpc/index.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { TEST_CHANNEL_OPTIONS } from '../helpers/channel-options.ts';
 import { ROOT } from '../helpers/process.ts';
 
 const run = promisify(execFile);
@@ -70,7 +71,11 @@ test('reflection lists every method of the contract', async () => {
 });
 
 test('reflection v1alpha, which grpcurl asks first, lists services and sends files with their imports', async () => {
-  const client = new ServerReflectionClient(server.grpcTarget, credentials.createInsecure());
+  const client = new ServerReflectionClient(
+    server.grpcTarget,
+    credentials.createInsecure(),
+    TEST_CHANNEL_OPTIONS,
+  );
   const call = client.serverReflectionInfo();
   const answers: ServerReflectionResponse[] = [];
   const done = new Promise<void>((resolve, reject) => {

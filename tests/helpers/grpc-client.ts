@@ -8,6 +8,7 @@ import {
 } from '@grpc/grpc-js';
 import { BadRequest, ErrorInfo, RetryInfo } from '../../src/gen/google/rpc/error_details.ts';
 import { Status } from '../../src/gen/google/rpc/status.ts';
+import { TEST_CHANNEL_OPTIONS } from './channel-options.ts';
 
 /** The outcome of one raw unary call. */
 export interface RawResult {
@@ -24,7 +25,7 @@ const identity = (value: Buffer) => value;
  * call carries `authorization: Bearer <bearer>` (a client interceptor, as a real client does it).
  */
 export function rawClient(target: string, bearer?: string): Client {
-  if (bearer === undefined) return new Client(target, credentials.createInsecure());
+  if (bearer === undefined) return new Client(target, credentials.createInsecure(), TEST_CHANNEL_OPTIONS);
   const withToken: Interceptor = (options, nextCall) =>
     new InterceptingCall(nextCall(options), {
       start(metadata, listener, next) {
@@ -32,7 +33,10 @@ export function rawClient(target: string, bearer?: string): Client {
         next(metadata, listener);
       },
     });
-  return new Client(target, credentials.createInsecure(), { interceptors: [withToken] });
+  return new Client(target, credentials.createInsecure(), {
+    ...TEST_CHANNEL_OPTIONS,
+    interceptors: [withToken],
+  });
 }
 
 /** Makes one unary call with raw request bytes. */

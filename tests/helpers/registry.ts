@@ -16,6 +16,7 @@ import {
   WatchInstancesRequest,
   type WatchInstancesResponse,
 } from '../../src/gen/hcs/v1/registry.ts';
+import { TEST_CHANNEL_OPTIONS } from './channel-options.ts';
 import { statusDetails } from './grpc-client.ts';
 
 /** Settings that make leases, sweeps and checks fast enough for tests. */
@@ -34,7 +35,7 @@ type Unary = (
 
 /** A registry client whose every call carries `Bearer token`, with promise-returning methods. */
 export function registryClient(target: string, token: string) {
-  const client = new RegistryServiceClient(target, credentials.createInsecure());
+  const client = new RegistryServiceClient(target, credentials.createInsecure(), TEST_CHANNEL_OPTIONS);
   const metadata = () => {
     const m = new Metadata();
     m.set('authorization', `Bearer ${token}`);

@@ -1,5 +1,6 @@
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { AnalyticsServiceClient } from '../../../src/gen/hcs/v1/analytics.ts';
+import { TEST_CHANNEL_OPTIONS } from '../../helpers/channel-options.ts';
 
 /** A typed AnalyticsService client for `target`, and the metadata carrying `token`. */
 export function analyticsClient(
@@ -8,7 +9,10 @@ export function analyticsClient(
 ): { client: AnalyticsServiceClient; metadata: Metadata } {
   const metadata = new Metadata();
   metadata.set('authorization', `Bearer ${token}`);
-  return { client: new AnalyticsServiceClient(target, credentials.createInsecure()), metadata };
+  return {
+    client: new AnalyticsServiceClient(target, credentials.createInsecure(), TEST_CHANNEL_OPTIONS),
+    metadata,
+  };
 }
 
 /** Promisifies one unary call of a grpc-js client: `unary(cb => client.getSeries(req, md, cb))`. */

@@ -11,6 +11,7 @@ import {
   roundRobin,
   watchEndpoints,
 } from '../../../src/client/index.ts';
+import { TEST_CHANNEL_OPTIONS } from '../../helpers/channel-options.ts';
 import { tempDir } from '../../helpers/process.ts';
 import { freePort } from '../../helpers/redis.ts';
 import { eventually, FAST_REGISTRY_ENV } from '../../helpers/registry.ts';
@@ -40,7 +41,11 @@ test.before(async () => {
   client = createRegistryClient({
     target: server.grpcTarget,
     apiKey: API_KEY,
-    channelOptions: { 'grpc.initial_reconnect_backoff_ms': 100, 'grpc.max_reconnect_backoff_ms': 500 },
+    channelOptions: {
+      ...TEST_CHANNEL_OPTIONS,
+      'grpc.initial_reconnect_backoff_ms': 100,
+      'grpc.max_reconnect_backoff_ms': 500,
+    },
   });
 });
 

@@ -15,6 +15,7 @@ import {
   GetReadingsRequest,
   type GetReadingsResponse,
 } from '../../../src/gen/hcs/v1/devices.ts';
+import { TEST_CHANNEL_OPTIONS } from '../../helpers/channel-options.ts';
 import { type DeviceBench, startDeviceBench } from './device-fixtures.ts';
 
 /** The bench's devices: a thermo-hygrometer polled every 100 ms, a power supply and a relay board. */
@@ -44,7 +45,11 @@ async function registerDevices(bench: DeviceBench): Promise<void> {
 
 /** Unary AnalyticsService calls over gRPC with the bench's admin token. */
 function analyticsOf(bench: DeviceBench) {
-  const client = new AnalyticsServiceClient(bench.app.grpcTarget, credentials.createInsecure());
+  const client = new AnalyticsServiceClient(
+    bench.app.grpcTarget,
+    credentials.createInsecure(),
+    TEST_CHANNEL_OPTIONS,
+  );
   const call = <Req, Res>(method: 'listSeries' | 'querySamples', request: Req) =>
     new Promise<Res>((resolve, reject) => {
       const metadata = new Metadata();

@@ -6,6 +6,7 @@ import {
 } from '../../../src/hardware/adapters/simulated/index.ts';
 import { deviceServiceWith } from '../../../src/services/devices/index.ts';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { TEST_CHANNEL_OPTIONS } from '../../helpers/channel-options.ts';
 import { statusDetails } from '../../helpers/grpc-client.ts';
 import { fetchAnswer, type HttpAnswer } from '../../helpers/http.ts';
 
@@ -39,7 +40,7 @@ export async function startDeviceBench(
     ...(options.env === undefined ? {} : { env: options.env }),
   });
   const token = await app.adminToken();
-  const client = new DeviceServiceClient(app.grpcTarget, credentials.createInsecure());
+  const client = new DeviceServiceClient(app.grpcTarget, credentials.createInsecure(), TEST_CHANNEL_OPTIONS);
   const metadata = () => {
     const m = new Metadata();
     m.set('authorization', `Bearer ${token}`);

@@ -9,6 +9,7 @@ import {
   type WatchCommandRunResponse,
 } from '../../../src/gen/hcs/v1/system.ts';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { TEST_CHANNEL_OPTIONS } from '../../helpers/channel-options.ts';
 import { fetchAnswer, type HttpAnswer } from '../../helpers/http.ts';
 import { removeTempDir, tempDir } from '../../helpers/process.ts';
 import { waitFor } from '../../helpers/redis.ts';
@@ -210,7 +211,7 @@ test('a timeout kills the run and its grandchild: TIMED_OUT, and the grandchild 
 });
 
 test('a run survives its client going away; the same request_id then returns that run, not a new one', async () => {
-  const client = new SystemServiceClient(app.grpcTarget, credentials.createInsecure());
+  const client = new SystemServiceClient(app.grpcTarget, credentials.createInsecure(), TEST_CHANNEL_OPTIONS);
   const metadata = new Metadata();
   metadata.set('authorization', `Bearer ${token}`);
   const error = await new Promise<ServiceError | null>((resolve) =>
@@ -286,7 +287,7 @@ test('the concurrency cap answers 429 RESOURCE_EXHAUSTED; a slot frees when a ru
 
 test('WatchCommandRun streams the run, its output as it comes and the final run, over gRPC', async () => {
   const started = (await run('ticker', { arguments: { times: '5' } })).json as unknown as Run;
-  const client = new SystemServiceClient(app.grpcTarget, credentials.createInsecure());
+  const client = new SystemServiceClient(app.grpcTarget, credentials.createInsecure(), TEST_CHANNEL_OPTIONS);
   const metadata = new Metadata();
   metadata.set('authorization', `Bearer ${token}`);
   const events: WatchCommandRunResponse[] = [];

@@ -6,6 +6,7 @@ import {
   SystemServiceClient,
 } from '../../../src/gen/hcs/v1/system.ts';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { TEST_CHANNEL_OPTIONS } from '../../helpers/channel-options.ts';
 import { fetchAnswer } from '../../helpers/http.ts';
 
 const SIGNING_SECRET = 'a-very-secret-signing-key-of-32-bytes!!';
@@ -26,7 +27,7 @@ test.before(async () => {
   Object.assign(process.env, PROBES);
   app = await startTestApp({ inheritEnvironment: true, env: { HCS_SECRET_KEY: SIGNING_SECRET } });
   token = await app.adminToken();
-  client = new SystemServiceClient(app.grpcTarget, credentials.createInsecure());
+  client = new SystemServiceClient(app.grpcTarget, credentials.createInsecure(), TEST_CHANNEL_OPTIONS);
   // After the start: none of this may show.
   process.env.ENVLIST_PLAIN = 'changed-after-start';
   process.env.ENVLIST_ADDED = 'added-after-start';

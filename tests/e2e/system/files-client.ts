@@ -14,6 +14,7 @@ import {
   type WriteFileRequest,
   type WriteFileResponse,
 } from '../../../src/gen/hcs/v1/system.ts';
+import { TEST_CHANNEL_OPTIONS } from '../../helpers/channel-options.ts';
 
 /** A failed call: the gRPC code and the ErrorInfo reason from the status details. */
 export interface CallFailure {
@@ -51,7 +52,7 @@ export interface ReadResult {
 
 /** Connects to `target` with `authorization: Bearer <token>` on every call. */
 export function filesClient(target: string, token: string): FilesClient {
-  const client = new SystemServiceClient(target, credentials.createInsecure());
+  const client = new SystemServiceClient(target, credentials.createInsecure(), TEST_CHANNEL_OPTIONS);
   const meta = (extra: Record<string, string> = {}) => {
     const metadata = new Metadata();
     metadata.set('authorization', `Bearer ${token}`);

@@ -8,6 +8,7 @@ import {
   SystemServiceClient,
 } from '../../../src/gen/hcs/v1/system.ts';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { TEST_CHANNEL_OPTIONS } from '../../helpers/channel-options.ts';
 import { fetchAnswer } from '../../helpers/http.ts';
 
 let app: TestApp;
@@ -50,7 +51,7 @@ test('GET /api/v1/host describes this host, this process and the data directory 
 });
 
 test('GetHostInfo over gRPC answers the same host, with a collect time of now', async () => {
-  const client = new SystemServiceClient(app.grpcTarget, credentials.createInsecure());
+  const client = new SystemServiceClient(app.grpcTarget, credentials.createInsecure(), TEST_CHANNEL_OPTIONS);
   const metadata = new Metadata();
   metadata.set('authorization', `Bearer ${await app.adminToken()}`);
   const before = Date.now();

@@ -5,6 +5,7 @@ import { credentials, Metadata } from '@grpc/grpc-js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SystemServiceClient, type WriteFileRequest } from '../../../src/gen/hcs/v1/system.ts';
+import { TEST_CHANNEL_OPTIONS } from '../../helpers/channel-options.ts';
 import { type ServerProcess, startServer } from '../../helpers/server.ts';
 
 // 100 MiB each way, on both transports, hashed on the fly: neither side may hold the file.
@@ -89,7 +90,7 @@ test.after(async () => {
 });
 
 test('100 MiB up and down over gRPC in 1 MiB chunks: SHA-256 matches, memory stays bounded', async () => {
-  const client = new SystemServiceClient(app.grpcTarget, credentials.createInsecure());
+  const client = new SystemServiceClient(app.grpcTarget, credentials.createInsecure(), TEST_CHANNEL_OPTIONS);
   const metadata = new Metadata();
   metadata.set('authorization', `Bearer ${token}`);
   try {

@@ -3,6 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Setting, SettingSource, SystemServiceClient } from '../../../src/gen/hcs/v1/system.ts';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { TEST_CHANNEL_OPTIONS } from '../../helpers/channel-options.ts';
 import { fetchAnswer, type HttpAnswer } from '../../helpers/http.ts';
 
 const SIGNING_SECRET = 'a-very-secret-signing-key-of-32-bytes!!';
@@ -30,7 +31,7 @@ test.before(async () => {
     dotEnv: 'HCS_PROXY_CONNECT_TIMEOUT_MS=7000\nHCS_SHUTDOWN_TIMEOUT_MS=9999\n',
   });
   token = await app.adminToken();
-  client = new SystemServiceClient(app.grpcTarget, credentials.createInsecure());
+  client = new SystemServiceClient(app.grpcTarget, credentials.createInsecure(), TEST_CHANNEL_OPTIONS);
 });
 
 test.after(async () => {
