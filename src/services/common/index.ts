@@ -15,6 +15,7 @@ export {
   auditRecordOf,
 } from './audited.ts';
 export { type CallFacts, callFactsOf, clientAddressOf, localCallFacts } from './call-facts.ts';
+export { type FilterRestriction, readFilterRestrictions, refuseFilter } from './filter-restrictions.ts';
 export {
   DEFAULT_PAGE_SIZE,
   findKeysetPage,

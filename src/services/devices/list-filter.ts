@@ -1,9 +1,6 @@
-import { invalidField } from '../../platform/errors/index.ts';
-import { ListReason } from '../common/index.ts';
+import { readFilterRestrictions, refuseFilter } from '../common/index.ts';
 
 const MAX_FILTER_LENGTH = 2048;
-// One restriction: `field = value`, value quoted ("…" with \" and \\) or bare.
-const RESTRICTION = /^\s*([a-z_]+(?:\.[A-Za-z0-9_.-]+)?)\s*=\s*("(?:[^"\\]|\\.)*"|[A-Za-z0-9._:/-]+)\s*/;
 
 /** How one filterable field becomes a column condition: its column, and its value mapping. */
 export interface FilterField {
@@ -46,36 +43,27 @@ export function compileFilter<T>(
   fields: Readonly<Record<string, FilterField>>,
   liveFields: Readonly<Record<string, LiveFilterField<T>>>,
 ): CompiledFilter<T> {
-  if (filter.length > MAX_FILTER_LENGTH) refuse(`filter is longer than ${MAX_FILTER_LENGTH} characters`);
   const where: Record<string, unknown> = {};
   const labels: Record<string, string> = {};
   const tests: ((row: T) => boolean)[] = [];
-  let rest = filter.trim();
-  while (rest !== '') {
-    const match = RESTRICTION.exec(rest);
-    if (match === null) refuse(`cannot read the filter at "${rest.slice(0, 40)}"`);
-    const [whole, field = '', raw = ''] = match;
-    const value = raw.startsWith('"') ? raw.slice(1, -1).replace(/\\(.)/g, '$1') : raw;
+  for (const { field, operator, value } of readFilterRestrictions(filter, MAX_FILTER_LENGTH)) {
+    if (operator !== '=') refuseFilter(`${field} is matched with ${field} = value`);
     const live = Object.hasOwn(liveFields, field) ? liveFields[field] : undefined;
     if (field.startsWith('labels.')) labels[field.slice('labels.'.length)] = value;
     else if (live !== undefined) {
       const check = live(value);
-      if (check === undefined) refuse(`"${value.slice(0, 40)}" is not a value of ${field}`);
+      if (check === undefined) refuseFilter(`"${value.slice(0, 40)}" is not a value of ${field}`);
       tests.push(check);
     } else {
       const spec = Object.hasOwn(fields, field) ? fields[field] : undefined;
       if (spec === undefined) {
         const names = [...Object.keys(fields), ...Object.keys(liveFields), 'labels.<key>'];
-        refuse(`"${field}" cannot be filtered; use ${names.join(', ')}`);
+        refuseFilter(`"${field}" cannot be filtered; use ${names.join(', ')}`);
       }
       const stored = spec.value === undefined ? value : spec.value(value);
-      if (stored === undefined) refuse(`"${value.slice(0, 40)}" is not a value of ${field}`);
+      if (stored === undefined) refuseFilter(`"${value.slice(0, 40)}" is not a value of ${field}`);
       where[spec.column] = stored;
     }
-    rest = rest.slice(whole.length);
-    if (rest === '') break;
-    if (!rest.startsWith('AND ')) refuse(`restrictions are joined by AND, found "${rest.slice(0, 40)}"`);
-    rest = rest.slice(4);
   }
   if (Object.keys(labels).length > 0) where.labels = labels;
   return { where, matches: tests.length === 0 ? undefined : (row) => tests.every((check) => check(row)) };
@@ -85,10 +73,9 @@ export function compileFilter<T>(
 export function assertDefaultOrder(orderBy: string, allowed: readonly string[]): void {
   const normalized = orderBy.trim().replace(/\s+/g, ' ');
   if (normalized !== '' && !allowed.includes(normalized)) {
-    refuse(`order_by "${orderBy.slice(0, 40)}" is not supported; use ${allowed.join(' or ')}`, 'order_by');
+    refuseFilter(
+      `order_by "${orderBy.slice(0, 40)}" is not supported; use ${allowed.join(' or ')}`,
+      'order_by',
+    );
   }
-}
-
-function refuse(message: string, field = 'filter'): never {
-  throw invalidField(ListReason.INVALID_LIST_OPTION, field, message);
 }
