@@ -69,15 +69,59 @@ export function audited<Req, Res>(
       });
       return response;
     } catch (error) {
-      const appError = AppError.from(error);
-      const denied = appError.code === Code.UNAUTHENTICATED || appError.code === Code.PERMISSION_DENIED;
-      await auditCall(audit, options.category, callFactsOf(ctx), {
-        outcome: denied ? 'denied' : 'failure',
-        target: options.targetOf(request, ctx),
-        statusCode: appError.code,
-        statusMessage: appError.message,
-        details: { ...options.detailsOf?.(request), reason: appError.reason },
-      });
+      await auditFailure(audit, options, request, ctx, error);
+      throw error;
+    }
+  };
+}
+
+/**
+ * Writes the entry of a call that failed with `error`: its code, message and reason, `denied`
+ * for UNAUTHENTICATED / PERMISSION_DENIED and `failure` otherwise.
+ */
+export function auditFailure<Req>(
+  audit: AuditLog,
+  options: AuditedOptions<Req>,
+  request: Req,
+  ctx: CallContext,
+  error: unknown,
+): Promise<void> {
+  const appError = AppError.from(error);
+  const denied = appError.code === Code.UNAUTHENTICATED || appError.code === Code.PERMISSION_DENIED;
+  return auditCall(audit, options.category, callFactsOf(ctx), {
+    outcome: denied ? 'denied' : 'failure',
+    target: options.targetOf(request, ctx),
+    statusCode: appError.code,
+    statusMessage: appError.message,
+    details: { ...options.detailsOf?.(request), reason: appError.reason },
+  });
+}
+
+/**
+ * Like {@link audited}, for a server-streaming procedure: one entry when the stream opens (its
+ * first message is out) or fails before that, so a watch is audited once, not per message.
+ */
+export function auditedStream<Req, Res>(
+  audit: AuditLog,
+  options: AuditedOptions<Req>,
+  procedure: (request: Req, ctx: CallContext) => AsyncIterable<Res>,
+): (request: Req, ctx: CallContext) => AsyncIterable<Res> {
+  return async function* auditedStreamProcedure(request, ctx) {
+    let opened = false;
+    try {
+      for await (const message of procedure(request, ctx)) {
+        if (!opened) {
+          opened = true;
+          await auditCall(audit, options.category, callFactsOf(ctx), {
+            outcome: 'success',
+            target: options.targetOf(request, ctx),
+            details: options.detailsOf?.(request) ?? {},
+          });
+        }
+        yield message;
+      }
+    } catch (error) {
+      if (!opened) await auditFailure(audit, options, request, ctx, error);
       throw error;
     }
   };

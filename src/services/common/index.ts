@@ -12,6 +12,8 @@ export {
   type AuditOutcomeRecord,
   auditCall,
   audited,
+  auditedStream,
+  auditFailure,
   auditRecordOf,
 } from './audited.ts';
 export { type CallFacts, callFactsOf, clientAddressOf, localCallFacts } from './call-facts.ts';

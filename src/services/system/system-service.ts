@@ -2,6 +2,7 @@ import os from 'node:os';
 import { SystemServiceService } from '../../gen/hcs/v1/system.ts';
 import {
   audited,
+  auditedStream,
   defineServiceModule,
   type RepeatingTask,
   type ServiceDependencies,
@@ -12,7 +13,6 @@ import {
 import { allowedCommandProcedures } from './allowed-command-procedures.ts';
 import { type AllowList, loadAllowList } from './allowed-commands.ts';
 import { auditLogProcedures } from './audit-log-procedures.ts';
-import { auditedStream } from './audited-stream.ts';
 import { commandRunProcedures } from './command-run-procedures.ts';
 import { createCommandRuns } from './command-runs.ts';
 import { SYSTEM_ENTITIES } from './entities.ts';
