@@ -53,6 +53,13 @@ export interface Config {
   adminPassword: string | undefined;
   /** Bootstrap API keys granted the `service` role. Default none. */
   serviceApiKeys: string[];
+  /** Lifetime of an access token (JWT). Default 15 minutes; 1 minute to 1 day. */
+  accessTokenTtlMs: number;
+  /**
+   * Lifetime of a sign-in: its refresh tokens rotate, but none outlives the first grant by more
+   * than this. Default 30 days; 5 minutes to 365 days.
+   */
+  refreshTokenTtlMs: number;
   /**
    * Largest request, in bytes, on either transport: a REST body (or NDJSON line, for client
    * streaming), larger is HTTP 413; and a gRPC message received or sent, larger is

@@ -164,6 +164,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     adminUsername: parsed.HCS_ADMIN_USERNAME,
     adminPassword: parsed.HCS_ADMIN_PASSWORD,
     serviceApiKeys: parsed.HCS_SERVICE_API_KEYS,
+    accessTokenTtlMs: parsed.HCS_ACCESS_TOKEN_TTL_MS,
+    refreshTokenTtlMs: parsed.HCS_REFRESH_TOKEN_TTL_MS,
     httpBodyLimitBytes: parsed.HCS_HTTP_BODY_LIMIT_BYTES,
     corsOrigins: parsed.HCS_CORS_ORIGINS,
     logLevel: parsed.HCS_LOG_LEVEL,

@@ -177,6 +177,14 @@ export const envSchema = z.object({
     .default('admin'),
   HCS_ADMIN_PASSWORD: optionalString,
   HCS_SERVICE_API_KEYS: list,
+  // A minute to a day: a shorter access token only adds refreshes, a longer one outlives a revocation's reason.
+  HCS_ACCESS_TOKEN_TTL_MS: positiveInt(900_000, 'a token lifetime in milliseconds', 86_400_000, 60_000),
+  HCS_REFRESH_TOKEN_TTL_MS: positiveInt(
+    30 * 86_400_000,
+    'a sign-in lifetime in milliseconds',
+    365 * 86_400_000,
+    300_000,
+  ),
   // 1 GiB at most: a larger limit is no limit on an edge box.
   HCS_HTTP_BODY_LIMIT_BYTES: positiveInt(4 * 1024 * 1024, 'a body size in bytes', 1024 * 1024 * 1024),
   HCS_CORS_ORIGINS: z

@@ -69,6 +69,16 @@ export const SETTING_CATALOG: Readonly<Record<SettingVariable, SettingInfo>> = {
     secret: true,
     description: 'comma-separated bootstrap API keys with the service role',
   },
+  HCS_ACCESS_TOKEN_TTL_MS: {
+    type: 'integer',
+    changeable: true,
+    description: 'lifetime of an access token, in milliseconds (1 minute to 1 day)',
+  },
+  HCS_REFRESH_TOKEN_TTL_MS: {
+    type: 'integer',
+    changeable: true,
+    description: 'lifetime of a sign-in and its refresh tokens, in milliseconds (5 minutes to 365 days)',
+  },
   HCS_HTTP_BODY_LIMIT_BYTES: {
     type: 'integer',
     changeable: true,

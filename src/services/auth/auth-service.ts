@@ -35,7 +35,7 @@ export interface AuthServiceOptions {
   hasher?: PasswordHasher;
   /** Login throttling; default the policy's defaults. */
   throttle?: Omit<LoginThrottleStoreOptions, 'cache'>;
-  /** Lifetime of access tokens. Default 15 minutes. */
+  /** Lifetime of access tokens. Default `HCS_ACCESS_TOKEN_TTL_MS`. */
   accessTokenTtlMs?: number;
 }
 
@@ -71,14 +71,22 @@ export function createAuthService(deps: ServiceDependencies, options: AuthServic
     ),
     issuer,
     audience: TOKEN_AUDIENCE,
-    ...(options.accessTokenTtlMs === undefined ? {} : { ttlMs: options.accessTokenTtlMs }),
+    ttlMs: options.accessTokenTtlMs ?? config.accessTokenTtlMs,
   });
   const revocations = createTokenRevocations({ em, bus });
   const revocation = createRevocation({ em, accessTokens, revocations, audit });
   const throttle = createLoginThrottle({ cache, lock, ...options.throttle });
   const users = createUsers({ em, hasher, sessions: revocation, throttle, lock });
   const apiKeys = createApiKeys({ em, audit, bus, bootstrapKeys: config.serviceApiKeys });
-  const grants = createGrants({ em, hasher, accessTokens, revocation, audit, throttle });
+  const grants = createGrants({
+    em,
+    hasher,
+    accessTokens,
+    revocation,
+    audit,
+    throttle,
+    refreshTtlMs: config.refreshTokenTtlMs,
+  });
   const metadata = {
     issuer,
     publicUrl: config.publicUrl,
