@@ -17,6 +17,16 @@ export function onCpu(cpu: 0 | 1, file: string, args: string[]): [string, string
   return pin ? ['/usr/bin/taskset', ['-c', String(cpu), file, ...args]] : [file, args];
 }
 
+/**
+ * Moves this process, every thread of it, onto one CPU, as {@link onCpu} does for a child: for
+ * a benchmark whose server must run in its own process (an in-process adapter, say). Children
+ * started after it inherit the CPU unless started with {@link onCpu}.
+ */
+export function pinThisProcess(cpu: 0 | 1): void {
+  if (availableParallelism() < 2 || !existsSync('/usr/bin/taskset')) return;
+  execFileSync('/usr/bin/taskset', ['-a', '-p', '-c', String(cpu), String(process.pid)], { stdio: 'ignore' });
+}
+
 /** The CPU the servers run on, see {@link onCpu}. */
 export const SERVER_CPU = 0;
 /** The CPU the load generator runs on, see {@link onCpu}. */

@@ -15,6 +15,7 @@ export {
 } from './create-database.ts';
 export { fromOrmError, translateOrmError } from './from-orm-error.ts';
 export { loadMigrations } from './load-migrations.ts';
+export { type NativeInsert, nativeInsertOf } from './native-insert.ts';
 export { type OpenDatabaseOptions, openDatabase } from './open-database.ts';
 export {
   createOrmOptions,

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import type { AuditLog, AuditRecord } from '../../platform/db/index.ts';
+import { type AuditLog, type AuditRecord, nativeInsertOf } from '../../platform/db/index.ts';
 import { type Execution, ExecutionSchema, type ExecutionState } from './command-execution.entity.ts';
 import { type Device, DeviceSchema } from './device.entity.ts';
 
@@ -66,17 +66,24 @@ export function createExecutionJournal(options: { em: () => EntityManager; audit
     const results = new Array<number>(batch.length).fill(0);
     try {
       await em().transactional(async (tx) => {
+        // On SQLite row by row on a prepared statement (the ORM's per-row work cost more than
+        // SQLite's); on PostgreSQL one multi-row insert, and one each for rows with a request id.
+        const insert = await nativeInsertOf(tx, ExecutionSchema, {
+          ignoreConflictOn: ['actor', 'requestId'],
+        });
         const plain: Execution[] = [];
         const audits: TimedAuditRecord[] = [];
         for (const [index, { write }] of batch.entries()) {
           audits.push(...write.audits);
           if (!('insert' in write)) continue;
-          if (write.insert.requestId === null) {
+          if (insert !== undefined) {
+            // The unique (actor, request id) index decides between calls that raced, here or
+            // on another replica: the one that loses inserts nothing and is told so.
+            results[index] = insert(write.insert);
+          } else if (write.insert.requestId === null) {
             plain.push(write.insert);
             results[index] = 1;
           } else {
-            // The unique (actor, request id) index decides between calls that raced, here or
-            // on another replica: the one that loses inserts nothing and is told so.
             const inserted = await (tx as SqlEntityManager)
               .createQueryBuilder(ExecutionSchema)
               .insert(write.insert)
