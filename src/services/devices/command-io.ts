@@ -63,11 +63,18 @@ export async function sendCommand(
     readTime = new Date();
     readings = decodeReplyLine(command, reply, resources, readTime);
   }
-  // A write the device acknowledged set the resources its parameters map to.
+  // A write the device acknowledged set the resources its parameters map to (unless its
+  // frame's reply reported them: the device's word wins).
+  const reported = new Set(command.frame === undefined ? [] : readings.map((reading) => reading.resource));
   for (const spec of command.parameters) {
     const value = parameters[spec.name];
     const resource = spec.resource === '' ? undefined : resources.get(spec.resource);
-    if (command.kind === 'write' && value !== undefined && resource !== undefined) {
+    if (
+      command.kind === 'write' &&
+      value !== undefined &&
+      resource !== undefined &&
+      !reported.has(resource.name)
+    ) {
       readings.push({
         resource: resource.name,
         value,
@@ -103,5 +110,8 @@ async function sendFrame(
     frame.request.length === 0
       ? await runtime.read(ref, read, { signal })
       : await runtime.exchange(ref, data, { write, read }, { signal });
-  return decodeReplyFrame(command, bytes, resources, new Date());
+  const readings = decodeReplyFrame(command, bytes, resources, new Date());
+  // In the order of the command's resources, as ExecuteCommand promises.
+  const order = (reading: StoredReading) => command.resources.indexOf(reading.resource);
+  return readings.sort((a, b) => order(a) - order(b));
 }
