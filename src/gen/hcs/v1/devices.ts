@@ -1114,8 +1114,8 @@ export interface DeviceProfile {
    */
   revision: string;
   /**
-   * True for the profiles the server ships (the simulated bench and "raw"); they cannot be
-   * updated or deleted.
+   * True for the profiles the server ships (the simulated bench, "hid-usb-relay" and
+   * "raw"); they cannot be updated or deleted.
    */
   builtIn: boolean;
 }
