@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { profileDocumentSchema } from './profile-schema.ts';
 
 type Document = z.input<typeof profileDocumentSchema> & { id: string };
+type CommandDocument = NonNullable<Document['commands']>[number];
 
 const ok = '^OK$';
 const number = '[-+]?[0-9]*\\.?[0-9]+';
@@ -9,9 +10,24 @@ const number = '[-+]?[0-9]*\\.?[0-9]+';
 /** The id of the raw profile: bytes in, bytes out, on any adapter; administrators only. */
 export const RAW_PROFILE_ID = 'raw';
 
+/** A relay board command: feature report 0 with `code`, the channel, six zero bytes. */
+function relayCommand(name: string, description: string, code: string): CommandDocument {
+  return {
+    name,
+    kind: 'write',
+    description,
+    parameters: [{ name: 'channel', valueType: 'int64', required: true, minimum: 1, maximum: 8 }],
+    frame: {
+      target: 'feature:0',
+      request: [{ constant: code }, { type: 'u8', parameter: 'channel' }, { constant: '00 00 00 00 00 00' }],
+    },
+  };
+}
+
 /**
  * The profiles the server ships: one per simulated instrument (see the line protocol in
- * `hardware/adapters/simulated`) and `raw`. Commands of line-protocol profiles carry
+ * `hardware/adapters/simulated`), one for the common HID relay boards (a binary `frame` per
+ * command), and `raw`. Commands of line-protocol profiles carry
  * `request` (the line sent; `{param}` is the value, `{param|ON|OFF}` a bool as one of two
  * words) and `reply` (a regular expression the reply line must match; named groups are the
  * readings of the command's resources). Built-in profiles cannot be updated or deleted.
@@ -142,6 +158,61 @@ export const BUILT_IN_PROFILES: readonly Document[] = [
         attributes: { request: 'STAT?', reply: '^(?<status>OFF|ON|FAULT)$' },
       },
       { name: 'clear_fault', kind: 'write', attributes: { request: 'CLR', reply: ok } },
+    ],
+  },
+  {
+    id: 'hid-usb-relay',
+    displayName: 'USB HID relay board, 1 to 8 channels',
+    model: 'USBRelay1/2/4/8',
+    description:
+      'The common V-USB relay boards (16c0:05df, product "USBRelayN"): feature report 0 switches one relay or all, and reports the board id and the relay states.',
+    labels: { bus: 'hid' },
+    resources: [
+      {
+        name: 'board_id',
+        valueType: 'string',
+        readOnly: true,
+        description: 'The five-character id the board reports.',
+      },
+      {
+        name: 'relays',
+        valueType: 'int64',
+        readOnly: true,
+        minimum: 0,
+        maximum: 255,
+        description: 'Relay states as a bit mask: bit 0 is relay 1 (1 = on).',
+      },
+    ],
+    commands: [
+      relayCommand('relay_on', 'Switches one relay on.', 'ff'),
+      relayCommand('relay_off', 'Switches one relay off.', 'fd'),
+      {
+        name: 'all_on',
+        kind: 'write',
+        frame: { target: 'feature:0', request: [{ constant: 'fe 00 00 00 00 00 00 00' }] },
+      },
+      {
+        name: 'all_off',
+        kind: 'write',
+        frame: { target: 'feature:0', request: [{ constant: 'fc 00 00 00 00 00 00 00' }] },
+      },
+      {
+        name: 'read_relays',
+        kind: 'read',
+        description: 'Reads feature report 0: the report id, the board id, two unused bytes, the states.',
+        resources: ['board_id', 'relays'],
+        frame: {
+          reply: {
+            target: 'feature:0',
+            length: 9,
+            fields: [
+              { offset: 0, constant: '00' },
+              { offset: 1, type: 'bytes', length: 5, resource: 'board_id' },
+              { offset: 8, type: 'u8', resource: 'relays' },
+            ],
+          },
+        },
+      },
     ],
   },
   {

@@ -143,7 +143,12 @@ export function createCommandExecutions(options: CommandExecutionsOptions) {
           'commands of the raw profile are for administrators only',
         );
       }
-      const parameters = resolveParameters(command, input.parameters, input.jsonParameters);
+      const parameters = resolveParameters(
+        command,
+        input.parameters,
+        input.jsonParameters,
+        profile.body.resources,
+      );
       if (!(input.timeoutMs > 0 && input.timeoutMs <= 300_000)) {
         throw invalidField(DeviceReason.INVALID_TIMEOUT, 'timeout', 'timeout must be above 0 and at most 5m');
       }

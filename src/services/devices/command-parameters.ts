@@ -1,6 +1,8 @@
 import type { TypedValue } from '../../gen/hcs/v1/devices.ts';
 import { AppError, Code, type FieldViolation } from '../../platform/errors/index.ts';
-import type { ParameterSpec, ProfileBody } from './profile-schema.ts';
+import { fieldValueProblem } from './binary-codec.ts';
+import type { FieldType } from './frame-schema.ts';
+import type { ParameterSpec, ProfileBody, ResourceSpec } from './profile-schema.ts';
 import { DeviceReason } from './reasons.ts';
 import {
   numericOf,
@@ -16,13 +18,15 @@ const MAX_VALUE_BYTES = 64 * 1024;
  * The parameter values of one call, checked against the command's declaration before
  * anything is recorded or sent: every name known, required ones present, each value of the
  * parameter's type (JSON values converted to it) and inside its range; omitted optional ones
- * take their default. INVALID_ARGUMENT `INVALID_PARAMETER` with one violation per bad field,
+ * take their default; a value a binary frame writes fits its field once made raw (`resources`
+ * give the transforms). INVALID_ARGUMENT `INVALID_PARAMETER` with one violation per bad field,
  * each naming the allowed type or range.
  */
 export function resolveParameters(
   command: ProfileBody['commands'][number],
   typed: Readonly<Record<string, TypedValue>>,
   json: Readonly<Record<string, unknown>>,
+  resources: readonly ResourceSpec[],
 ): Record<string, StoredValue> {
   const violations: FieldViolation[] = [];
   const specs = new Map(command.parameters.map((spec) => [spec.name, spec]));
@@ -66,7 +70,7 @@ export function resolveParameters(
       violations.push({ field, description: `${spec.name} must be ${describe(spec)}` });
       continue;
     }
-    const problem = rangeProblem(spec, value);
+    const problem = rangeProblem(spec, value) ?? frameProblem(command, spec, value, resources);
     if (problem !== undefined) violations.push({ field, description: problem });
     else values[spec.name] = value;
   }
@@ -105,4 +109,20 @@ function rangeProblem(spec: ParameterSpec, value: StoredValue): string | undefin
       ? Buffer.from(value.value, 'base64').length
       : Buffer.byteLength(String(value.value));
   return bytes > MAX_VALUE_BYTES ? `${spec.name} is longer than 64 KiB` : undefined;
+}
+
+/** Why a frame of the command cannot carry the value, once made raw; undefined when every field can. */
+function frameProblem(
+  command: ProfileBody['commands'][number],
+  spec: ParameterSpec,
+  value: StoredValue,
+  resources: readonly ResourceSpec[],
+): string | undefined {
+  const resource = spec.resource === '' ? undefined : resources.find((r) => r.name === spec.resource);
+  for (const field of command.frame?.request ?? []) {
+    if (field.parameter !== spec.name) continue;
+    const problem = fieldValueProblem(field.type as FieldType, field.length, spec, value, resource);
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
 }

@@ -117,7 +117,7 @@ async function assertValidCommand(
     return {
       ...common,
       commandKind: command.kind,
-      parameters: resolveParameters(command, step.parameters, {}),
+      parameters: resolveParameters(command, step.parameters, {}, device.body.resources),
     };
   } catch (error) {
     throw invalidField(DeviceReason.INVALID_JOB, `${field}.parameters`, AppError.from(error).message);

@@ -6,6 +6,7 @@ import {
 } from '../../gen/hcs/v1/devices.ts';
 import { AppError, Code, invalidField, listSome } from '../../platform/errors/index.ts';
 import type { ServiceImplementation } from '../../transport/rpc/index.ts';
+import { frameFromMessage, frameToMessage } from './frame-messages.ts';
 import { assertDefaultOrder } from './list-filter.ts';
 import type { Profile } from './profile.entity.ts';
 import type { ProfileInput, Profiles } from './profiles.ts';
@@ -158,6 +159,7 @@ export function profileInputOf(profile: DeviceProfile): ProfileInput {
         kind: command.kind === CommandKind.COMMAND_KIND_READ ? ('read' as const) : ('write' as const),
         resources: command.resources,
         attributes: command.attributes,
+        ...(command.frame === undefined ? {} : { frame: frameFromMessage(command.frame) }),
         parameters: command.parameters.map((parameter, position) => {
           const valueType = typeOf(
             parameter.valueType,
@@ -226,6 +228,7 @@ export function profileToMessage(row: Profile, deviceCount: number): DeviceProfi
       kind: command.kind === 'read' ? CommandKind.COMMAND_KIND_READ : CommandKind.COMMAND_KIND_WRITE,
       resources: command.resources,
       attributes: command.attributes,
+      frame: frameToMessage(command.frame),
       parameters: command.parameters.map((parameter) => ({
         name: parameter.name,
         description: parameter.description,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkFrame, frameSchema } from './frame-schema.ts';
 import { type StoredValue, storedFromJson, VALUE_TYPES, type ValueTypeName } from './typed-value.ts';
 
 /** What a profile's id must look like: an RFC 1123 label. */
@@ -49,6 +50,8 @@ const commandSchema = z.strictObject({
   parameters: z.array(parameterSchema).max(64).default([]),
   resources: z.array(z.string().max(63)).max(256).default([]),
   attributes,
+  /** Binary mapping onto reports or transfers; line-protocol commands use `attributes` instead. */
+  frame: frameSchema.optional(),
 });
 
 /** A profile document as a file holds it or the API sends it (before the consistency checks). */
@@ -95,9 +98,24 @@ export interface ProfileProblem {
 }
 
 /**
+ * A schema violation as a problem whose path reads like the consistency checks' own:
+ * `commands[2].frame.request[1].type`, proto field names (`value_type`) rather than the
+ * document's (`valueType`), so a file and an API call name the same field the same way.
+ */
+export function problemOfIssue(issue: { path: readonly PropertyKey[]; message: string }): ProfileProblem {
+  let field = '';
+  for (const key of issue.path) {
+    if (typeof key === 'number') field += `[${key}]`;
+    else field += `${field === '' ? '' : '.'}${String(key).replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`;
+  }
+  return { field, description: issue.message };
+}
+
+/**
  * Checks that resources and commands fit together (unique names, known references, ranges in
  * order, transforms only on doubles, nothing writes a read-only resource, defaults of the
- * right type and in range, line-protocol attributes that compile) and resolves each
+ * right type and in range, line-protocol attributes that compile, frames whose fields fit
+ * their parameters and resources) and resolves each
  * parameter's type. Returns the body, or every problem found.
  */
 export function checkProfileBody(
@@ -167,6 +185,7 @@ export function checkProfileBody(
       return resolved;
     });
     checkLineAttributes(command, parameterNames, resources, at, problem);
+    checkFrame(command, new Map(parameters.map((spec) => [spec.name, spec])), resources, at, problem);
     return { ...command, parameters };
   });
   return problems.length > 0 ? { problems } : { body: { resources: document.resources, commands } };

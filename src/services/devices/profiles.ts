@@ -10,7 +10,14 @@ import { BUILT_IN_PROFILES } from './built-in-profiles.ts';
 import { DeviceSchema } from './device.entity.ts';
 import { compileEqualityFilter } from './list-filter.ts';
 import { type Profile, ProfileSchema, type ProfileSource } from './profile.entity.ts';
-import { checkProfileBody, type ProfileDocument, profileDocumentSchema } from './profile-schema.ts';
+import {
+  checkProfileBody,
+  type ProfileBody,
+  type ProfileDocument,
+  type ProfileProblem,
+  problemOfIssue,
+  profileDocumentSchema,
+} from './profile-schema.ts';
 import { DeviceReason } from './reasons.ts';
 import { assertResourceId, etagOf } from './resource-names.ts';
 
@@ -245,9 +252,12 @@ function fieldsOf(
   };
 }
 
-/** The checked body of a profile; INVALID_ARGUMENT `INVALID_PROFILE` listing every problem otherwise. */
+/**
+ * The checked body of a profile: the document schema (names, sizes, frame field types), then
+ * the consistency checks; INVALID_ARGUMENT `INVALID_PROFILE` listing every problem otherwise.
+ */
 function bodyOf(input: ProfileInput) {
-  const checked = checkProfileBody(input);
+  const checked = checkProfileDocument(input);
   if ('problems' in checked) {
     const first = checked.problems[0];
     throw new AppError(
@@ -286,16 +296,21 @@ function readProfileFolder(dir: string | undefined): Array<[string, ProfileDocum
       throw profileFileError(path, (error as Error).message);
     }
     const parsed = profileDocumentSchema.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw profileFileError(path, `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
-    }
-    const checked = checkProfileBody(parsed.data);
+    const checked = parsed.success
+      ? checkProfileBody(parsed.data)
+      : { problems: parsed.error.issues.map(problemOfIssue) };
     if ('problems' in checked) {
       throw profileFileError(path, checked.problems.map((p) => `${p.field} ${p.description}`).join('; '));
     }
-    return [path, parsed.data];
+    return [path, parsed.data as ProfileDocument];
   });
+}
+
+/** A document through the schema, then the consistency checks: the body, or every problem. */
+function checkProfileDocument(input: ProfileInput): { body: ProfileBody } | { problems: ProfileProblem[] } {
+  const parsed = profileDocumentSchema.safeParse(input);
+  if (!parsed.success) return { problems: parsed.error.issues.map(problemOfIssue) };
+  return checkProfileBody(parsed.data);
 }
 
 function profileFileError(path: string, message: string): AppError {

@@ -4,6 +4,7 @@ import {
   createSimulatedAdapter,
   type SimulatedAdapter,
 } from '../../../src/hardware/adapters/simulated/index.ts';
+import type { Adapter } from '../../../src/hardware/index.ts';
 import { deviceServiceWith } from '../../../src/services/devices/index.ts';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { TEST_CHANNEL_OPTIONS } from '../../helpers/channel-options.ts';
@@ -30,13 +31,14 @@ export interface GrpcOutcome<Res> {
   details: ReturnType<typeof statusDetails>;
 }
 
-/** Starts the app with a fresh simulated bench (one of each instrument, seed 7). */
+/** Starts the app with a fresh simulated bench (one of each instrument, seed 7), and `adapters` beside it. */
 export async function startDeviceBench(
-  options: { env?: Record<string, string>; sim?: SimulatedAdapter; node?: string } = {},
+  options: { env?: Record<string, string>; sim?: SimulatedAdapter; node?: string; adapters?: Adapter[] } = {},
 ): Promise<DeviceBench> {
   const sim = options.sim ?? createSimulatedAdapter({ seed: 7 });
+  const adapters = [sim, ...(options.adapters ?? [])];
   const app = await startTestApp({
-    modules: [deviceServiceWith({ adapters: [sim], ...(options.node ? { node: options.node } : {}) })],
+    modules: [deviceServiceWith({ adapters, ...(options.node ? { node: options.node } : {}) })],
     ...(options.env === undefined ? {} : { env: options.env }),
   });
   const token = await app.adminToken();

@@ -62,6 +62,7 @@ test('the built-in profiles are served read-only, with their commands', async ()
   const list = await bench.rest('GET', 'deviceProfiles');
   const names = (list.json.deviceProfiles as DeviceProfile[]).map((p) => p.name);
   assert.equal(names, [
+    'deviceProfiles/hid-usb-relay',
     'deviceProfiles/raw',
     'deviceProfiles/sim-power-supply',
     'deviceProfiles/sim-relay-board',

@@ -146,6 +146,140 @@ export function adapterCapabilityToJSON(object: AdapterCapability): string {
   }
 }
 
+/** FrameFieldType is the layout of a frame field: width, signedness and byte order. */
+export enum FrameFieldType {
+  /** FRAME_FIELD_TYPE_UNSPECIFIED - Not set: the field must be a constant. */
+  FRAME_FIELD_TYPE_UNSPECIFIED = 0,
+  /** FRAME_FIELD_TYPE_U8 - Unsigned 8-bit integer. */
+  FRAME_FIELD_TYPE_U8 = 1,
+  /** FRAME_FIELD_TYPE_I8 - Signed (two's complement) 8-bit integer. */
+  FRAME_FIELD_TYPE_I8 = 2,
+  /** FRAME_FIELD_TYPE_U16_LE - Unsigned 16-bit integer, little-endian. */
+  FRAME_FIELD_TYPE_U16_LE = 3,
+  /** FRAME_FIELD_TYPE_U16_BE - Unsigned 16-bit integer, big-endian. */
+  FRAME_FIELD_TYPE_U16_BE = 4,
+  /** FRAME_FIELD_TYPE_I16_LE - Signed 16-bit integer, little-endian. */
+  FRAME_FIELD_TYPE_I16_LE = 5,
+  /** FRAME_FIELD_TYPE_I16_BE - Signed 16-bit integer, big-endian. */
+  FRAME_FIELD_TYPE_I16_BE = 6,
+  /** FRAME_FIELD_TYPE_U32_LE - Unsigned 32-bit integer, little-endian. */
+  FRAME_FIELD_TYPE_U32_LE = 7,
+  /** FRAME_FIELD_TYPE_U32_BE - Unsigned 32-bit integer, big-endian. */
+  FRAME_FIELD_TYPE_U32_BE = 8,
+  /** FRAME_FIELD_TYPE_I32_LE - Signed 32-bit integer, little-endian. */
+  FRAME_FIELD_TYPE_I32_LE = 9,
+  /** FRAME_FIELD_TYPE_I32_BE - Signed 32-bit integer, big-endian. */
+  FRAME_FIELD_TYPE_I32_BE = 10,
+  /** FRAME_FIELD_TYPE_F32_LE - IEEE 754 single, little-endian. */
+  FRAME_FIELD_TYPE_F32_LE = 11,
+  /** FRAME_FIELD_TYPE_F32_BE - IEEE 754 single, big-endian. */
+  FRAME_FIELD_TYPE_F32_BE = 12,
+  /** FRAME_FIELD_TYPE_F64_LE - IEEE 754 double, little-endian. */
+  FRAME_FIELD_TYPE_F64_LE = 13,
+  /** FRAME_FIELD_TYPE_F64_BE - IEEE 754 double, big-endian. */
+  FRAME_FIELD_TYPE_F64_BE = 14,
+  /** FRAME_FIELD_TYPE_BYTES - A byte string of `length` bytes. */
+  FRAME_FIELD_TYPE_BYTES = 15,
+  UNRECOGNIZED = -1,
+}
+
+export function frameFieldTypeFromJSON(object: any): FrameFieldType {
+  switch (object) {
+    case 0:
+    case "FRAME_FIELD_TYPE_UNSPECIFIED":
+      return FrameFieldType.FRAME_FIELD_TYPE_UNSPECIFIED;
+    case 1:
+    case "FRAME_FIELD_TYPE_U8":
+      return FrameFieldType.FRAME_FIELD_TYPE_U8;
+    case 2:
+    case "FRAME_FIELD_TYPE_I8":
+      return FrameFieldType.FRAME_FIELD_TYPE_I8;
+    case 3:
+    case "FRAME_FIELD_TYPE_U16_LE":
+      return FrameFieldType.FRAME_FIELD_TYPE_U16_LE;
+    case 4:
+    case "FRAME_FIELD_TYPE_U16_BE":
+      return FrameFieldType.FRAME_FIELD_TYPE_U16_BE;
+    case 5:
+    case "FRAME_FIELD_TYPE_I16_LE":
+      return FrameFieldType.FRAME_FIELD_TYPE_I16_LE;
+    case 6:
+    case "FRAME_FIELD_TYPE_I16_BE":
+      return FrameFieldType.FRAME_FIELD_TYPE_I16_BE;
+    case 7:
+    case "FRAME_FIELD_TYPE_U32_LE":
+      return FrameFieldType.FRAME_FIELD_TYPE_U32_LE;
+    case 8:
+    case "FRAME_FIELD_TYPE_U32_BE":
+      return FrameFieldType.FRAME_FIELD_TYPE_U32_BE;
+    case 9:
+    case "FRAME_FIELD_TYPE_I32_LE":
+      return FrameFieldType.FRAME_FIELD_TYPE_I32_LE;
+    case 10:
+    case "FRAME_FIELD_TYPE_I32_BE":
+      return FrameFieldType.FRAME_FIELD_TYPE_I32_BE;
+    case 11:
+    case "FRAME_FIELD_TYPE_F32_LE":
+      return FrameFieldType.FRAME_FIELD_TYPE_F32_LE;
+    case 12:
+    case "FRAME_FIELD_TYPE_F32_BE":
+      return FrameFieldType.FRAME_FIELD_TYPE_F32_BE;
+    case 13:
+    case "FRAME_FIELD_TYPE_F64_LE":
+      return FrameFieldType.FRAME_FIELD_TYPE_F64_LE;
+    case 14:
+    case "FRAME_FIELD_TYPE_F64_BE":
+      return FrameFieldType.FRAME_FIELD_TYPE_F64_BE;
+    case 15:
+    case "FRAME_FIELD_TYPE_BYTES":
+      return FrameFieldType.FRAME_FIELD_TYPE_BYTES;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return FrameFieldType.UNRECOGNIZED;
+  }
+}
+
+export function frameFieldTypeToJSON(object: FrameFieldType): string {
+  switch (object) {
+    case FrameFieldType.FRAME_FIELD_TYPE_UNSPECIFIED:
+      return "FRAME_FIELD_TYPE_UNSPECIFIED";
+    case FrameFieldType.FRAME_FIELD_TYPE_U8:
+      return "FRAME_FIELD_TYPE_U8";
+    case FrameFieldType.FRAME_FIELD_TYPE_I8:
+      return "FRAME_FIELD_TYPE_I8";
+    case FrameFieldType.FRAME_FIELD_TYPE_U16_LE:
+      return "FRAME_FIELD_TYPE_U16_LE";
+    case FrameFieldType.FRAME_FIELD_TYPE_U16_BE:
+      return "FRAME_FIELD_TYPE_U16_BE";
+    case FrameFieldType.FRAME_FIELD_TYPE_I16_LE:
+      return "FRAME_FIELD_TYPE_I16_LE";
+    case FrameFieldType.FRAME_FIELD_TYPE_I16_BE:
+      return "FRAME_FIELD_TYPE_I16_BE";
+    case FrameFieldType.FRAME_FIELD_TYPE_U32_LE:
+      return "FRAME_FIELD_TYPE_U32_LE";
+    case FrameFieldType.FRAME_FIELD_TYPE_U32_BE:
+      return "FRAME_FIELD_TYPE_U32_BE";
+    case FrameFieldType.FRAME_FIELD_TYPE_I32_LE:
+      return "FRAME_FIELD_TYPE_I32_LE";
+    case FrameFieldType.FRAME_FIELD_TYPE_I32_BE:
+      return "FRAME_FIELD_TYPE_I32_BE";
+    case FrameFieldType.FRAME_FIELD_TYPE_F32_LE:
+      return "FRAME_FIELD_TYPE_F32_LE";
+    case FrameFieldType.FRAME_FIELD_TYPE_F32_BE:
+      return "FRAME_FIELD_TYPE_F32_BE";
+    case FrameFieldType.FRAME_FIELD_TYPE_F64_LE:
+      return "FRAME_FIELD_TYPE_F64_LE";
+    case FrameFieldType.FRAME_FIELD_TYPE_F64_BE:
+      return "FRAME_FIELD_TYPE_F64_BE";
+    case FrameFieldType.FRAME_FIELD_TYPE_BYTES:
+      return "FRAME_FIELD_TYPE_BYTES";
+    case FrameFieldType.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** CommandKind says whether a command observes or changes a device. */
 export enum CommandKind {
   /** COMMAND_KIND_UNSPECIFIED - Not set; rejected when a profile is saved. */
@@ -980,8 +1114,8 @@ export interface DeviceProfile {
    */
   revision: string;
   /**
-   * True for the profiles the server ships (the simulated bench and "raw"); they cannot be
-   * updated or deleted.
+   * True for the profiles the server ships (the simulated bench, "hid-usb-relay" and
+   * "raw"); they cannot be updated or deleted.
    */
   builtIn: boolean;
 }
@@ -1044,10 +1178,9 @@ export interface DeviceResource {
    */
   readOnly: boolean;
   /**
-   * Adapter-specific location of the raw value, e.g. for HID {"report_id": "3",
-   * "byte_offset": "1", "length": "2", "endianness": "little", "signed": "true"}; for the
-   * simulated adapter {"generator": "sine", "period": "60s"}. Keys and accepted values are
-   * documented per adapter.
+   * Free-form facts about the value, e.g. {"true_text": "ON"} (the word a line-protocol
+   * reply uses for true). Where a binary value sits in a report or transfer is said by the
+   * commands' `frame`, not here. At most 64 entries.
    */
   attributes: { [key: string]: string };
 }
@@ -1080,16 +1213,97 @@ export interface DeviceCommand {
    */
   resources: string[];
   /**
-   * Adapter-specific mapping of the command onto the protocol, e.g. for HID
-   * {"report_id": "1", "report_type": "feature", "direction": "get"}. Keys and accepted
-   * values are documented per adapter.
+   * Mapping of the command onto a line protocol: {"request": "SET V {voltage}", "reply":
+   * "^OK$"} (the line sent, `{param}` its value; a regular expression the reply line must
+   * match, whose named groups are readings). Empty when `frame` maps the command.
    */
   attributes: { [key: string]: string };
+  /**
+   * Mapping of the command onto bytes (HID reports, USB transfers): the request written,
+   * the reply read. Unset for line-protocol commands; not set together with the
+   * `request`, `reply` or `raw` attributes.
+   */
+  frame: CommandFrame | undefined;
 }
 
 export interface DeviceCommand_AttributesEntry {
   key: string;
   value: string;
+}
+
+/**
+ * CommandFrame maps a command onto bytes. The request is written to `target`, its fields
+ * one after the other; then, when `reply` is set, the reply is read (in the same slot of the
+ * device queue) and its fields at their offsets become readings. A frame with no request
+ * fields only reads. Parameter values are made raw with their resource's inverse transform
+ * (raw = (value - offset) / scale, rounded for integer fields); reply values get the
+ * transform (value = raw * scale + offset).
+ */
+export interface CommandFrame {
+  /**
+   * Where the request is written, the adapter's target: HID "output:2" or "feature:3",
+   * USB "bulk:0x01" or "control:0x21:9:0x300:0". Empty: the adapter's default channel.
+   */
+  target: string;
+  /**
+   * The bytes written, field after field; at most 4096 bytes in all. Each field is a
+   * `constant` or a `type` with the `parameter` it writes (required or with a default).
+   */
+  request: FrameField[];
+  /** The reply read after the request; unset: the command reads nothing. */
+  reply: FrameReply | undefined;
+}
+
+/** FrameReply says where a command's reply is read and what it holds. */
+export interface FrameReply {
+  /**
+   * Where the reply is read: HID "input" or "feature:3" (the report id is the reply's byte
+   * 0), USB "bulk:0x81" or "control:0xa1:1:0x300:0". Empty: the adapter's default channel.
+   */
+  target: string;
+  /**
+   * Bytes to read where the adapter needs a size (HID feature reports, id included; USB IN
+   * transfers), 1 to 1048576. 0: the adapter's default (64).
+   */
+  length: number;
+  /**
+   * Fields of the reply at their offsets: each a `constant` the reply must hold (UNKNOWN
+   * INVALID_REPLY otherwise, as for a reply too short for a field) or a `type` decoded into
+   * one of the command's `resources`.
+   */
+  fields: FrameField[];
+}
+
+/** FrameField is one field of a request or a reply. */
+export interface FrameField {
+  /**
+   * Byte offset of the field in the reply, 0 to 4096; ignored in a request (fields follow
+   * each other).
+   */
+  offset: number;
+  /**
+   * Bytes the field is, in hex, e.g. "ff 00": written as they are, or required in the reply.
+   * Set alone, without `type`, `parameter`, `resource` or `length`.
+   */
+  constant: string;
+  /**
+   * How the value is laid out; required unless `constant` is set. Integer fields carry
+   * INT64, DOUBLE and BOOL (1 or 0; any non-zero reads true) values, float fields DOUBLE
+   * (and INT64 parameters), BYTES fields STRING (UTF-8) and BYTES values.
+   */
+  type: FrameFieldType;
+  /**
+   * Request fields: the command parameter written here. A value that does not fit the
+   * field once made raw fails ExecuteCommand with INVALID_ARGUMENT naming the parameter.
+   */
+  parameter: string;
+  /** Reply fields: the resource (one of the command's `resources`) this field is a reading of. */
+  resource: string;
+  /**
+   * Size of a FRAME_FIELD_TYPE_BYTES field, 1 to 4096; shorter values are written padded
+   * with zero bytes, trailing zero bytes of a STRING reading are dropped. Other types: 0.
+   */
+  length: number;
 }
 
 /** CommandParameter declares one named argument of a device command. */
@@ -3564,7 +3778,7 @@ export const DeviceResource_AttributesEntry: MessageFns<DeviceResource_Attribute
 };
 
 function createBaseDeviceCommand(): DeviceCommand {
-  return { name: "", description: "", kind: 0, parameters: [], resources: [], attributes: {} };
+  return { name: "", description: "", kind: 0, parameters: [], resources: [], attributes: {}, frame: undefined };
 }
 
 export const DeviceCommand: MessageFns<DeviceCommand> = {
@@ -3587,6 +3801,9 @@ export const DeviceCommand: MessageFns<DeviceCommand> = {
     globalThis.Object.entries(message.attributes).forEach(([key, value]: [string, string]) => {
       DeviceCommand_AttributesEntry.encode({ key: key as any, value }, writer.uint32(50).fork()).join();
     });
+    if (message.frame !== undefined) {
+      CommandFrame.encode(message.frame, writer.uint32(58).fork()).join();
+    }
     return writer;
   },
 
@@ -3654,6 +3871,14 @@ export const DeviceCommand: MessageFns<DeviceCommand> = {
             }
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.frame = CommandFrame.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3691,6 +3916,7 @@ export const DeviceCommand: MessageFns<DeviceCommand> = {
           {},
         )
         : {},
+      frame: isSet(object.frame) ? CommandFrame.fromJSON(object.frame) : undefined,
     };
   },
 
@@ -3720,6 +3946,9 @@ export const DeviceCommand: MessageFns<DeviceCommand> = {
         });
       }
     }
+    if (message.frame !== undefined) {
+      obj.frame = CommandFrame.toJSON(message.frame);
+    }
     return obj;
   },
 
@@ -3742,6 +3971,9 @@ export const DeviceCommand: MessageFns<DeviceCommand> = {
       },
       {},
     );
+    message.frame = (object.frame !== undefined && object.frame !== null)
+      ? CommandFrame.fromPartial(object.frame)
+      : undefined;
     return message;
   },
 };
@@ -3827,6 +4059,359 @@ export const DeviceCommand_AttributesEntry: MessageFns<DeviceCommand_AttributesE
     const message = createBaseDeviceCommand_AttributesEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseCommandFrame(): CommandFrame {
+  return { target: "", request: [], reply: undefined };
+}
+
+export const CommandFrame: MessageFns<CommandFrame> = {
+  encode(message: CommandFrame, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.target !== "") {
+      writer.uint32(10).string(message.target);
+    }
+    for (const v of message.request) {
+      FrameField.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.reply !== undefined) {
+      FrameReply.encode(message.reply, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CommandFrame {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCommandFrame();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.target = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.request.push(FrameField.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reply = FrameReply.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CommandFrame {
+    return {
+      target: isSet(object.target) ? globalThis.String(object.target) : "",
+      request: globalThis.Array.isArray(object?.request) ? object.request.map((e: any) => FrameField.fromJSON(e)) : [],
+      reply: isSet(object.reply) ? FrameReply.fromJSON(object.reply) : undefined,
+    };
+  },
+
+  toJSON(message: CommandFrame): unknown {
+    const obj: any = {};
+    if (message.target !== "") {
+      obj.target = message.target;
+    }
+    if (message.request?.length) {
+      obj.request = message.request.map((e) => FrameField.toJSON(e));
+    }
+    if (message.reply !== undefined) {
+      obj.reply = FrameReply.toJSON(message.reply);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CommandFrame>): CommandFrame {
+    return CommandFrame.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CommandFrame>): CommandFrame {
+    const message = createBaseCommandFrame();
+    message.target = object.target ?? "";
+    message.request = object.request?.map((e) => FrameField.fromPartial(e)) || [];
+    message.reply = (object.reply !== undefined && object.reply !== null)
+      ? FrameReply.fromPartial(object.reply)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseFrameReply(): FrameReply {
+  return { target: "", length: 0, fields: [] };
+}
+
+export const FrameReply: MessageFns<FrameReply> = {
+  encode(message: FrameReply, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.target !== "") {
+      writer.uint32(10).string(message.target);
+    }
+    if (message.length !== 0) {
+      writer.uint32(16).uint32(message.length);
+    }
+    for (const v of message.fields) {
+      FrameField.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FrameReply {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFrameReply();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.target = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.length = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.fields.push(FrameField.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FrameReply {
+    return {
+      target: isSet(object.target) ? globalThis.String(object.target) : "",
+      length: isSet(object.length) ? globalThis.Number(object.length) : 0,
+      fields: globalThis.Array.isArray(object?.fields) ? object.fields.map((e: any) => FrameField.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: FrameReply): unknown {
+    const obj: any = {};
+    if (message.target !== "") {
+      obj.target = message.target;
+    }
+    if (message.length !== 0) {
+      obj.length = Math.round(message.length);
+    }
+    if (message.fields?.length) {
+      obj.fields = message.fields.map((e) => FrameField.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<FrameReply>): FrameReply {
+    return FrameReply.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<FrameReply>): FrameReply {
+    const message = createBaseFrameReply();
+    message.target = object.target ?? "";
+    message.length = object.length ?? 0;
+    message.fields = object.fields?.map((e) => FrameField.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseFrameField(): FrameField {
+  return { offset: 0, constant: "", type: 0, parameter: "", resource: "", length: 0 };
+}
+
+export const FrameField: MessageFns<FrameField> = {
+  encode(message: FrameField, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.offset !== 0) {
+      writer.uint32(8).uint32(message.offset);
+    }
+    if (message.constant !== "") {
+      writer.uint32(18).string(message.constant);
+    }
+    if (message.type !== 0) {
+      writer.uint32(24).int32(message.type);
+    }
+    if (message.parameter !== "") {
+      writer.uint32(34).string(message.parameter);
+    }
+    if (message.resource !== "") {
+      writer.uint32(42).string(message.resource);
+    }
+    if (message.length !== 0) {
+      writer.uint32(48).uint32(message.length);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FrameField {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFrameField();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.offset = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.constant = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.type = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.parameter = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.resource = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.length = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FrameField {
+    return {
+      offset: isSet(object.offset) ? globalThis.Number(object.offset) : 0,
+      constant: isSet(object.constant) ? globalThis.String(object.constant) : "",
+      type: isSet(object.type) ? frameFieldTypeFromJSON(object.type) : 0,
+      parameter: isSet(object.parameter) ? globalThis.String(object.parameter) : "",
+      resource: isSet(object.resource) ? globalThis.String(object.resource) : "",
+      length: isSet(object.length) ? globalThis.Number(object.length) : 0,
+    };
+  },
+
+  toJSON(message: FrameField): unknown {
+    const obj: any = {};
+    if (message.offset !== 0) {
+      obj.offset = Math.round(message.offset);
+    }
+    if (message.constant !== "") {
+      obj.constant = message.constant;
+    }
+    if (message.type !== 0) {
+      obj.type = frameFieldTypeToJSON(message.type);
+    }
+    if (message.parameter !== "") {
+      obj.parameter = message.parameter;
+    }
+    if (message.resource !== "") {
+      obj.resource = message.resource;
+    }
+    if (message.length !== 0) {
+      obj.length = Math.round(message.length);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<FrameField>): FrameField {
+    return FrameField.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<FrameField>): FrameField {
+    const message = createBaseFrameField();
+    message.offset = object.offset ?? 0;
+    message.constant = object.constant ?? "";
+    message.type = object.type ?? 0;
+    message.parameter = object.parameter ?? "";
+    message.resource = object.resource ?? "";
+    message.length = object.length ?? 0;
     return message;
   },
 };

@@ -3,7 +3,8 @@
  * modes: `devicesAsync()`, `HIDAsync.open(path)` failing with hidapi's messages, `read(timeout)`
  * resolving an empty buffer on timeout and rejecting "could not read data from device" once
  * unplugged, "device has been closed" after close. Each fake device is a loopback: an output
- * report's payload comes back as an input report.
+ * report's payload comes back as an input report, a feature report sent is the one got back.
+ * Every report written is kept, byte for byte, in `written`.
  */
 import type {
   HidDeviceDescriptor,
@@ -25,6 +26,8 @@ export class FakeHidBus {
   readonly denied = new Set<string>();
   /** Handles ever opened (to check they get closed). */
   readonly handles: Array<{ closed: boolean }> = [];
+  /** Reports written, in order, as the native call got them (report id first). */
+  readonly written: Array<{ path: string; kind: 'output' | 'feature'; report: Buffer }> = [];
 
   add(descriptor: Partial<HidDeviceDescriptor> & { path: string }): void {
     this.devices.set(descriptor.path, {
@@ -50,6 +53,13 @@ export class FakeHidBus {
     if (!device) throw new Error(`no fake HID device ${path}`);
     device.inputs.push(report);
     for (const wake of device.waiters) wake();
+  }
+
+  /** The device's feature report `report[0]` from now on, as `getFeatureReport` answers it. */
+  setFeature(path: string, report: Buffer): void {
+    const device = this.devices.get(path);
+    if (!device) throw new Error(`no fake HID device ${path}`);
+    device.features.set(report[0] ?? 0, report);
   }
 
   module(): HidNative {
@@ -112,12 +122,14 @@ export class FakeHidBus {
       write: async (values) => {
         check('Cannot write to hid device');
         const report = Buffer.from(values);
+        this.written.push({ path, kind: 'output', report });
         this.input(path, report.subarray(1));
         return report.length;
       },
       sendFeatureReport: async (data) => {
         check('could not send feature report to device');
         const report = Buffer.from(data);
+        this.written.push({ path, kind: 'feature', report });
         device.features.set(report[0] ?? 0, report);
         return report.length;
       },

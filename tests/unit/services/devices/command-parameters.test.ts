@@ -32,11 +32,11 @@ const command: ProfileBody['commands'][number] = {
 };
 
 test('typed and JSON values are converted to the declared types, and defaults fill the gaps', () => {
-  assert.equal(resolveParameters(command, { speed: { intValue: '3' } }, {}), {
+  assert.equal(resolveParameters(command, { speed: { intValue: '3' } }, {}, []), {
     speed: { type: 'int64', value: '3' },
     ratio: { type: 'double', value: 0.5 },
   });
-  assert.equal(resolveParameters(command, {}, { speed: '7', ratio: 2, label: 'x' }), {
+  assert.equal(resolveParameters(command, {}, { speed: '7', ratio: 2, label: 'x' }, []), {
     speed: { type: 'int64', value: '7' },
     ratio: { type: 'double', value: 2 },
     label: { type: 'string', value: 'x' },
@@ -68,7 +68,7 @@ const refusals: Array<[string, Record<string, unknown>, Record<string, unknown>,
 for (const [title, typed, json, field, description] of refusals) {
   test(`refused: ${title}, naming the field and what it accepts`, () => {
     try {
-      resolveParameters(command, typed as never, json);
+      resolveParameters(command, typed as never, json, []);
       assert.unreachable('accepted');
     } catch (error) {
       const violations = (
