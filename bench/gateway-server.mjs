@@ -4,7 +4,7 @@
  *   node-http — a bare node:http handler: JSON.stringify of a fixed object, nothing else;
  *   gateway   — hcs: GET /api/v1/auth/whoami through the transcoder, the interceptor chain (the
  *               bearer JWT verified) and the procedure, in process (and gRPC on the same app);
- *   gateway-open — the same transports with no authenticator, to separate the guard's cost;
+ *   gateway-open — the same app with no authenticator, to separate the guard's cost;
  *   connect   — @connectrpc/connect-node serving the same method with the Connect JSON protocol
  *               (POST /hcs.v1.AuthService/WhoAmI), schemas from hcs's own descriptor set.
  * Prints `{"http": N, "grpc": N}` once listening.

@@ -2,8 +2,8 @@
  * One side of the unary benchmark, as its own process, run from the compiled build (dist/),
  * as production runs:
  *   bare      — a plain grpc-js server with the generated definition and nothing else;
- *   hcs-open  — hcs's gRPC stack (procedure table, interceptor chain, status mapping, health,
- *               reflection) with no authenticator;
+ *   hcs-open  — the same app with no authenticator (database, services and their background
+ *               work included), so the difference to hcs-auth is the guard alone;
  *   hcs-auth  — the real app from createApp: every call's bearer JWT verified and checked
  *               against the method's policy.
  * All answer AuthService.WhoAmI with the same small, realistic message. Prints `{"port": N}`.

@@ -1,5 +1,5 @@
 /**
- * Unary gRPC benchmark: a bare grpc-js server, hcs's gRPC stack without an authenticator, and
+ * Unary gRPC benchmark: a bare grpc-js server, the hcs app without an authenticator, and
  * the real app verifying a bearer JWT on every call, in one run. Each
  * server runs in its own process and the load comes from h2load (Debian's nghttp2-client), a
  * C load generator in a third process, so nothing measured shares a process with the load.

@@ -10,8 +10,6 @@ import { AuthServiceService, CredentialKind } from '../dist/gen/hcs/v1/auth.js';
 import { loadConfig } from '../dist/platform/config/index.js';
 import { createLogger } from '../dist/platform/log/index.js';
 import { replaceProcedures, SERVICE_MODULES } from '../dist/services/index.js';
-import { defineService } from '../dist/transport/rpc/index.js';
-import { createTransport } from './hcs-without-auth.mjs';
 
 export const ISSUED = new Date('2026-01-01T00:00:00Z');
 export const EXPIRES = new Date(ISSUED.getTime() + 15 * 60_000);
@@ -42,9 +40,25 @@ export const FIXED_WHO_AM_I_SERVICES = replaceProcedures(SERVICE_MODULES, {
 });
 
 /**
+ * The same services with the auth service's authenticator left out: the app's chain then admits
+ * every caller as anonymous and checks no policy. Benchmark code only: the product always
+ * authenticates.
+ */
+function withoutAuthenticator(modules) {
+  return modules.map((module) => ({
+    ...module,
+    create(dependencies) {
+      const { authentication: _left, ...service } = module.create(dependencies);
+      return service;
+    },
+  }));
+}
+
+/**
  * Starts hcs on free loopback ports with WhoAmI answering the fixed principal; resolves to its
  * ports. `auth: true` is the real app (createApp: the JWT guard on every call); `auth: false`
- * is the same procedure table, chain and transports with no authenticator, the cost baseline.
+ * is the same app, database, services and their background work, with no authenticator, so the
+ * difference between the two is the guard's cost alone.
  */
 export async function startHcs({ auth = true } = {}) {
   const config = loadConfig({
@@ -59,14 +73,6 @@ export async function startHcs({ auth = true } = {}) {
     },
   });
   const logger = createLogger({ level: 'error' });
-  if (!auth) {
-    const services = SERVICE_MODULES.map((module) =>
-      defineService(
-        module.definition,
-        module.definition === AuthServiceService ? { whoAmI: async () => whoAmI() } : {},
-      ),
-    );
-    return createTransport({ logger, services });
-  }
-  return createApp({ config, logger, services: FIXED_WHO_AM_I_SERVICES }).start();
+  const services = auth ? FIXED_WHO_AM_I_SERVICES : withoutAuthenticator(FIXED_WHO_AM_I_SERVICES);
+  return createApp({ config, logger, services }).start();
 }

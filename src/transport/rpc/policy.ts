@@ -55,7 +55,7 @@ export function authorize(policy: Policy, principal: Principal): Refusal | undef
   if (policy.roles.length > 0 && !policy.roles.some((role) => principal.roles.includes(role))) {
     return { kind: 'role', needed: policy.roles };
   }
-  if (!principal.scopes.includes('*')) {
+  if (policy.scopes.length > 0 && !principal.scopes.includes('*')) {
     const missing = policy.scopes.filter((scope) => !principal.scopes.includes(scope));
     if (missing.length > 0) return { kind: 'scope', missing };
   }

@@ -64,6 +64,20 @@ test('forget still works for a token that was re-stored, and after eviction it i
   assert.is(cache.size, 0);
 });
 
+test('tokens ending alike are told apart by their whole text', () => {
+  const { cache } = setup();
+  const tail = '.the-same-signature-at-the-end-0123456789';
+  cache.set(`first${tail}`, 'jti-first', 5000, 'first');
+  assert.is(cache.get(`forged${tail}`), undefined);
+  assert.is(cache.get(`first${tail}`), 'first');
+  cache.set(`second${tail}`, 'jti-second', 5000, 'second');
+  assert.equal([cache.get(`first${tail}`), cache.get(`second${tail}`)], [undefined, 'second']);
+  cache.forget('jti-first');
+  assert.is(cache.get(`second${tail}`), 'second');
+  cache.forget('jti-second');
+  assert.is(cache.size, 0);
+});
+
 test('maxEntries 0 keeps nothing', () => {
   const { cache } = setup(0);
   cache.set('a', 'jti-a', 5000, 'a');
