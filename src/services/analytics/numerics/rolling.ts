@@ -64,6 +64,11 @@ export interface RollingPage {
  */
 export function rolling(series: Series, options: RollingOptions): RollingPage {
   assertSeries(series);
+  return rollingOfSorted(series, options);
+}
+
+/** {@link rolling} of a series already checked by {@link assertSeries}. */
+function rollingOfSorted(series: Series, options: RollingOptions): RollingPage {
   const { times, values } = series;
   const byCount = 'count' in options.window;
   const span = byCount
@@ -168,11 +173,15 @@ export function rolling(series: Series, options: RollingOptions): RollingPage {
   };
 }
 
-/** Every page of {@link rolling} from `options.offset` on, lazily. */
+/**
+ * Every page of {@link rolling} from `options.offset` on, lazily. The series is checked once,
+ * not once per page (the check reads every time).
+ */
 export function* rollingPages(series: Series, options: RollingOptions): Generator<RollingPage> {
+  assertSeries(series);
   let offset: number | undefined = options.offset ?? 0;
   while (offset !== undefined) {
-    const page = rolling(series, { ...options, offset });
+    const page = rollingOfSorted(series, { ...options, offset });
     yield page;
     offset = page.nextOffset;
   }
