@@ -1,6 +1,7 @@
 import { assertFitsBudget, type BudgetOptions } from './limits.ts';
 import { MonotonicDeque } from './monotonic-deque.ts';
 import { assertIntegerIn, invalidOption, NumericsReason } from './numerics-reason.ts';
+import { fillRollingExtremes, onlyExtremes } from './rolling-extremes.ts';
 import { advanceWindow, fillRollingSums, onlySums } from './rolling-sums.ts';
 import { RunningMoments } from './running-moments.ts';
 import { assertSeries, type Series, upperBound } from './series.ts';
@@ -92,19 +93,21 @@ function rollingOfSorted(series: Series, options: RollingOptions): RollingPage {
     byCount ? Math.max(0, i - span + 1) : upperBound(times, (times[i] as number) - span, 0, i);
   const begin = offset < end ? leftOf(offset) : offset;
 
+  const columns = options.aggregations.map(() => new Float64Array(rows));
+  const result: RollingPage = {
+    offset,
+    times: times.subarray(offset, end),
+    columns,
+    nextOffset: end < times.length ? end : undefined,
+  };
+  const page = { times, values, span, byCount, minPeriods, begin, offset, end };
   if (onlySums(options.aggregations)) {
-    const columns = options.aggregations.map(() => new Float64Array(rows));
-    fillRollingSums(
-      { times, values, span, byCount, minPeriods, begin, offset, end },
-      options.aggregations,
-      columns,
-    );
-    return {
-      offset,
-      times: times.subarray(offset, end),
-      columns,
-      nextOffset: end < times.length ? end : undefined,
-    };
+    fillRollingSums(page, options.aggregations, columns);
+    return result;
+  }
+  if (onlyExtremes(options.aggregations)) {
+    fillRollingExtremes(page, options.aggregations, columns);
+    return result;
   }
 
   const want = new Set(options.aggregations.map((a) => (typeof a === 'string' ? a : 'quantile')));
@@ -114,7 +117,6 @@ function rollingOfSorted(series: Series, options: RollingOptions): RollingPage {
   const sorted = want.has('quantile')
     ? new SortedWindow(byCount ? Math.min(span, end - begin) : 64)
     : undefined;
-  const columns = options.aggregations.map(() => new Float64Array(rows));
 
   const statistic = (a: Exclude<RollingAggregation, 'count'>): number => {
     switch (a) {
@@ -165,12 +167,7 @@ function rollingOfSorted(series: Series, options: RollingOptions): RollingPage {
             : Number.NaN;
     }
   }
-  return {
-    offset,
-    times: times.subarray(offset, end),
-    columns,
-    nextOffset: end < times.length ? end : undefined,
-  };
+  return result;
 }
 
 /**
