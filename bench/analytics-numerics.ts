@@ -1,7 +1,8 @@
 /**
  * The analytics numerics kernels beside numpy/pandas doing the same work on the same data, in
  * the same run: the data is generated once, written to a temporary binary file both sides read,
- * and each operation is timed RUNS times per side; medians are reported.
+ * and each operation is timed RUNS times per side; medians of wall time and of the process's CPU
+ * time are reported (on a shared host the CPU time is the steadier figure).
  *
  * Usage: node --import tsx bench/analytics-numerics.ts  (env: N samples, default 10 000 000;
  * RUNS, default 5; PYTHON, default python3 with numpy and pandas). Nothing leaves the machine.
@@ -90,6 +91,12 @@ function operations(series: Series): Record<string, () => unknown> {
   };
 }
 
+/** Milliseconds per run: elapsed, and CPU time of the whole process (every thread). */
+interface Timings {
+  wall: number[];
+  cpu: number[];
+}
+
 function median(samples: number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -107,14 +114,18 @@ function main(): void {
     raw.set(series.times, 0);
     raw.set(series.values, n);
     writeFileSync(file, new Uint8Array(raw.buffer));
-    const ours: Record<string, number[]> = {};
+    const ours: Record<string, Timings> = {};
     for (const [name, run] of Object.entries(operations(series))) {
-      ours[name] = [];
+      const timings: Timings = { wall: [], cpu: [] };
       for (let r = 0; r < runs; r++) {
         const start = performance.now();
+        const cpu = process.cpuUsage();
         run();
-        ours[name].push(performance.now() - start);
+        const used = process.cpuUsage(cpu);
+        timings.cpu.push((used.user + used.system) / 1000);
+        timings.wall.push(performance.now() - start);
       }
+      ours[name] = timings;
     }
     const theirs = JSON.parse(
       execFileSync(
@@ -125,15 +136,19 @@ function main(): void {
           maxBuffer: 1 << 20,
         },
       ),
-    ) as Record<string, number[]>;
+    ) as Record<string, Timings>;
     const load = loadavg().map((l) => l.toFixed(1));
     console.log(`${n} samples, ${runs} runs each, medians (ms); load average ${load.join(' ')}\n`);
-    console.log('| operation | hcs | numpy/pandas | hcs / numpy-pandas |');
-    console.log('| --- | ---: | ---: | ---: |');
-    for (const name of Object.keys(ours)) {
-      const a = median(ours[name] as number[]);
-      const b = median(theirs[name] ?? [Number.NaN]);
-      console.log(`| ${name} | ${a.toFixed(1)} | ${b.toFixed(1)} | ${(a / b).toFixed(2)} |`);
+    console.log('| operation | hcs wall | np/pd wall | ratio | hcs CPU | np/pd CPU | CPU ratio |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const [name, mine] of Object.entries(ours)) {
+      const other = theirs[name] ?? { wall: [Number.NaN], cpu: [Number.NaN] };
+      const cells = (['wall', 'cpu'] as const).flatMap((kind) => {
+        const a = median(mine[kind]);
+        const b = median(other[kind]);
+        return [a.toFixed(1), b.toFixed(1), (a / b).toFixed(2)];
+      });
+      console.log(`| ${name} | ${cells.join(' | ')} |`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
