@@ -27,8 +27,9 @@ export interface SumWindowPage {
  * (Kahan) sum and a count: the general loop also keeps a running mean and second moment for
  * std/var and calls through a switch per cell, which made a 100-sample rolling mean several
  * times the cost of its arithmetic. The sum is updated with exactly the operations of
- * `RunningMoments`, so results are bit-for-bit those of the general loop. Writes row `i -
- * offset` of `columns[c]` for `aggregations[c]`.
+ * `RunningMoments`, so results are bit-for-bit those of the general loop. A count window over a
+ * stretch without NaN goes to {@link fillWindowSums} instead (four running sums at once: equal to
+ * rounding). Writes row `i - offset` of `columns[c]` for `aggregations[c]`.
  */
 export function fillRollingSums(
   page: SumWindowPage,
