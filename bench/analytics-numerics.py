@@ -2,7 +2,8 @@
 
 Usage: python3 bench/analytics-numerics.py DATA_FILE N RUNS
 DATA_FILE holds N float64 epoch-ms times then N float64 values (little endian). Prints one JSON
-object {operation: [ms per run, ...]} on stdout.
+object {operation: {"wall": [ms per run, ...], "cpu": [CPU ms of the process per run, ...]}} on
+stdout.
 """
 
 import json
@@ -36,11 +37,12 @@ def main():
     }
     out = {}
     for name, run in operations.items():
-        out[name] = []
+        out[name] = {"wall": [], "cpu": []}
         for _ in range(runs):
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             run()
-            out[name].append((time.perf_counter() - start) * 1000)
+            out[name]["cpu"].append((time.process_time() - cpu) * 1000)
+            out[name]["wall"].append((time.perf_counter() - start) * 1000)
     print(json.dumps(out))
 
 

@@ -1,4 +1,4 @@
-import { type Moments, momentsOf, varianceOf } from './moments.ts';
+import { type Moments, momentsOf, plainSumOf, varianceOf } from './moments.ts';
 import { invalidOption, NumericsReason } from './numerics-reason.ts';
 import { quantilesInPlace } from './quantiles.ts';
 
@@ -76,6 +76,8 @@ export function assertAggregations(aggregations: readonly Aggregation[], field =
 export class SliceAggregator {
   readonly columns: Float64Array[];
   private readonly needsM2: boolean;
+  /** Every aggregation is mean, sum or count: a slice needs only its sum. */
+  private readonly sumsOnly: boolean;
   private readonly quantiles: number[];
   private readonly quantileColumns: number[];
   private scratch = new Float64Array(0);
@@ -87,6 +89,7 @@ export class SliceAggregator {
   ) {
     this.columns = aggregations.map(() => new Float64Array(rows));
     this.needsM2 = aggregations.some((a) => a === 'std' || a === 'var');
+    this.sumsOnly = aggregations.every((a) => a === 'mean' || a === 'sum' || a === 'count');
     this.quantiles = [];
     this.quantileColumns = [];
     aggregations.forEach((a, column) => {
@@ -99,6 +102,18 @@ export class SliceAggregator {
 
   /** Writes the aggregations of `values[from..to)` to row `row`; returns its non-NaN count. */
   aggregate(values: Float64Array, from: number, to: number, row: number): number {
+    if (this.sumsOnly) {
+      const sum = plainSumOf(values, from, to);
+      if (!Number.isNaN(sum)) {
+        const count = to - from;
+        for (let column = 0; column < this.aggregations.length; column++) {
+          const a = this.aggregations[column];
+          (this.columns[column] as Float64Array)[row] =
+            a === 'sum' ? sum : a === 'count' ? count : count === 0 ? Number.NaN : sum / count;
+        }
+        return count;
+      }
+    }
     let copy: Float64Array | undefined;
     if (this.quantiles.length > 0) {
       if (this.scratch.length < to - from)

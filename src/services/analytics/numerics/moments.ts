@@ -50,6 +50,27 @@ export function momentsOf(
   return moments;
 }
 
+/**
+ * The sum of `values[from..to)` exactly as {@link momentsOf} sums it (same blocks, same
+ * compensation), without the extremes: NaN when the slice holds a NaN (or +∞ meets −∞), for the
+ * caller to fall back to {@link momentsOf}. For aggregations that need only a sum and a count.
+ */
+export function plainSumOf(values: Float64Array, from: number, to: number): number {
+  let sum = 0;
+  let compensation = 0;
+  for (let blockStart = from; blockStart < to; blockStart += BLOCK) {
+    const blockEnd = Math.min(to, blockStart + BLOCK);
+    let partial = 0;
+    for (let i = blockStart; i < blockEnd; i++) partial += values[i] as number;
+    const t = sum + partial;
+    if (Number.isFinite(t)) {
+      compensation += Math.abs(sum) >= Math.abs(partial) ? sum - t + partial : partial - t + sum;
+    }
+    sum = t;
+  }
+  return sum + compensation;
+}
+
 function emptyMoments(): Moments {
   const nan = Number.NaN;
   return { count: 0, sum: 0, mean: nan, m2: nan, min: nan, max: nan, first: nan, last: nan };

@@ -1,3 +1,5 @@
+import { fillWindowSums } from './window-sums.ts';
+
 /** The aggregations {@link fillRollingSums} computes: those a running sum and count give. */
 export type SumAggregation = 'mean' | 'sum' | 'count';
 
@@ -25,8 +27,9 @@ export interface SumWindowPage {
  * (Kahan) sum and a count: the general loop also keeps a running mean and second moment for
  * std/var and calls through a switch per cell, which made a 100-sample rolling mean several
  * times the cost of its arithmetic. The sum is updated with exactly the operations of
- * `RunningMoments`, so results are bit-for-bit those of the general loop. Writes row `i -
- * offset` of `columns[c]` for `aggregations[c]`.
+ * `RunningMoments`, so results are bit-for-bit those of the general loop. A count window over a
+ * stretch without NaN goes to {@link fillWindowSums} instead (four running sums at once: equal to
+ * rounding). Writes row `i - offset` of `columns[c]` for `aggregations[c]`.
  */
 export function fillRollingSums(
   page: SumWindowPage,
@@ -34,6 +37,7 @@ export function fillRollingSums(
   columns: readonly Float64Array[],
 ): void {
   const { times, values, span, byCount, minPeriods, begin, offset, end } = page;
+  if (byCount && fillCountWindowSums(page, aggregations, columns)) return;
   let count = 0;
   let sum = 0;
   let compensation = 0;
@@ -78,6 +82,33 @@ export function fillRollingSums(
               : sum;
     }
   }
+}
+
+/**
+ * {@link fillRollingSums} for a count window over a stretch without NaN, where every window's
+ * count is its length: each sum or mean column comes from {@link fillWindowSums} (no per-sample
+ * NaN test, no per-cell choice of statistic). Returns false, leaving the page to the general
+ * loop, when the stretch holds a NaN or an infinity, or when only counts are asked for.
+ */
+function fillCountWindowSums(
+  page: SumWindowPage,
+  aggregations: readonly SumAggregation[],
+  columns: readonly Float64Array[],
+): boolean {
+  const { values, span, minPeriods, offset, end } = page;
+  if (!aggregations.some((a) => a !== 'count')) return false;
+  for (let c = 0; c < aggregations.length; c++) {
+    const aggregation = aggregations[c] as SumAggregation;
+    const column = columns[c] as Float64Array;
+    if (aggregation === 'count') {
+      for (let row = 0; row < column.length; row++) column[row] = Math.min(offset + row + 1, span);
+    } else if (!fillWindowSums(values, span, offset, end, column, aggregation)) return false;
+  }
+  // A window of row i holds min(i + 1, span) samples: the rows short of minPeriods are NaN.
+  const short =
+    span < minPeriods ? end - offset : Math.max(0, Math.min(end - offset, minPeriods - 1 - offset));
+  for (const column of columns) column.fill(Number.NaN, 0, short);
+  return true;
 }
 
 /** The left edge of a duration window ending at `i`, moved on from `left`: times in (t[i] − span, t[i]]. */

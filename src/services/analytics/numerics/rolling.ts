@@ -1,6 +1,7 @@
 import { assertFitsBudget, type BudgetOptions } from './limits.ts';
 import { MonotonicDeque } from './monotonic-deque.ts';
 import { assertIntegerIn, invalidOption, NumericsReason } from './numerics-reason.ts';
+import { fillRollingExtremes, onlyExtremes } from './rolling-extremes.ts';
 import { advanceWindow, fillRollingSums, onlySums } from './rolling-sums.ts';
 import { RunningMoments } from './running-moments.ts';
 import { assertSeries, type Series, upperBound } from './series.ts';
@@ -64,6 +65,11 @@ export interface RollingPage {
  */
 export function rolling(series: Series, options: RollingOptions): RollingPage {
   assertSeries(series);
+  return rollingOfSorted(series, options);
+}
+
+/** {@link rolling} of a series already checked by {@link assertSeries}. */
+function rollingOfSorted(series: Series, options: RollingOptions): RollingPage {
   const { times, values } = series;
   const byCount = 'count' in options.window;
   const span = byCount
@@ -87,19 +93,21 @@ export function rolling(series: Series, options: RollingOptions): RollingPage {
     byCount ? Math.max(0, i - span + 1) : upperBound(times, (times[i] as number) - span, 0, i);
   const begin = offset < end ? leftOf(offset) : offset;
 
+  const columns = options.aggregations.map(() => new Float64Array(rows));
+  const result: RollingPage = {
+    offset,
+    times: times.subarray(offset, end),
+    columns,
+    nextOffset: end < times.length ? end : undefined,
+  };
+  const page = { times, values, span, byCount, minPeriods, begin, offset, end };
   if (onlySums(options.aggregations)) {
-    const columns = options.aggregations.map(() => new Float64Array(rows));
-    fillRollingSums(
-      { times, values, span, byCount, minPeriods, begin, offset, end },
-      options.aggregations,
-      columns,
-    );
-    return {
-      offset,
-      times: times.subarray(offset, end),
-      columns,
-      nextOffset: end < times.length ? end : undefined,
-    };
+    fillRollingSums(page, options.aggregations, columns);
+    return result;
+  }
+  if (onlyExtremes(options.aggregations)) {
+    fillRollingExtremes(page, options.aggregations, columns);
+    return result;
   }
 
   const want = new Set(options.aggregations.map((a) => (typeof a === 'string' ? a : 'quantile')));
@@ -109,7 +117,6 @@ export function rolling(series: Series, options: RollingOptions): RollingPage {
   const sorted = want.has('quantile')
     ? new SortedWindow(byCount ? Math.min(span, end - begin) : 64)
     : undefined;
-  const columns = options.aggregations.map(() => new Float64Array(rows));
 
   const statistic = (a: Exclude<RollingAggregation, 'count'>): number => {
     switch (a) {
@@ -160,19 +167,18 @@ export function rolling(series: Series, options: RollingOptions): RollingPage {
             : Number.NaN;
     }
   }
-  return {
-    offset,
-    times: times.subarray(offset, end),
-    columns,
-    nextOffset: end < times.length ? end : undefined,
-  };
+  return result;
 }
 
-/** Every page of {@link rolling} from `options.offset` on, lazily. */
+/**
+ * Every page of {@link rolling} from `options.offset` on, lazily. The series is checked once,
+ * not once per page (the check reads every time).
+ */
 export function* rollingPages(series: Series, options: RollingOptions): Generator<RollingPage> {
+  assertSeries(series);
   let offset: number | undefined = options.offset ?? 0;
   while (offset !== undefined) {
-    const page = rolling(series, { ...options, offset });
+    const page = rollingOfSorted(series, { ...options, offset });
     yield page;
     offset = page.nextOffset;
   }

@@ -14,12 +14,13 @@ export interface Series {
 
 /** Whether `times` is sorted ascending (ties allowed) with no NaN. O(n), no allocation. */
 export function isSortedByTime(times: Float64Array): boolean {
-  for (let i = 0; i < times.length; i++) {
-    const t = times[i] as number;
-    if (!Number.isFinite(t)) return false;
-    if (i > 0 && t < (times[i - 1] as number)) return false;
+  if (times.length === 0) return true;
+  // NaN fails every comparison, so one test per time finds both disorder and NaN; once sorted,
+  // every time is finite when the first and the last are.
+  for (let i = 1; i < times.length; i++) {
+    if (!((times[i] as number) >= (times[i - 1] as number))) return false;
   }
-  return true;
+  return Number.isFinite(times[0]) && Number.isFinite(times[times.length - 1]);
 }
 
 /**

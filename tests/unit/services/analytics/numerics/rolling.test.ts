@@ -93,6 +93,36 @@ test('pages concatenate to the unpaged result (running sums restart per page: eq
   }
 });
 
+test('count-window mean, sum and count without NaN equal each window summed directly, page by page', () => {
+  const n = 5000;
+  const times = Float64Array.from({ length: n }, (_, i) => i * 10);
+  const values = Float64Array.from({ length: n }, (_, i) => 1e6 + 5 * Math.sin(i / 40) + (i % 7) * 0.01);
+  const span = 50;
+  const minPeriods = 10;
+  const expected: number[][] = [[], [], []];
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    for (let j = Math.max(0, i - span + 1); j <= i; j++) sum += values[j] as number;
+    const count = Math.min(i + 1, span);
+    const ready = count >= minPeriods;
+    expected[0]?.push(ready ? sum / count : nan);
+    expected[1]?.push(ready ? sum : nan);
+    expected[2]?.push(ready ? count : nan);
+  }
+  for (const limit of [7, 333, 2000, 100_000]) {
+    const pages = [
+      ...rollingPages(
+        { times, values },
+        { window: { count: span }, aggregations: ['mean', 'sum', 'count'], minPeriods, limit },
+      ),
+    ];
+    expected.forEach((column, c) => {
+      const joined = pages.flatMap((p) => Array.from(p.columns[c] as Float64Array));
+      assertAllClose(joined, column, 1e-12, `limit ${limit}, column ${c}`);
+    });
+  }
+});
+
 test('an offset at the end gives an empty last page', () => {
   const s = series([0, 1], [1, 2]);
   const page = rolling(s, { window: { count: 1 }, aggregations: ['mean'], offset: 2 });

@@ -40,6 +40,10 @@ test('isSortedByTime accepts ties and rejects a step back or a non-finite time',
     [[2, 1], false],
     [[1, Number.NaN], false],
     [[1, Infinity], false],
+    [[1, Number.NaN, 2], false],
+    [[Number.NaN, 1], false],
+    [[-Infinity, 1], false],
+    [[Infinity], false],
   ];
   for (const [times, expected] of cases) assert.is(isSortedByTime(f64(times)), expected, String(times));
 });
