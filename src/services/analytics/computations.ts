@@ -24,13 +24,21 @@ import type { Columns } from './sample-columns.ts';
 import { COMPUTE_MAX_BYTES, createSampleReader, type History } from './sample-reader.ts';
 import type { SeriesCatalog } from './series.ts';
 import { describeFromRollups, describeSamples, type SeriesDescription } from './series-description.ts';
-import { historyOf, type Transform, transformed } from './series-transforms.ts';
+import {
+  carriesState,
+  historyOf,
+  type Transform,
+  transformed,
+  transformedFrom,
+} from './series-transforms.ts';
 
 /** One page of a sample-by-sample output; `nextAfter` is the last row's time when more follow. */
 export interface OutputPage {
   times: Float64Array;
   columns: Float64Array[];
   nextAfter: number | undefined;
+  /** State for the next page's token (running transforms only). */
+  carry?: number[];
 }
 
 /** Options of {@link Computations.anomalies}. */
@@ -71,12 +79,14 @@ export interface Computations {
     options: { window: RollingWindow; aggregations: readonly RollingAggregation[]; minPeriods?: number },
     limit: number,
   ): Promise<OutputPage>;
+  /** `carry`: what the previous page of a running transform left (see `carriesState`). */
   transform(
     seriesId: string,
     range: TimeRange,
     after: number | undefined,
     transform: Transform,
     limit: number,
+    carry?: readonly number[],
   ): Promise<OutputPage>;
   anomalies(
     seriesId: string,
@@ -152,7 +162,24 @@ export function createComputations(
       };
     },
 
-    async transform(seriesId, range, after, transform, limit) {
+    async transform(seriesId, range, after, transform, limit, carry) {
+      if (carriesState(transform) && (after === undefined || (carry !== undefined && carry.length > 0))) {
+        // From the carried state: only this page's samples are read.
+        const input = await reader.readPage(await pkOf(seriesId), range, after, { samples: 0 }, limit);
+        const n = Math.min(limit, input.columns.times.length);
+        const page = {
+          times: input.columns.times.subarray(0, n),
+          values: input.columns.values.subarray(0, n),
+        };
+        const out = transformedFrom(page, transform, carry ?? []);
+        const more = n < input.columns.times.length;
+        return {
+          times: page.times,
+          columns: [out.values],
+          nextAfter: more ? (page.times[n - 1] as number) : undefined,
+          ...(more ? { carry: out.carry } : {}),
+        };
+      }
       const input = await reader.readPage(await pkOf(seriesId), range, after, historyOf(transform), limit);
       const out = transformed(input.columns, transform);
       const end = Math.min(input.offset + limit, out.length);

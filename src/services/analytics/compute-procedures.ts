@@ -11,7 +11,7 @@ import {
   quantilesOfPercentiles,
 } from './compute-rules.ts';
 import type { RollingAggregation } from './numerics/index.ts';
-import { outputPageTokenOf, type PagedRequest, resumeAfterOf } from './output-page-token.ts';
+import { outputPageTokenOf, type PagedRequest, resumeAfterOf, resumeOf } from './output-page-token.ts';
 import { AnalyticsReason } from './reasons.ts';
 import { assertSeriesKey, seriesIdOfName } from './series-rules.ts';
 
@@ -43,7 +43,10 @@ function dateOf(ms: number): Date | undefined {
 }
 
 function pageOf(page: OutputPage, request: PagedRequest): { times: number[]; nextPageToken: string } {
-  return { times: Array.from(page.times), nextPageToken: outputPageTokenOf(page.nextAfter, request) };
+  return {
+    times: Array.from(page.times),
+    nextPageToken: outputPageTokenOf(page.nextAfter, request, page.carry),
+  };
 }
 
 /** Maps the computation RPCs onto the computations: request → domain call → response. */
@@ -118,8 +121,15 @@ export function computeProcedures(
       const range = gridRangeOf(request.startTime, request.endTime, now());
       const transform = transformOf(request);
       const limit = outputPageSizeOf(request.pageSize);
-      const after = resumeAfterOf(request);
-      const page = await computations.transform(seriesId, range, after, transform, limit);
+      const resume = resumeOf(request);
+      const page = await computations.transform(
+        seriesId,
+        range,
+        resume?.after,
+        transform,
+        limit,
+        resume?.carry,
+      );
       return { ...pageOf(page, request), values: Array.from(page.columns[0] as Float64Array) };
     },
 

@@ -246,6 +246,30 @@ test('a page token resumes only the request that issued it; page_size alone may 
   }
 });
 
+test('a running transform resumes from the state its token carries; a token whose state is cut is refused', async () => {
+  const request = { name: 'series/small', transform: TransformKind.TRANSFORM_KIND_CUMSUM };
+  const values: number[] = [];
+  let pageToken = '';
+  do {
+    const page = await grpc<TransformSeriesResponse>('transformSeries', {
+      ...request,
+      pageSize: 1,
+      pageToken,
+    });
+    values.push(...page.values);
+    pageToken = page.nextPageToken;
+  } while (pageToken !== '');
+  allClose(values, [1, 3, 6, 16], 'cumsum one sample a page');
+
+  const first = await grpc<TransformSeriesResponse>('transformSeries', { ...request, pageSize: 2 });
+  const text = Buffer.from(first.nextPageToken, 'base64url').toString('utf8');
+  assert.match(text, /^o2:\d+:[\w-]{16}:[\w-]+$/);
+  const cut = Buffer.from(text.slice(0, -1), 'utf8').toString('base64url');
+  const error = await refused('transformSeries', { ...request, pageToken: cut });
+  assert.is(error.code, status.INVALID_ARGUMENT);
+  assert.match(error.details, 'page_token is not one this server issued');
+});
+
 test('bad arguments are INVALID_ARGUMENT naming the field; an unknown series is NOT_FOUND', async () => {
   const cases: [ComputeMethod, object, string][] = [
     ['resampleSeries', { name: 'series/small', interval: { seconds: '0', nanos: 0 } }, 'interval'],

@@ -8996,7 +8996,8 @@ export const AnalyticsServiceService = {
   /**
    * Transforms a series sample by sample: difference, rate per second, percent change,
    * cumulative sum or exponentially weighted mean (as pandas). One output per input sample,
-   * paged like ComputeRollingWindow.
+   * paged like ComputeRollingWindow; the page token of a cumulative sum or weighted mean
+   * carries its running state, so each page reads only its own samples.
    */
   transformSeries: {
     path: "/hcs.v1.AnalyticsService/TransformSeries" as const,
@@ -9188,7 +9189,8 @@ export interface AnalyticsServiceServer extends UntypedServiceImplementation {
   /**
    * Transforms a series sample by sample: difference, rate per second, percent change,
    * cumulative sum or exponentially weighted mean (as pandas). One output per input sample,
-   * paged like ComputeRollingWindow.
+   * paged like ComputeRollingWindow; the page token of a cumulative sum or weighted mean
+   * carries its running state, so each page reads only its own samples.
    */
   transformSeries: handleUnaryCall<TransformSeriesRequest, TransformSeriesResponse>;
   /**
@@ -9534,7 +9536,8 @@ export interface AnalyticsServiceClient extends Client {
   /**
    * Transforms a series sample by sample: difference, rate per second, percent change,
    * cumulative sum or exponentially weighted mean (as pandas). One output per input sample,
-   * paged like ComputeRollingWindow.
+   * paged like ComputeRollingWindow; the page token of a cumulative sum or weighted mean
+   * carries its running state, so each page reads only its own samples.
    */
   transformSeries(
     request: TransformSeriesRequest,

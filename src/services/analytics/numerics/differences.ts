@@ -27,17 +27,25 @@ export function pctChange(values: Float64Array, periods = 1): Float64Array {
   return out;
 }
 
+/** Where a running sum stands after the samples before a page: see {@link cumsum}. */
+export interface CumsumState {
+  sum: number;
+}
+
 /**
  * Running sum skipping NaN (pandas `cumsum`): a NaN sample outputs NaN and does not reset the sum.
+ * With `state`, the sum starts from `state.sum` and is left there at the end, so a series cut
+ * into pages gives, page by page, exactly the outputs of one call over all of it.
  */
-export function cumsum(values: Float64Array): Float64Array {
+export function cumsum(values: Float64Array, state: CumsumState = { sum: 0 }): Float64Array {
   const out = new Float64Array(values.length);
-  let sum = 0;
+  let sum = state.sum;
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;
     if (Number.isNaN(v)) out[i] = v;
     else out[i] = sum += v;
   }
+  state.sum = sum;
   return out;
 }
 

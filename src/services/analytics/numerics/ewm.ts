@@ -20,6 +20,29 @@ export interface EwmOptions {
   adjust?: boolean;
   /** Sample times (epoch ms), required with `halflifeMs` and only used with it. */
   times?: Float64Array;
+  /**
+   * Where the mean stands after the samples before `values` (a page of a longer series); left
+   * where it stands after the last of `values`. Pages then give exactly the outputs of one call
+   * over the whole series. Default: `values` start the series.
+   */
+  state?: EwmState;
+}
+
+/** The running state of {@link ewmMean} between pages of one series. */
+export interface EwmState {
+  /** False until a sample has been seen; the other members mean nothing until then. */
+  started: boolean;
+  /** The mean so far (NaN while every sample seen was NaN). */
+  weighted: number;
+  /** The weight of the history behind `weighted`. */
+  oldWeight: number;
+  /** Time (epoch ms) of the last sample seen; used with `halflifeMs` only. */
+  lastTime: number;
+}
+
+/** The state of a series with no sample yet, for {@link EwmOptions.state}. */
+export function newEwmState(): EwmState {
+  return { started: false, weighted: Number.NaN, oldWeight: 1, lastTime: 0 };
 }
 
 /**
@@ -40,16 +63,26 @@ export function ewmMean(values: Float64Array, options: EwmOptions): Float64Array
   }
   const halflifeMs = byTime ? (options.decay as { halflifeMs: number }).halflifeMs : 1;
   const out = new Float64Array(values.length);
+  if (values.length === 0) return out;
   const oldFactor = 1 - alpha;
   const newWeight = adjust ? 1 : alpha;
-  let weighted = values.length > 0 ? (values[0] as number) : Number.NaN;
-  let oldWeight = 1;
-  if (values.length > 0) out[0] = weighted;
-  for (let i = 1; i < values.length; i++) {
+  const state = options.state ?? newEwmState();
+  let { weighted, oldWeight, lastTime } = state;
+  let first = 0;
+  if (!state.started) {
+    // The first sample of the series is the mean so far, whatever it is.
+    weighted = values[0] as number;
+    oldWeight = 1;
+    lastTime = byTime ? ((times as Float64Array)[0] as number) : 0;
+    out[0] = weighted;
+    first = 1;
+  }
+  for (let i = first; i < values.length; i++) {
     const current = values[i] as number;
     const observed = !Number.isNaN(current);
+    const time = byTime ? ((times as Float64Array)[i] as number) : 0;
     if (!Number.isNaN(weighted)) {
-      oldWeight *= byTime ? oldFactor ** (elapsed(times as Float64Array, i) / halflifeMs) : oldFactor;
+      oldWeight *= byTime ? oldFactor ** ((time - lastTime) / halflifeMs) : oldFactor;
       if (observed) {
         if (weighted !== current) {
           weighted = (oldWeight * weighted + newWeight * current) / (oldWeight + newWeight);
@@ -59,14 +92,14 @@ export function ewmMean(values: Float64Array, options: EwmOptions): Float64Array
     } else if (observed) {
       weighted = current;
     }
+    lastTime = time;
     out[i] = weighted;
   }
+  state.started = true;
+  state.weighted = weighted;
+  state.oldWeight = oldWeight;
+  state.lastTime = byTime ? lastTime : 0;
   return out;
-}
-
-/** Milliseconds between sample i − 1 and sample i. */
-function elapsed(times: Float64Array, i: number): number {
-  return (times[i] as number) - (times[i - 1] as number);
 }
 
 function alphaOf(decay: EwmDecay): { alpha: number; byTime: boolean } {

@@ -3,8 +3,8 @@ export { type Anomalies, type AnomalyOptions, detectAnomalies, MAD_TO_SIGMA } fr
 export type { BucketSpec } from './buckets.ts';
 export { type Correlation, type CorrelationOptions, correlate } from './correlation.ts';
 export { type DescribeOptions, type Description, describe } from './describe.ts';
-export { cumsum, diff, pctChange, type RateOptions, rate } from './differences.ts';
-export { type EwmDecay, type EwmOptions, ewmMean } from './ewm.ts';
+export { type CumsumState, cumsum, diff, pctChange, type RateOptions, rate } from './differences.ts';
+export { type EwmDecay, type EwmOptions, type EwmState, ewmMean, newEwmState } from './ewm.ts';
 export { type GroupedSeries, type GroupResult, groupAggregate } from './group-aggregate.ts';
 export { type Histogram, type HistogramOptions, histogram } from './histogram.ts';
 export { BIN_RULES, type BinRule } from './histogram-bins.ts';

@@ -6,6 +6,7 @@ import {
   diff,
   type EwmDecay,
   ewmMean,
+  newEwmState,
   pctChange,
   rate,
 } from '../../../../../src/services/analytics/numerics/index.ts';
@@ -53,6 +54,38 @@ test('transforms match pandas on the fixture', () => {
   ];
   for (const [name, actual] of cases) {
     assertAllClose(actual, fx[name] as (number | null)[], FIXTURE_TOLERANCE, name);
+  }
+});
+
+test('cumsum and ewm cut into pages with their state carried give exactly the outputs of one call', () => {
+  // NaN first, in the middle and across a page edge; uneven times for the time-based decay.
+  const values = f64([nan, nan, 4, 1.5, nan, -2, 8, nan, 3.25, 0.1, 7, nan, nan, 5]);
+  const times = f64([0, 10, 30, 35, 80, 81, 200, 210, 260, 261, 262, 400, 500, 1000]);
+  const decays: [EwmDecay, boolean][] = [
+    [{ span: 3 }, true],
+    [{ alpha: 0.3 }, false],
+    [{ halflifeMs: 50 }, true],
+  ];
+  for (const cut of [[1], [2, 5], [3, 4, 11], [7], [13]]) {
+    const edges = [0, ...cut, values.length];
+    const sumState = { sum: 0 };
+    const sums: number[] = [];
+    for (const [decay, adjust] of decays) {
+      const state = newEwmState();
+      const paged: number[] = [];
+      for (let k = 0; k + 1 < edges.length; k++) {
+        const [from, to] = [edges[k] as number, edges[k + 1] as number];
+        paged.push(
+          ...ewmMean(values.subarray(from, to), { decay, adjust, times: times.subarray(from, to), state }),
+        );
+      }
+      const whole = Array.from(ewmMean(values, { decay, adjust, times }));
+      assert.equal(paged.map(String), whole.map(String), `ewm ${JSON.stringify(decay)} cut at ${cut}`);
+    }
+    for (let k = 0; k + 1 < edges.length; k++) {
+      sums.push(...cumsum(values.subarray(edges[k] as number, edges[k + 1] as number), sumState));
+    }
+    assert.equal(sums.map(String), Array.from(cumsum(values)).map(String), `cumsum cut at ${cut}`);
   }
 });
 
