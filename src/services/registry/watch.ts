@@ -41,44 +41,34 @@ const REPLAY_BATCH = 500;
  * change in revision order, with a PROGRESS mark whenever nothing was sent for
  * `progressIntervalMs`. Ends when `signal` aborts, dropping its subscription and timer at once.
  * OUT_OF_RANGE `RESUME_TOKEN_EXPIRED` when the history no longer holds the position.
- *
- * The live part is a plain iterator, not an async generator: a change settles the waiting
- * reader's promise directly, one promise per item and stream, where a generator added its own
- * queue and several microtasks for each of the 1000s of streams a change reaches in one turn.
  */
-export function watchChanges(
+export async function* watchChanges(
   view: RegistryView,
   fanout: WatchFanout,
   changeLog: ChangeLog,
   request: WatchRequest,
-): AsyncIterable<WatchItem> {
-  return { [Symbol.asyncIterator]: () => createWatchIterator(view, fanout, changeLog, request) };
-}
-
-const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
-
-interface Waiting {
-  resolve(result: IteratorResult<WatchItem>): void;
-  reject(error: unknown): void;
-}
-
-function createWatchIterator(
-  view: RegistryView,
-  fanout: WatchFanout,
-  changeLog: ChangeLog,
-  request: WatchRequest,
-): AsyncIterator<WatchItem> {
+): AsyncGenerator<WatchItem> {
   const { filter, signal } = request;
   const queue: WatchItem[] = [];
+  let wake: (() => void) | undefined;
   let overflow = false;
-  let closed = false;
-  let waiting: Waiting | undefined;
-  let unsubscribe: (() => void) | undefined;
-  let position = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const onAbort = () => wake();
+  const notify = () => {
+    wake?.();
+    wake = undefined;
+  };
+  if (request.resumeAfter !== undefined) await view.catchUp();
+  // Subscribed and positioned in one synchronous step: nothing applied in between is missed.
+  // The fan-out tests the filter once for all watchers that share it.
+  const unsubscribe = fanout.subscribe(filter, (event) => {
+    if (queue.length >= MAX_QUEUED) overflow = true;
+    else queue.push(event);
+    notify();
+  });
+  // A token a moment ahead of this replica's view (written on another one) is not replayed twice.
+  const position = Math.max(view.revision(), request.resumeAfter ?? 0);
+  const onAbort = () => notify();
   signal.addEventListener('abort', onAbort);
-
+  let timer: NodeJS.Timeout | undefined;
   // One timer per watcher, restarted in place on every item (no new timer per change).
   const armProgress = () => {
     if (timer !== undefined) {
@@ -87,22 +77,10 @@ function createWatchIterator(
     }
     timer = setTimeout(() => {
       queue.push({ kind: 'progress', revision: view.revision(), time: Date.now() });
-      wake();
+      notify();
     }, request.progressIntervalMs);
   };
-
-  async function* opening(): AsyncGenerator<WatchItem> {
-    if (request.resumeAfter !== undefined) await view.catchUp();
-    if (closed) return;
-    // Subscribed and positioned in one synchronous step: nothing applied in between is missed.
-    // The fan-out tests the filter once for all watchers that share it.
-    unsubscribe = fanout.subscribe(filter, (event) => {
-      if (queue.length >= MAX_QUEUED) overflow = true;
-      else queue.push(event);
-      wake();
-    });
-    // A token a moment ahead of this replica's view (written on another one) is not replayed twice.
-    position = Math.max(view.revision(), request.resumeAfter ?? 0);
+  try {
     if (request.resumeAfter === undefined) {
       const time = Date.now();
       for (const instance of [...view.instances()]) {
@@ -122,84 +100,30 @@ function createWatchIterator(
     }
     yield { kind: 'synced', revision: position, time: Date.now() };
     armProgress();
-  }
-  let backlog: AsyncGenerator<WatchItem> | undefined = opening();
-
-  function close(): void {
-    if (closed) return;
-    closed = true;
-    unsubscribe?.();
+    while (!signal.aborted) {
+      if (overflow) {
+        throw new AppError(
+          Code.RESOURCE_EXHAUSTED,
+          RegistryReason.WATCHER_TOO_SLOW,
+          'the watcher fell too far behind; resume from its last resume_token',
+        );
+      }
+      const item = queue.shift();
+      if (item === undefined) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        continue;
+      }
+      if (!isWatchMark(item) && item.revision <= position) continue;
+      armProgress();
+      yield item;
+    }
+  } finally {
+    unsubscribe();
     clearTimeout(timer);
     signal.removeEventListener('abort', onAbort);
   }
-
-  // The next live item, the end, a failure, or undefined when there is nothing yet.
-  function take(): IteratorResult<WatchItem> | AppError | undefined {
-    if (closed) return DONE;
-    if (signal.aborted) {
-      close();
-      return DONE;
-    }
-    if (overflow) {
-      close();
-      return new AppError(
-        Code.RESOURCE_EXHAUSTED,
-        RegistryReason.WATCHER_TOO_SLOW,
-        'the watcher fell too far behind; resume from its last resume_token',
-      );
-    }
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
-      if (!isWatchMark(item) && item.revision <= position) continue;
-      armProgress();
-      return { done: false, value: item };
-    }
-    return undefined;
-  }
-
-  function wake(): void {
-    if (waiting === undefined || backlog !== undefined) return;
-    const taken = take();
-    if (taken === undefined) return;
-    const reader = waiting;
-    waiting = undefined;
-    if (taken instanceof AppError) reader.reject(taken);
-    else reader.resolve(taken);
-  }
-
-  function live(): Promise<IteratorResult<WatchItem>> {
-    const taken = take();
-    if (taken instanceof AppError) return Promise.reject(taken);
-    if (taken !== undefined) return Promise.resolve(taken);
-    return new Promise((resolve, reject) => {
-      waiting = { resolve, reject };
-    });
-  }
-
-  return {
-    next() {
-      const opened = backlog;
-      if (opened === undefined) return live();
-      return opened.next().then(
-        (result) => {
-          if (result.done !== true) return result;
-          backlog = undefined;
-          return live();
-        },
-        (error: unknown) => {
-          close();
-          throw error;
-        },
-      );
-    },
-    async return() {
-      close();
-      const reader = waiting;
-      waiting = undefined;
-      reader?.resolve(DONE);
-      await backlog?.return(undefined);
-      return DONE;
-    },
-  };
 }
 
 async function* replay(
