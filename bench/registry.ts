@@ -1,14 +1,19 @@
 /**
- * Registry benchmark against an in-process hcs on 127.0.0.1 (SQLite, memory bus):
+ * Registry benchmark: hcs runs in this process (127.0.0.1, SQLite, memory bus, log level info),
+ * its callers in another one (`registry-load.ts`), as real callers are: server on CPU 0, the
+ * callers on CPU 1 (see `onCpu` in h2load.ts).
  * 1. ResolveService calls per second over gRPC (one channel, 32 calls in flight), and the
  *    in-process `healthyHttpEndpoints` lookup the HTTP proxy makes per request;
- * 2. watch fan-out: 1000 open WatchInstances streams (over 4 channels), one registration, the
- *    time until each stream has the ADDED event; p50 and p99 per round, and the process's CPU
- *    time per round (server and the 1000 client streams: the figure the host's load hides least).
+ * 2. watch fan-out: 1000 open WatchInstances streams (over 4 channels) and one registration, the
+ *    time from sending it until each stream has the ADDED event; p50 and p99 per round, and this
+ *    process's CPU time per round (the write and the server's fan-out to 1000 streams: the
+ *    figure the host's load hides least; the callers' decoding is no longer in it).
  * Bounded: a few seconds per round, a fixed number of rounds. Prints medians.
  *
  * Usage: node --import tsx bench/registry.ts [--rounds 5] [--watchers 1000]
  */
+import { execFileSync, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { RegistryServiceService } from '../src/gen/hcs/v1/registry.ts';
 import { defineServiceModule } from '../src/services/index.ts';
@@ -18,20 +23,17 @@ import {
   type RegistryService,
 } from '../src/services/registry/index.ts';
 import { startTestApp } from '../tests/helpers/app.ts';
-import { httpInstance, registryClient } from '../tests/helpers/registry.ts';
+import { LOAD_CPU, median, onCpu, SERVER_CPU } from './h2load.ts';
+import type { LoadReport, LoadRequest, ServerAnswer } from './registry-load.ts';
 
 const { values } = parseArgs({
   options: { rounds: { type: 'string', default: '5' }, watchers: { type: 'string', default: '1000' } },
 });
-const rounds = Number(values.rounds);
-const watcherCount = Number(values.watchers);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-const percentile = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] as number;
 
 let registry: RegistryService | undefined;
 const app = await startTestApp({
-  env: { HCS_LOG_LEVEL: 'warn' },
+  // The product's default level: debug would log every SQL statement of the write.
+  logLevel: 'info',
   modules: [
     defineServiceModule({
       name: 'registry',
@@ -44,31 +46,13 @@ const app = await startTestApp({
     }),
   ],
 });
-const token = app.mintToken({ subject: 'apiKeys/bench', roles: ['service'], scopes: ['*'] });
-const client = registryClient(app.grpcTarget, token);
-for (let i = 0; i < 10; i++) {
-  await client.register({
-    parent: 'services/bench',
-    instanceId: `b${i}`,
-    instance: httpInstance(9000 + i, { tags: ['t'] }),
-  });
-}
+// Decided before this process is pinned: pinned, it would see one CPU only.
+const script = fileURLToPath(new URL('registry-load.ts', import.meta.url));
+const loadCommand = onCpu(LOAD_CPU, process.execPath, ['--import', 'tsx', script]);
+if (loadCommand[0] !== process.execPath) pinToCpu(SERVER_CPU);
 
-const resolveRates: number[] = [];
 const lookupRates: number[] = [];
-for (let round = 0; round < rounds; round++) {
-  let calls = 0;
-  const until = Date.now() + 2000;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: 32 }, async () => {
-      while (Date.now() < until) {
-        await client.resolve({ name: 'services/bench', tags: ['t'] });
-        calls++;
-      }
-    }),
-  );
-  resolveRates.push(calls / ((performance.now() - started) / 1000));
+for (let round = 0; round < Number(values.rounds); round++) {
   const lookupStart = performance.now();
   let lookups = 0;
   while (performance.now() - lookupStart < 500) {
@@ -78,47 +62,46 @@ for (let round = 0; round < rounds; round++) {
   lookupRates.push(lookups / ((performance.now() - lookupStart) / 1000));
 }
 
-const channels = Array.from({ length: 4 }, () => registryClient(app.grpcTarget, token));
-const watches = Array.from({ length: watcherCount }, (_, i) =>
-  (channels[i % channels.length] as typeof client).watch({ parent: 'services/fanout' }),
-);
-const deadline = Date.now() + 120_000;
-while (!watches.every((w) => w.events.length >= 1) && Date.now() < deadline)
-  await new Promise((r) => setTimeout(r, 50));
-const p50s: number[] = [];
-const p99s: number[] = [];
-const cpuMs: number[] = [];
-for (let round = 0; round < rounds; round++) {
-  const seen = new Array<number>(watcherCount).fill(0);
-  const id = `f${round}`;
-  const before = watches.map((w) => w.events.length);
-  const cpuBefore = process.cpuUsage();
-  const sent = performance.now();
-  await client.register({ parent: 'services/fanout', instanceId: id, instance: httpInstance(8000) });
-  while (seen.some((t) => t === 0) && performance.now() - sent < 30_000) {
-    watches.forEach((w, i) => {
-      if (seen[i] === 0 && w.events.length > (before[i] as number)) seen[i] = performance.now() - sent;
-    });
-    await new Promise((r) => setImmediate(r));
-  }
-  const cpu = process.cpuUsage(cpuBefore);
-  cpuMs.push((cpu.user + cpu.system) / 1000);
-  p50s.push(percentile(seen, 50));
-  p99s.push(percentile(seen, 99));
-  await new Promise((r) => setTimeout(r, 300));
-}
+const request: LoadRequest = {
+  grpcTarget: app.grpcTarget,
+  token: app.mintToken({ subject: 'apiKeys/bench', roles: ['service'], scopes: ['*'] }),
+  rounds: Number(values.rounds),
+  watchers: Number(values.watchers),
+};
+const load = spawn(...loadCommand, {
+  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+});
+const report = await new Promise<LoadReport>((resolve, reject) => {
+  load.on('message', (message: { cpu?: true; report?: LoadReport }) => {
+    // The callers ask for this process's CPU time around each fan-out round.
+    if (message.cpu) load.send({ cpuMicros: cpuMicros() } satisfies ServerAnswer);
+    if (message.report) resolve(message.report);
+  });
+  load.once('exit', (code) => reject(new Error(`the load process exited with ${code}`)));
+  load.send(request);
+});
+load.disconnect();
+
 console.log(
   JSON.stringify({
-    resolvePerSecond: Math.round(median(resolveRates)),
+    resolvePerSecond: report.resolvePerSecond,
     healthyHttpEndpointsPerSecond: Math.round(median(lookupRates)),
-    watchers: watcherCount,
-    fanoutP50Ms: Number(median(p50s).toFixed(1)),
-    fanoutP99Ms: Number(median(p99s).toFixed(1)),
-    fanoutCpuMs: Number(median(cpuMs).toFixed(1)),
-    rounds,
+    watchers: request.watchers,
+    fanoutP50Ms: report.fanoutP50Ms,
+    fanoutP99Ms: report.fanoutP99Ms,
+    fanoutServerCpuMs: report.fanoutServerCpuMs,
+    rounds: request.rounds,
   }),
 );
-for (const w of watches) w.cancel();
-for (const c of [client, ...channels]) c.close();
 await app.close();
 process.exit(0);
+
+function cpuMicros(): number {
+  const usage = process.cpuUsage();
+  return usage.user + usage.system;
+}
+
+// Every thread of this process (the libuv pool, V8's helpers) on the server's CPU.
+function pinToCpu(cpu: number): void {
+  execFileSync('/usr/bin/taskset', ['-a', '-p', '-c', String(cpu), String(process.pid)], { stdio: 'ignore' });
+}

@@ -17,21 +17,70 @@ export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown>
 }
 
 /**
- * Wraps a streamed output so `onError` sees an error raised while it is consumed and
- * `onDone` runs once when it ends either way: a stream's failure happens after its procedure
- * returned, so an interceptor must follow it to the end.
+ * Wraps a streamed output so `onError` sees an error raised while it is consumed (and may
+ * replace it) and `onDone` runs once when it ends either way, also when the consumer stops
+ * early: a stream's failure happens after its procedure returned, so an interceptor must
+ * follow it to the end.
+ *
+ * A plain iterator, not an async generator: it hands on the inner stream's own promise with one
+ * `then`, where a generator layer adds its own queue and several microtasks per item, and a
+ * watch's fan-out runs through two of these for each of its streams.
  */
-export async function* observeStream<T>(
+export function observeStream<T>(
   stream: AsyncIterable<T>,
   hooks: { onError?: (error: unknown) => unknown; onDone?: (error: unknown) => void },
-): AsyncGenerator<T> {
-  let failure: unknown;
+): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator]() {
+      const inner = stream[Symbol.asyncIterator]();
+      let ended = false;
+      const end = (failure: unknown) => {
+        if (ended) return;
+        ended = true;
+        hooks.onDone?.(failure);
+      };
+      const passOn = (result: IteratorResult<T>) => {
+        if (result.done === true) end(undefined);
+        return result;
+      };
+      const fail = (error: unknown): never => {
+        const failure = ended ? error : hooks.onError ? hooks.onError(error) : error;
+        end(failure);
+        throw failure;
+      };
+      const finished = (): Promise<IteratorResult<T>> => Promise.resolve({ done: true, value: undefined });
+      return {
+        next: () => (ended ? finished() : settle(() => inner.next(), passOn, fail)),
+        return: () => {
+          if (ended || inner.return === undefined) {
+            end(undefined);
+            return finished();
+          }
+          return settle(
+            () => (inner.return as () => Promise<IteratorResult<T>>)(),
+            (result) => {
+              end(undefined);
+              return { done: true, value: result.value };
+            },
+            fail,
+          );
+        },
+      };
+    },
+  };
+}
+
+// A step of the inner iterator that throws at once is a failure of the stream all the same.
+function settle<T>(
+  step: () => Promise<IteratorResult<T>>,
+  onResult: (result: IteratorResult<T>) => IteratorResult<T>,
+  onError: (error: unknown) => never,
+): Promise<IteratorResult<T>> {
+  let pending: Promise<IteratorResult<T>>;
   try {
-    yield* stream;
+    pending = step();
   } catch (error) {
-    failure = hooks.onError ? hooks.onError(error) : error;
-    throw failure;
-  } finally {
-    hooks.onDone?.(failure);
+    pending = Promise.reject(error);
   }
+  return pending.then(onResult, onError);
 }

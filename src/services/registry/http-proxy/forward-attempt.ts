@@ -77,10 +77,9 @@ export function forwardAttempt(
       path: attempt.path,
       headers: ['host', base.host, ...attempt.headers],
       lookup: attempt.lookup,
+      agent: https ? attempt.agents.https : attempt.agents.http,
     };
-    const upstream = https
-      ? httpsRequest({ ...options, agent: attempt.agents.https })
-      : nodeHttp.request({ ...options, agent: attempt.agents.http });
+    const upstream = https ? httpsRequest(options) : nodeHttp.request(options);
     onRequest(upstream);
 
     function fail(failure: ProxyFailureCause, message: string, cause?: unknown): void {

@@ -67,6 +67,18 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     https: new HttpsAgent({ keepAlive: true }),
   };
   const ejection = createOutlierEjection(options.ejection);
+  // Each endpoint's URL parsed once: the registry hands out the same objects until its service
+  // changes, so a request only looks its endpoint up.
+  const endpoints = new WeakMap<ProxyUpstream, Endpoint | null>();
+  const endpointOf = (upstream: ProxyUpstream): Endpoint | undefined => {
+    let endpoint = endpoints.get(upstream);
+    if (endpoint === undefined) {
+      const base = upstreamBaseOf(upstream.url);
+      endpoint = base === undefined ? null : { base, key: `${upstream.instance} ${upstream.url}` };
+      endpoints.set(upstream, endpoint);
+    }
+    return endpoint ?? undefined;
+  };
   let turn = 0;
 
   async function handle(
@@ -94,12 +106,12 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
     let attempts = 0;
     for (let offset = 0; offset < candidates.length && attempts < maxAttempts; offset += 1) {
       const upstream = candidates[(turn + offset) % candidates.length] as ProxyUpstream;
-      const key = `${upstream.instance} ${upstream.url}`;
-      const base = upstreamBaseOf(upstream.url);
-      if (base === undefined) {
+      const endpoint = endpointOf(upstream);
+      if (endpoint === undefined) {
         ctx.logger.warn({ instance: upstream.instance }, 'proxy: instance has no usable http(s) URL');
         continue;
       }
+      const { base, key } = endpoint;
       if (ctx.signal.aborted) throw ctx.signal.reason;
       if (!ejection.admit(key)) continue;
       attempts += 1;
@@ -213,6 +225,12 @@ export function createHttpProxy(options: HttpProxyOptions): HttpProxy {
       agents.https.destroy();
     },
   };
+}
+
+/** An upstream's parsed base URL and its key for outlier ejection. */
+interface Endpoint {
+  base: URL;
+  key: string;
 }
 
 function retryable(method: string, failure: ForwardFailure): boolean {

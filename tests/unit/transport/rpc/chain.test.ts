@@ -256,4 +256,25 @@ test('an error raised while a stream is consumed is normalised too', async () =>
   assert.equal(seen, [1]);
 });
 
+test('a stream its consumer stops early is closed and logged as finished once', async () => {
+  const { ctx, chain, lines } = setup({ headers: { authorization: 'Bearer t' }, authenticate: () => admin });
+  let closed = false;
+  async function* endless() {
+    try {
+      for (let item = 0; ; item++) yield item;
+    } finally {
+      closed = true;
+    }
+  }
+  const stream = (await applyInterceptors(async () => endless(), chain)({}, ctx)) as AsyncIterable<number>;
+  const seen: number[] = [];
+  for await (const item of stream) {
+    seen.push(item);
+    if (item === 2) break;
+  }
+  assert.equal(seen, [0, 1, 2]);
+  assert.ok(closed, 'the procedure stream ran its finally');
+  assert.is(lines.filter((line) => line.msg === 'call finished').length, 1);
+});
+
 test.run();
