@@ -12,7 +12,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY src ./src
-# The build compiles the migrations to dist/migrations, which the server loads.
+# The build bundles the server and the migrations (dist/main.js, dist/migrations), which it loads.
 COPY migrations ./migrations
 RUN npm run build
 
