@@ -39,6 +39,7 @@ COPY --from=build /app/dist ./dist
 # The TypeScript migrations too, as the package ships them (the server runs the compiled ones).
 COPY migrations ./migrations
 COPY package.json ./
+# The data directory: the SQLite database, the signing key and the compile cache of `hcs serve`.
 RUN mkdir -p /var/lib/hcs && chown node:node /var/lib/hcs \
  && ln -s /app/dist/main.js /usr/local/bin/hcs
 USER node
