@@ -12,7 +12,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY src ./src
-# The build compiles the migrations to dist/migrations, which the server loads.
+# The build bundles the server and the migrations (dist/main.js, dist/migrations), which it loads.
 COPY migrations ./migrations
 RUN npm run build
 
@@ -39,6 +39,7 @@ COPY --from=build /app/dist ./dist
 # The TypeScript migrations too, as the package ships them (the server runs the compiled ones).
 COPY migrations ./migrations
 COPY package.json ./
+# The data directory: the SQLite database, the signing key and the compile cache of `hcs serve`.
 RUN mkdir -p /var/lib/hcs && chown node:node /var/lib/hcs \
  && ln -s /app/dist/main.js /usr/local/bin/hcs
 USER node

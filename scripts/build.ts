@@ -1,23 +1,21 @@
 /**
- * `npm run build`: compiles src/ to dist/ for production, copies the descriptor set the server
- * reads at run time next to the compiled code, and compiles the migrations to
- * `dist/migrations/<dialect>/` (see `loadMigrations`: Node would otherwise strip their types at
- * every start, which costs time and memory).
+ * `npm run build`: compiles src/ to dist/ with tsc (the exported client and its type
+ * declarations), then replaces the server's entry, `dist/main.js`, with a bundle of the server
+ * and its dependencies and writes the migrations into the same bundle (`bundleServer`), and
+ * copies the descriptor set the server reads at run time next to the compiled code.
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { compileMigrations } from './compile-migrations.ts';
+import { bundleServer } from './bundle-server.ts';
 
 const root = process.cwd();
-rmSync(join(root, 'dist'), { recursive: true, force: true });
+const dist = join(root, 'dist');
+rmSync(dist, { recursive: true, force: true });
 execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], {
   cwd: root,
   stdio: 'inherit',
 });
-cpSync(join(root, 'src', 'gen', 'hcs.binpb'), join(root, 'dist', 'gen', 'hcs.binpb'));
-chmodSync(join(root, 'dist', 'main.js'), 0o755);
-
-for (const dialect of ['sqlite', 'postgresql']) {
-  compileMigrations(join(root, 'migrations', dialect), join(root, 'dist', 'migrations', dialect));
-}
+await bundleServer(root, dist);
+cpSync(join(root, 'src', 'gen', 'hcs.binpb'), join(dist, 'gen', 'hcs.binpb'));
+chmodSync(join(dist, 'main.js'), 0o755);

@@ -8,10 +8,11 @@
  * loads nothing native and uses no recent Node.js API; everything else is imported after it
  * passed. On an older Node.js a native module would otherwise crash the process (segmentation
  * fault) or an import would fail with an unrelated message. `serve` then re-executes itself
- * with the V8 flags it needs (`SERVE_V8_FLAGS`), before anything else is loaded.
+ * with the V8 flags it needs (`SERVE_V8_FLAGS`), before anything else is loaded, and turns on
+ * Node.js's compile cache in the data directory (`enableServeCompileCache`).
  */
 import { unsupportedNodeMessage } from './platform/node-version/index.ts';
-import { relaunchServeWithFlags } from './platform/runtime-flags/index.ts';
+import { enableServeCompileCache, relaunchServeWithFlags } from './platform/runtime-flags/index.ts';
 
 async function main(argv: string[]): Promise<number> {
   const [{ COMMANDS, formatMainHelp, UsageError }, { ConfigError, HCS_VERSION }] = await Promise.all([
@@ -58,6 +59,7 @@ function usageError(message: string): number {
 const refusal = unsupportedNodeMessage();
 if (refusal === undefined) {
   relaunchServeWithFlags();
+  enableServeCompileCache();
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

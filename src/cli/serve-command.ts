@@ -1,7 +1,7 @@
 import { type App, createApp } from '../app.ts';
 import { ConfigError, loadConfig } from '../platform/config/index.ts';
 import { createProcessLogger, type Logger } from '../platform/log/index.ts';
-import { releaseStartHeap } from '../platform/runtime-flags/index.ts';
+import { releaseStartHeap, saveCompileCache } from '../platform/runtime-flags/index.ts';
 import type { Command } from './command.ts';
 import { UsageError } from './output.ts';
 import { openWithStoredSettings } from './serve-config.ts';
@@ -79,7 +79,11 @@ export async function runUntilSignal(app: App, logger: Logger): Promise<number> 
   }
   // What starting left behind is garbage by now. The collection blocks for a while (~1 s of CPU
   // on a loaded 2-core host), so it runs a little after start, not in the way of the first calls.
-  const release = setTimeout(releaseStartHeap, RELEASE_START_HEAP_AFTER_MS).unref();
+  // The compile cache is written first, while the code start compiled is all still there.
+  const release = setTimeout(() => {
+    saveCompileCache();
+    releaseStartHeap();
+  }, RELEASE_START_HEAP_AFTER_MS).unref();
   const received = await signal;
   clearTimeout(release);
   logger.info({ signal: received }, 'signal received');

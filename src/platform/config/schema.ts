@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type Cidr, LOOPBACK_AND_PRIVATE_NETWORKS, parseCidr } from '../net/index.ts';
+import { DEFAULT_DATA_DIR } from '../runtime-flags/index.ts';
 
 const port = (fallback: number) =>
   z
@@ -164,7 +165,7 @@ export const envSchema = z.object({
   HCS_HOST: z.string().min(1, 'expected a host name or address').default('0.0.0.0'),
   HCS_GRPC_PORT: port(50051),
   HCS_HTTP_PORT: port(8080),
-  HCS_DATA_DIR: z.string().min(1, 'expected a directory path').default('./data'),
+  HCS_DATA_DIR: z.string().min(1, 'expected a directory path').default(DEFAULT_DATA_DIR),
   HCS_DATABASE_URL: url(['postgres:', 'postgresql:', 'sqlite:', 'file:']),
   HCS_REDIS_URL: url(['redis:', 'rediss:']),
   HCS_REDIS_PREFIX: z.string().default('hcs:'),

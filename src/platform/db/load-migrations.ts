@@ -5,8 +5,9 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { type Dialect, MIGRATIONS_DIR } from './orm-options.ts';
 
 /**
- * `dist/migrations`: the migrations compiled to JavaScript by `npm run build`, next to the
- * compiled code. Absent when running from `src/` (tsx).
+ * `dist/migrations`: the migrations bundled to JavaScript by `npm run build` (entries of the
+ * server's bundle, so they share its MikroORM), next to the compiled code. Absent when running
+ * from `src/` (tsx).
  */
 export const COMPILED_MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
 

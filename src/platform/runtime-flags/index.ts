@@ -1,3 +1,9 @@
+export {
+  compileCacheDir,
+  DEFAULT_DATA_DIR,
+  enableServeCompileCache,
+  saveCompileCache,
+} from './compile-cache.ts';
 export { releaseStartHeap } from './release-start-heap.ts';
 export {
   relaunchServeWithFlags,

@@ -4,32 +4,37 @@ import { pathToFileURL } from 'node:url';
 import type { MigrationObject } from '@mikro-orm/core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compileMigrations } from '../../../../scripts/compile-migrations.ts';
+import { bundleServer } from '../../../../scripts/bundle-server.ts';
 import { loadMigrations, MIGRATIONS_DIR } from '../../../../src/platform/db/index.ts';
 
-const test = suite('migrations compiled by the build');
+const test = suite('migrations bundled by the build');
+// Inside the project, so the bundle resolves the packages it leaves out as dist/ does.
+const root = join(MIGRATIONS_DIR, '..');
+let dir = '';
+
+test.before(async () => {
+  dir = mkdtempSync(join(root, '.bundled-server-'));
+  await bundleServer(root, dir);
+});
+
+test.after(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 for (const dialect of ['sqlite', 'postgresql'] as const) {
-  test(`${dialect}: the compiled migrations are the TypeScript ones, in the same order, runnable`, async () => {
-    // Inside the project, so the compiled files resolve @mikro-orm/migrations as dist/ does.
-    const dir = mkdtempSync(join(MIGRATIONS_DIR, '..', '.compiled-migrations-'));
-    try {
-      compileMigrations(join(MIGRATIONS_DIR, dialect), join(dir, dialect));
-      const compiled = (await import(pathToFileURL(join(dir, dialect, 'index.js')).href)) as {
-        migrations: MigrationObject[];
-      };
-      const source = await loadMigrations(dialect, MIGRATIONS_DIR);
-      assert.ok(source.length > 0);
-      assert.equal(
-        compiled.migrations.map((migration) => migration.name),
-        source.map((migration) => migration.name),
-      );
-      for (const migration of compiled.migrations) {
-        const instance = new (migration.class as new (...args: never[]) => object)();
-        assert.type((instance as { up?: unknown }).up, 'function', migration.name);
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+  test(`${dialect}: the bundled migrations are the TypeScript ones, in the same order, runnable`, async () => {
+    const bundled = (await import(pathToFileURL(join(dir, 'migrations', dialect, 'index.js')).href)) as {
+      migrations: MigrationObject[];
+    };
+    const source = await loadMigrations(dialect, MIGRATIONS_DIR);
+    assert.ok(source.length > 0);
+    assert.equal(
+      bundled.migrations.map((migration) => migration.name),
+      source.map((migration) => migration.name),
+    );
+    for (const migration of bundled.migrations) {
+      const instance = new (migration.class as new (...args: never[]) => object)();
+      assert.type((instance as { up?: unknown }).up, 'function', migration.name);
     }
   });
 }
