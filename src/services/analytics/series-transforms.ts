@@ -1,3 +1,5 @@
+import { invalidField } from '../../platform/errors/index.ts';
+import { ListReason } from '../common/index.ts';
 import {
   cumsum,
   diff,
@@ -73,6 +75,14 @@ export function transformedFrom(
   transform: Extract<Transform, { kind: 'cumsum' | 'ewm' }>,
   carry: readonly number[],
 ): { values: Float64Array; carry: number[] } {
+  // A token carries exactly what its page left: 1 number for a sum, 4 for a weighted mean.
+  if (carry.length !== 0 && carry.length !== (transform.kind === 'cumsum' ? 1 : 4)) {
+    throw invalidField(
+      ListReason.INVALID_PAGE_TOKEN,
+      'page_token',
+      'page_token is not one this server issued',
+    );
+  }
   if (transform.kind === 'cumsum') {
     const state = { sum: carry[0] ?? 0 };
     const values = cumsum(page.values, state);
