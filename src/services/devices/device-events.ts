@@ -60,15 +60,26 @@ export type StreamItem =
 /** Events kept for resuming streams, and the most a stream may fall behind. */
 export const EVENT_BUFFER = 1000;
 
-const EVENTS_TOPIC = defineTopic<DeviceEvent>('devices.events');
+/** An event on the bus, with the hub that published it (which has delivered it already). */
+interface PublishedEvent {
+  origin: string;
+  event: DeviceEvent;
+}
+
+const EVENTS_TOPIC = defineTopic<PublishedEvent>('devices.events');
 
 /**
- * The device event hub of this replica: events published by any replica arrive over the bus,
- * are numbered here, kept in a ring of the last {@link EVENT_BUFFER} for streams resuming with
- * a token (`<hub>:<number>`, valid on this replica while it is in the ring), and fanned out to
- * the open streams.
+ * The device event hub of this replica: its own events are delivered here at once, those of
+ * the other replicas arrive over the bus; all are numbered here, kept in a ring of the last
+ * {@link EVENT_BUFFER} for streams resuming with a token (`<hub>:<number>`, valid on this
+ * replica while it is in the ring), and fanned out to the open streams.
+ *
+ * Without `shared` (no Redis configured: no other replica can exist) nothing goes on the bus:
+ * a command's three or four events would otherwise each be encoded to JSON and decoded again
+ * only to come back here. With it, events go on the bus for the others and this hub ignores
+ * its own as they come back.
  */
-export function createDeviceEvents(options: { bus: Bus; logger: Logger }) {
+export function createDeviceEvents(options: { bus: Bus; logger: Logger; shared: boolean }) {
   const hub = randomBytes(6).toString('hex');
   const ring: Array<{ seq: number; event: DeviceEvent }> = [];
   const listeners = new Set<(item: { seq: number; event: DeviceEvent }) => void>();
@@ -77,7 +88,7 @@ export function createDeviceEvents(options: { bus: Bus; logger: Logger }) {
 
   const deliver = (event: DeviceEvent) => {
     seq += 1;
-    const item = { seq, event: revive(event) };
+    const item = { seq, event };
     ring.push(item);
     if (ring.length > EVENT_BUFFER) ring.shift();
     for (const listener of listeners) listener(item);
@@ -85,15 +96,23 @@ export function createDeviceEvents(options: { bus: Bus; logger: Logger }) {
 
   return {
     async start(): Promise<void> {
-      subscription = await options.bus.subscribe(EVENTS_TOPIC, deliver);
+      if (!options.shared) return;
+      subscription = await options.bus.subscribe(EVENTS_TOPIC, (message) => {
+        if (message.origin !== hub) deliver(revive(message.event));
+      });
     },
     async close(): Promise<void> {
       await subscription?.unsubscribe();
     },
 
-    /** Sends an event to every replica's streams; a bus failure is logged, never thrown. */
+    /**
+     * Delivers an event to this replica's streams and sends it to the other replicas'; a bus
+     * failure is logged, never thrown. The event is kept as given: do not change it afterwards.
+     */
     publish(event: DeviceEvent): void {
-      options.bus.publish(EVENTS_TOPIC, event).catch((error: unknown) => {
+      deliver(event);
+      if (!options.shared) return;
+      options.bus.publish(EVENTS_TOPIC, { origin: hub, event }).catch((error: unknown) => {
         options.logger.warn({ err: error, kind: event.kind }, 'device event not published');
       });
     },

@@ -70,7 +70,8 @@ export function createDeviceService(
     profilesDir: config.devices.profilesDir,
     onChange: (id) => directory.changed('profile', id),
   });
-  const events = createDeviceEvents({ bus, logger });
+  // Without Redis the bus stays in this process: there is no other replica to tell.
+  const events = createDeviceEvents({ bus, logger, shared: config.redisUrl !== undefined });
   const devices = createDevices({
     em,
     hardware,
