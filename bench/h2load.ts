@@ -5,7 +5,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { cpus } from 'node:os';
+
+/**
+ * The machine's CPUs. Not `availableParallelism()`: that counts the CPUs this process may run
+ * on, one once {@link pinThisProcess} has pinned it, and a load started after would then share
+ * the server's core.
+ */
+const MACHINE_CPUS = cpus().length;
 
 /**
  * The command line that runs `file args` on one CPU with taskset: servers on CPU 0, the load
@@ -13,7 +20,7 @@ import { availableParallelism } from 'node:os';
  * worth of server. Unpinned when taskset is missing or the machine has one CPU.
  */
 export function onCpu(cpu: 0 | 1, file: string, args: string[]): [string, string[]] {
-  const pin = availableParallelism() >= 2 && existsSync('/usr/bin/taskset');
+  const pin = MACHINE_CPUS >= 2 && existsSync('/usr/bin/taskset');
   return pin ? ['/usr/bin/taskset', ['-c', String(cpu), file, ...args]] : [file, args];
 }
 
@@ -23,7 +30,7 @@ export function onCpu(cpu: 0 | 1, file: string, args: string[]): [string, string
  * started after it inherit the CPU unless started with {@link onCpu}.
  */
 export function pinThisProcess(cpu: 0 | 1): void {
-  if (availableParallelism() < 2 || !existsSync('/usr/bin/taskset')) return;
+  if (MACHINE_CPUS < 2 || !existsSync('/usr/bin/taskset')) return;
   execFileSync('/usr/bin/taskset', ['-a', '-p', '-c', String(cpu), String(process.pid)], { stdio: 'ignore' });
 }
 
