@@ -24,15 +24,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { credentials, Metadata } from '@grpc/grpc-js';
-import pino from 'pino';
-import { createApp } from '../src/app.ts';
 import { CreateDeviceRequest, DeviceServiceClient } from '../src/gen/hcs/v1/devices.ts';
-import { createSimulatedAdapter } from '../src/hardware/adapters/simulated/index.ts';
-import { loadConfig } from '../src/platform/config/index.ts';
 import { createAccessTokens } from '../src/services/auth/index.ts';
-import { deviceServiceWith } from '../src/services/devices/index.ts';
-import { SERVICE_MODULES } from '../src/services/index.ts';
 import { BENCH_SECRET } from './bench-token.ts';
+import { createDevicesBenchApp } from './devices-app.ts';
 import type { CommandLoad, FanOut, LoadRequest } from './devices-load.ts';
 import { LOAD_CPU, median, onCpu, pinThisProcess, SERVER_CPU } from './h2load.ts';
 
@@ -51,34 +46,7 @@ const SUBSCRIBERS = 100;
 
 pinThisProcess(SERVER_CPU);
 const work = mkdtempSync(join(tmpdir(), 'hcs-bench-'));
-const sim = createSimulatedAdapter({
-  latencyMs: 0,
-  devices: Array.from({ length: DEVICES }, (_, i) => ({
-    id: `th-${i}`,
-    model: 'thermo-hygrometer' as const,
-  })),
-});
-const config = loadConfig({
-  cwd: work,
-  env: {
-    HCS_HOST: '127.0.0.1',
-    HCS_GRPC_PORT: '0',
-    HCS_HTTP_PORT: '0',
-    HCS_DATA_DIR: join(work, 'data'),
-    HCS_SECRET_KEY: BENCH_SECRET,
-    HCS_ADMIN_PASSWORD: 'bench-admin-password',
-    HCS_DEVICES_ADAPTERS: 'simulated',
-    // `false` to measure commands without recording their readings in analytics.
-    HCS_DEVICES_RECORD_READINGS: process.env.HCS_DEVICES_RECORD_READINGS ?? 'true',
-    HCS_LOG_LEVEL: 'silent',
-  },
-});
-const devicesModule = deviceServiceWith({ adapters: [sim] });
-const app = createApp({
-  config,
-  logger: pino({ level: 'silent' }),
-  services: SERVICE_MODULES.map((module) => (module.name === 'devices' ? devicesModule : module)),
-});
+const app = createDevicesBenchApp(work, DEVICES);
 const { grpcPort } = await app.start();
 const token = createAccessTokens({
   key: { algorithm: 'HS256', secret: BENCH_SECRET },
