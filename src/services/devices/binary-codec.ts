@@ -1,5 +1,12 @@
 import { AppError, Code } from '../../platform/errors/index.ts';
-import { constantBytes, type FieldType, type Frame, fieldSize, isIntegerType } from './frame-schema.ts';
+import {
+  constantBytes,
+  type FieldType,
+  type Frame,
+  fieldBits,
+  fieldSize,
+  isIntegerType,
+} from './frame-schema.ts';
 import type { ParameterSpec, ProfileBody, ResourceSpec } from './profile-schema.ts';
 import { DeviceReason } from './reasons.ts';
 import { doubleToStored, type StoredReading, type StoredValue } from './typed-value.ts';
@@ -9,7 +16,8 @@ import { doubleToStored, type StoredReading, type StoredValue } from './typed-va
  * is its fields one after the other, each parameter made raw with its resource's inverse
  * transform (raw = (value − offset) / scale, rounded to the nearest integer for integer
  * fields); the reply's fields at their offsets are decoded and transformed into readings
- * (raw × scale + offset). Nothing here touches hardware, so every step is testable alone.
+ * (raw × scale + offset), a bit field's bits taken first. 64-bit fields go through BigInt so
+ * that INT64 values stay exact. Nothing here touches hardware, so every step is testable alone.
  */
 
 const INTEGER_RANGES: Record<string, readonly [number, number]> = {
@@ -21,6 +29,12 @@ const INTEGER_RANGES: Record<string, readonly [number, number]> = {
   i32: [-0x8000_0000, 0x7fff_ffff],
 };
 const F32_MAX = 3.4028234663852886e38;
+/** The 64-bit types, read and written as BigInt so that INT64 values stay exact. */
+const WIDE_RANGES: Record<string, readonly [bigint, bigint]> = {
+  u64: [0n, 2n ** 64n - 1n],
+  i64: [-(2n ** 63n), 2n ** 63n - 1n],
+};
+const INT64_RANGE = WIDE_RANGES.i64 as readonly [bigint, bigint];
 
 /** A command with a frame. */
 type FrameCommand = Pick<ProfileBody['commands'][number], 'name' | 'parameters'> & { frame?: Frame };
@@ -45,6 +59,13 @@ export function fieldValueProblem(
   const raw = rawOf(type, value, resource);
   const rawNote = value.type === 'double' && raw !== Number(value.value) ? ` (${raw} raw)` : '';
   if (!Number.isFinite(raw)) return `${spec.name} ${value.value} is not a finite number`;
+  const wide = WIDE_RANGES[type.replace(/(le|be)$/, '')];
+  if (wide !== undefined) {
+    const exact = wideRawOf(value, resource);
+    return exact < wide[0] || exact > wide[1]
+      ? `${spec.name} ${value.value}${rawNote} is outside its ${type} field's ${wide[0]} to ${wide[1]}`
+      : undefined;
+  }
   if (type.startsWith('f32') && Math.abs(raw) > F32_MAX) {
     return `${spec.name} ${value.value}${rawNote} is outside the range of its ${type} field`;
   }
@@ -82,7 +103,8 @@ export function encodeRequestFrame(
     const problem = fieldValueProblem(type, field.length, spec, value, resource);
     if (problem !== undefined) throw frameValueError(spec.name, problem);
     if (type === 'bytes') bytesOf(value).copy(out, at);
-    else NUMBER_CODECS[type][1].call(out, rawOf(type, value, resource), at);
+    else if (type in WIDE_CODECS) WIDE_CODECS[type as WideType][1].call(out, wideRawOf(value, resource), at);
+    else NUMBER_CODECS[type as NumberType][1].call(out, rawOf(type, value, resource), at);
     at += fieldSize(field);
   }
   return out;
@@ -122,7 +144,7 @@ export function decodeReplyFrame(
     if (resource === undefined) continue;
     readings.push({
       resource: resource.name,
-      value: decodeValue(slice, field.type as FieldType, resource, command.name),
+      value: decodeValue(slice, field, resource, command.name),
       units: resource.units,
       readTime: readTime.toISOString(),
     });
@@ -144,13 +166,29 @@ function rawOf(
   return isIntegerType(type) ? Math.round(raw) : raw;
 }
 
+/**
+ * The raw integer a parameter value is written as in a 64-bit field: an INT64 exactly, a
+ * DOUBLE made raw and rounded (callers check it is finite first).
+ */
+function wideRawOf(value: StoredValue, resource: Pick<ResourceSpec, 'scale' | 'offset'> | undefined): bigint {
+  if (value.type === 'int64') return BigInt(value.value);
+  return BigInt(rawOf('i64le', value, resource));
+}
+
 function bytesOf(value: StoredValue): Buffer {
   return value.type === 'bytes'
     ? Buffer.from(value.value, 'base64')
     : Buffer.from(String(value.value), 'utf8');
 }
 
-type NumberType = Exclude<FieldType, 'bytes'>;
+type WideType = 'u64le' | 'u64be' | 'i64le' | 'i64be';
+/** How a reply field lays its value out: its type and, for a bit field, which bits. */
+type FieldLayout = {
+  type?: FieldType | undefined;
+  bitOffset?: number | undefined;
+  bitLength?: number | undefined;
+};
+type NumberType = Exclude<FieldType, 'bytes' | WideType>;
 type Read = (this: Buffer, offset: number) => number;
 type Write = (this: Buffer, value: number, offset: number) => number;
 const B = Buffer.prototype;
@@ -171,21 +209,54 @@ const NUMBER_CODECS: Record<NumberType, readonly [Read, Write]> = {
   f64le: [B.readDoubleLE, B.writeDoubleLE],
   f64be: [B.readDoubleBE, B.writeDoubleBE],
 };
+type ReadWide = (this: Buffer, offset: number) => bigint;
+type WriteWide = (this: Buffer, value: bigint, offset: number) => number;
+const WIDE_CODECS: Record<WideType, readonly [ReadWide, WriteWide]> = {
+  u64le: [B.readBigUInt64LE, B.writeBigUInt64LE],
+  u64be: [B.readBigUInt64BE, B.writeBigUInt64BE],
+  i64le: [B.readBigInt64LE, B.writeBigInt64LE],
+  i64be: [B.readBigInt64BE, B.writeBigInt64BE],
+};
 
-function decodeValue(slice: Buffer, type: FieldType, resource: ResourceSpec, command: string): StoredValue {
-  if (type === 'bytes') {
+/**
+ * The integer or float a reply field holds: `bitLength` bits from `bitOffset` when a bit field
+ * (two's complement in those bits for the signed types), else the whole field.
+ */
+function rawFieldValue(slice: Buffer, field: FieldLayout): number | bigint {
+  const type = field.type as Exclude<FieldType, 'bytes'>;
+  const whole =
+    type in WIDE_CODECS
+      ? WIDE_CODECS[type as WideType][0].call(slice, 0)
+      : NUMBER_CODECS[type as NumberType][0].call(slice, 0);
+  if (field.bitLength === undefined) return whole;
+  const unsigned = BigInt.asUintN(fieldBits(type), BigInt(whole));
+  const taken = (unsigned >> BigInt(field.bitOffset ?? 0)) & ((1n << BigInt(field.bitLength)) - 1n);
+  return type.startsWith('i') ? BigInt.asIntN(field.bitLength, taken) : taken;
+}
+
+function decodeValue(
+  slice: Buffer,
+  field: FieldLayout,
+  resource: ResourceSpec,
+  command: string,
+): StoredValue {
+  if (field.type === 'bytes') {
     return resource.valueType === 'bytes'
       ? { type: 'bytes', value: slice.toString('base64') }
       : { type: 'string', value: slice.toString('utf8').replace(/\0+$/, '') };
   }
-  const raw = NUMBER_CODECS[type][0].call(slice, 0);
+  const raw = rawFieldValue(slice, field);
   switch (resource.valueType) {
     case 'bool':
-      return { type: 'bool', value: raw !== 0 };
-    case 'int64':
+      return { type: 'bool', value: raw !== 0 && raw !== 0n };
+    case 'int64': {
+      if (typeof raw === 'bigint' && (raw < INT64_RANGE[0] || raw > INT64_RANGE[1])) {
+        throw invalidReply(`the reply to ${command} has ${raw} for ${resource.name}, beyond INT64`);
+      }
       return { type: 'int64', value: String(raw) };
+    }
     default: {
-      const value = raw * (resource.scale ?? 1) + (resource.offset ?? 0);
+      const value = Number(raw) * (resource.scale ?? 1) + (resource.offset ?? 0);
       if (!Number.isFinite(value)) {
         throw invalidReply(`the reply to ${command} has no finite number for ${resource.name}`);
       }

@@ -12,6 +12,10 @@ const FIELD_TYPES_BY_ENUM: Partial<Record<FrameFieldType, FieldType>> = {
   [FrameFieldType.FRAME_FIELD_TYPE_U32_BE]: 'u32be',
   [FrameFieldType.FRAME_FIELD_TYPE_I32_LE]: 'i32le',
   [FrameFieldType.FRAME_FIELD_TYPE_I32_BE]: 'i32be',
+  [FrameFieldType.FRAME_FIELD_TYPE_U64_LE]: 'u64le',
+  [FrameFieldType.FRAME_FIELD_TYPE_U64_BE]: 'u64be',
+  [FrameFieldType.FRAME_FIELD_TYPE_I64_LE]: 'i64le',
+  [FrameFieldType.FRAME_FIELD_TYPE_I64_BE]: 'i64be',
   [FrameFieldType.FRAME_FIELD_TYPE_F32_LE]: 'f32le',
   [FrameFieldType.FRAME_FIELD_TYPE_F32_BE]: 'f32be',
   [FrameFieldType.FRAME_FIELD_TYPE_F64_LE]: 'f64le',
@@ -35,6 +39,8 @@ export function frameFromMessage(frame: CommandFrame | undefined): Frame | undef
       ? {}
       : { type: (FIELD_TYPES_BY_ENUM[field.type] ?? field.type) as FieldType }),
     ...(field.length === 0 ? {} : { length: field.length }),
+    ...(field.bitOffset === 0 ? {} : { bitOffset: field.bitOffset }),
+    ...(field.bitLength === 0 ? {} : { bitLength: field.bitLength }),
   });
   return {
     target: frame.target,
@@ -62,7 +68,7 @@ export function frameFromMessage(frame: CommandFrame | undefined): Frame | undef
 export function frameToMessage(frame: Frame | undefined): CommandFrame | undefined {
   if (frame === undefined) return undefined;
   const field = (
-    spec: { constant?: string; type?: FieldType; length?: number },
+    spec: { constant?: string; type?: FieldType; length?: number; bitOffset?: number; bitLength?: number },
     extra: Partial<FrameField>,
   ): FrameField => ({
     offset: 0,
@@ -72,6 +78,8 @@ export function frameToMessage(frame: Frame | undefined): CommandFrame | undefin
     parameter: '',
     resource: '',
     length: spec.length ?? 0,
+    bitOffset: spec.bitOffset ?? 0,
+    bitLength: spec.bitLength ?? 0,
     ...extra,
   });
   return {

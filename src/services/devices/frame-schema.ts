@@ -6,7 +6,9 @@ import type { ValueTypeName } from './typed-value.ts';
  * built from constants and parameters, and the reply read back, whose fields at fixed
  * offsets become readings. Field types name width, signedness and byte order, the way
  * Kaitai Struct and Python's `struct` do: `u16le` is an unsigned 16-bit little-endian
- * integer, `f32be` a big-endian IEEE 754 single, `bytes` a fixed-length byte string.
+ * integer, `f32be` a big-endian IEEE 754 single, `bytes` a fixed-length byte string. A reply
+ * field of an integer type may take only some of its bits (`bitOffset`, `bitLength`): a status
+ * flag, a nibble.
  */
 export const FIELD_TYPES = [
   'u8',
@@ -19,6 +21,10 @@ export const FIELD_TYPES = [
   'u32be',
   'i32le',
   'i32be',
+  'u64le',
+  'u64be',
+  'i64le',
+  'i64be',
   'f32le',
   'f32be',
   'f64le',
@@ -39,6 +45,12 @@ const constant = z
   .regex(/^[0-9a-fA-F]{2}( ?[0-9a-fA-F]{2})*$/, 'must be hex bytes, e.g. "ff 00"');
 const memberName = z.string().max(63);
 
+/** A bit field: `bitLength` bits of an integer field from bit `bitOffset` (0: least significant). */
+const bitFieldShape = {
+  bitOffset: z.number().int().min(0).max(63).optional(),
+  bitLength: z.number().int().min(1).max(64).optional(),
+};
+
 const requestFieldSchema = z.strictObject({
   /** Bytes written as they are, in hex. */
   constant: constant.optional(),
@@ -48,6 +60,8 @@ const requestFieldSchema = z.strictObject({
   parameter: memberName.optional(),
   /** Size of a `bytes` field; shorter values are padded with zeros. */
   length: z.number().int().min(1).max(MAX_FRAME_BYTES).optional(),
+  /** Refused by {@link checkFrame} with a clear message: a request writes whole fields. */
+  ...bitFieldShape,
 });
 
 const replyFieldSchema = z.strictObject({
@@ -59,6 +73,7 @@ const replyFieldSchema = z.strictObject({
   /** The resource this field is a reading of. */
   resource: memberName.optional(),
   length: z.number().int().min(1).max(MAX_FRAME_BYTES).optional(),
+  ...bitFieldShape,
 });
 
 /** The binary mapping of one command. */
@@ -93,6 +108,10 @@ const WIDTHS: Record<Exclude<FieldType, 'bytes'>, number> = {
   u32be: 4,
   i32le: 4,
   i32be: 4,
+  u64le: 8,
+  u64be: 8,
+  i64le: 8,
+  i64be: 8,
   f32le: 4,
   f32be: 4,
   f64le: 8,
@@ -113,6 +132,11 @@ export function fieldSize(field: {
 /** Whether a field type is an integer (not a float, not a byte string). */
 export function isIntegerType(type: FieldType): boolean {
   return type !== 'bytes' && !type.startsWith('f');
+}
+
+/** Bits an integer or float field is wide; 0 for `bytes`. */
+export function fieldBits(type: FieldType): number {
+  return type === 'bytes' ? 0 : WIDTHS[type] * 8;
 }
 
 /** The bytes of a hex constant (spaces ignored). */
@@ -153,6 +177,9 @@ export function checkFrame(
   frame.request.forEach((field, index) => {
     const path = `${where}.request[${index}]`;
     size += fieldSize(field);
+    if (field.bitOffset !== undefined || field.bitLength !== undefined) {
+      problem(path, 'a request writes whole fields: bitOffset and bitLength are for reply fields');
+    }
     if (!checkShape(field, field.parameter, 'parameter', path, problem)) return;
     const parameter = parameters.get(field.parameter ?? '');
     if (parameter === undefined) {
@@ -176,6 +203,7 @@ export function checkFrame(
       problem(`${path}.offset`, `the field ends at byte ${end}, past the reply's length ${reply.length}`);
     }
     if (!checkShape(field, field.resource, 'resource', path, problem)) return;
+    checkBits(field, path, problem);
     const resource = resources.get(field.resource ?? '');
     if (resource === undefined || !command.resources.includes(field.resource ?? '')) {
       problem(`${path}.resource`, `"${field.resource}" is not one of the command's resources`);
@@ -207,6 +235,31 @@ function checkShape(
     problem(`${path}.length`, `only bytes fields have a length; ${field.type} has ${fieldSize(field)} bytes`);
   }
   return field.type !== undefined && source !== undefined;
+}
+
+/** A bit field lies inside an integer field: both set, on an integer type, within its width. */
+function checkBits(
+  field: { type?: FieldType | undefined; bitOffset?: number | undefined; bitLength?: number | undefined },
+  path: string,
+  problem: (field: string, description: string) => void,
+): void {
+  const { type, bitOffset, bitLength } = field;
+  if (bitOffset === undefined && bitLength === undefined) return;
+  if (type === undefined || !isIntegerType(type)) {
+    problem(`${path}.type`, `only integer fields have bit fields; ${type} has none`);
+    return;
+  }
+  if (bitLength === undefined) {
+    problem(`${path}.bitLength`, 'is required with bitOffset: how many bits the reading takes');
+    return;
+  }
+  const width = fieldBits(type);
+  if ((bitOffset ?? 0) + bitLength > width) {
+    problem(
+      `${path}.bitLength`,
+      `bits ${bitOffset ?? 0} to ${(bitOffset ?? 0) + bitLength - 1} do not fit a ${type} field's ${width} bits`,
+    );
+  }
 }
 
 /** Integers carry INT64, DOUBLE (raw) and BOOL (1/0); floats DOUBLE (and INT64 written); bytes STRING and BYTES. */

@@ -15,6 +15,7 @@ import { type DeviceBench, startDeviceBench } from './device-fixtures.ts';
 
 const RELAY_PATH = '/dev/hidraw0';
 const FAN_PATH = '/dev/hidraw1';
+const METER_PATH = '/dev/hidraw2';
 const bus = new FakeHidBus();
 let bench: DeviceBench;
 
@@ -36,6 +37,7 @@ async function register(deviceId: string, address: string, profile: string): Pro
 test.before(async () => {
   bus.add({ path: RELAY_PATH, serialNumber: 'R1', product: 'USBRelay2' });
   bus.add({ path: FAN_PATH, vendorId: 0x1209, productId: 0x0001, serialNumber: 'F1', product: 'Fan' });
+  bus.add({ path: METER_PATH, vendorId: 0x1209, productId: 0x0001, serialNumber: 'M1', product: 'Meter' });
   const hid = createHidAdapter({
     allowList: [
       { vendorId: 0x16c0, productId: 0x05df },
@@ -166,6 +168,98 @@ test('gRPC: a profile with frames is created over the API and drives an output r
   );
   assert.match(tooFast.error?.message ?? '', /80000 raw\) is outside its u16be field's 0 to 65535/);
   assert.is(bus.written.filter((entry) => entry.path === FAN_PATH).length, 1);
+});
+
+test('gRPC: a 64-bit field keeps an INT64 exact both ways, and bit fields read single bits and signed nibbles', async () => {
+  const created = await bench.grpc<CreateDeviceProfileRequest, CreateDeviceProfileResponse>(
+    'createDeviceProfile',
+    CreateDeviceProfileRequest.fromPartial({
+      deviceProfileId: 'acme-meter',
+      deviceProfile: {
+        resources: [
+          { name: 'total', valueType: ValueType.VALUE_TYPE_INT64 },
+          { name: 'odd', valueType: ValueType.VALUE_TYPE_BOOL },
+          { name: 'top', valueType: ValueType.VALUE_TYPE_INT64 },
+        ],
+        commands: [
+          {
+            name: 'exchange',
+            kind: CommandKind.COMMAND_KIND_WRITE,
+            parameters: [{ name: 'total', resource: 'total', required: true }],
+            resources: ['total', 'odd', 'top'],
+            frame: {
+              target: 'output:3',
+              request: [
+                { constant: 'ee' },
+                { type: FrameFieldType.FRAME_FIELD_TYPE_I64_LE, parameter: 'total' },
+              ],
+              reply: {
+                target: 'input',
+                fields: [
+                  { offset: 0, constant: 'ee' },
+                  { offset: 1, type: FrameFieldType.FRAME_FIELD_TYPE_I64_LE, resource: 'total' },
+                  {
+                    offset: 1,
+                    type: FrameFieldType.FRAME_FIELD_TYPE_U8,
+                    bitOffset: 0,
+                    bitLength: 1,
+                    resource: 'odd',
+                  },
+                  {
+                    offset: 8,
+                    type: FrameFieldType.FRAME_FIELD_TYPE_I8,
+                    bitOffset: 4,
+                    bitLength: 4,
+                    resource: 'top',
+                  },
+                ],
+              },
+            },
+          },
+        ],
+      },
+    }),
+  );
+  assert.is(created.error, undefined, created.error?.message);
+  const frame = created.response?.deviceProfile?.commands[0]?.frame;
+  assert.is(frame?.request[1]?.type, FrameFieldType.FRAME_FIELD_TYPE_I64_LE);
+  assert.equal(
+    frame?.reply?.fields.map((field) => [field.bitOffset, field.bitLength]),
+    [
+      [0, 0],
+      [0, 0],
+      [0, 1],
+      [4, 4],
+    ],
+  );
+  await register('meter-1', '1209:0001:M1:0', 'acme-meter');
+
+  // -(2^53 + 1): no double holds it. Two's complement little-endian: ff ff ff ff ff ff df ff.
+  const executed = await bench.grpc<ExecuteCommandRequest, ExecuteCommandResponse>(
+    'executeCommand',
+    ExecuteCommandRequest.fromPartial({
+      name: 'devices/meter-1',
+      command: 'exchange',
+      parameters: { total: { intValue: '-9007199254740993' } },
+    }),
+  );
+  assert.is(executed.error, undefined, executed.error?.message);
+  const sent = bus.written.filter((entry) => entry.path === METER_PATH);
+  assert.equal(
+    sent.map((entry) => [entry.kind, entry.report.toString('hex')]),
+    [['output', '03eeffffffffffffdfff']],
+  );
+  assert.equal(
+    executed.response?.readings.map((reading) => [
+      reading.resource,
+      reading.value?.intValue ?? reading.value?.boolValue,
+    ]),
+    [
+      ['total', '-9007199254740993'],
+      ['odd', true],
+      ['top', '-1'],
+    ],
+  );
 });
 
 test('gRPC: a frame field with no type is refused, the problem named by its path', async () => {

@@ -180,6 +180,17 @@ export enum FrameFieldType {
   FRAME_FIELD_TYPE_F64_BE = 14,
   /** FRAME_FIELD_TYPE_BYTES - A byte string of `length` bytes. */
   FRAME_FIELD_TYPE_BYTES = 15,
+  /**
+   * FRAME_FIELD_TYPE_U64_LE - Unsigned 64-bit integer, little-endian: exact for INT64 values beyond 2^53, a DOUBLE
+   * reading is the nearest double.
+   */
+  FRAME_FIELD_TYPE_U64_LE = 16,
+  /** FRAME_FIELD_TYPE_U64_BE - Unsigned 64-bit integer, big-endian. */
+  FRAME_FIELD_TYPE_U64_BE = 17,
+  /** FRAME_FIELD_TYPE_I64_LE - Signed 64-bit integer, little-endian. */
+  FRAME_FIELD_TYPE_I64_LE = 18,
+  /** FRAME_FIELD_TYPE_I64_BE - Signed 64-bit integer, big-endian. */
+  FRAME_FIELD_TYPE_I64_BE = 19,
   UNRECOGNIZED = -1,
 }
 
@@ -233,6 +244,18 @@ export function frameFieldTypeFromJSON(object: any): FrameFieldType {
     case 15:
     case "FRAME_FIELD_TYPE_BYTES":
       return FrameFieldType.FRAME_FIELD_TYPE_BYTES;
+    case 16:
+    case "FRAME_FIELD_TYPE_U64_LE":
+      return FrameFieldType.FRAME_FIELD_TYPE_U64_LE;
+    case 17:
+    case "FRAME_FIELD_TYPE_U64_BE":
+      return FrameFieldType.FRAME_FIELD_TYPE_U64_BE;
+    case 18:
+    case "FRAME_FIELD_TYPE_I64_LE":
+      return FrameFieldType.FRAME_FIELD_TYPE_I64_LE;
+    case 19:
+    case "FRAME_FIELD_TYPE_I64_BE":
+      return FrameFieldType.FRAME_FIELD_TYPE_I64_BE;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -274,6 +297,14 @@ export function frameFieldTypeToJSON(object: FrameFieldType): string {
       return "FRAME_FIELD_TYPE_F64_BE";
     case FrameFieldType.FRAME_FIELD_TYPE_BYTES:
       return "FRAME_FIELD_TYPE_BYTES";
+    case FrameFieldType.FRAME_FIELD_TYPE_U64_LE:
+      return "FRAME_FIELD_TYPE_U64_LE";
+    case FrameFieldType.FRAME_FIELD_TYPE_U64_BE:
+      return "FRAME_FIELD_TYPE_U64_BE";
+    case FrameFieldType.FRAME_FIELD_TYPE_I64_LE:
+      return "FRAME_FIELD_TYPE_I64_LE";
+    case FrameFieldType.FRAME_FIELD_TYPE_I64_BE:
+      return "FRAME_FIELD_TYPE_I64_BE";
     case FrameFieldType.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -1304,6 +1335,19 @@ export interface FrameField {
    * with zero bytes, trailing zero bytes of a STRING reading are dropped. Other types: 0.
    */
   length: number;
+  /**
+   * Reply fields of an integer type: the reading is `bit_length` bits of the integer, from
+   * bit `bit_offset` (0 is the least significant) upwards, e.g. one status flag (a BOOL
+   * resource, bit_length 1) or a 4-bit counter packed into a byte. Unsigned for the uN types;
+   * for the iN types the top bit taken is the sign. Both 0: the whole integer. A request
+   * writes whole fields only (set neither there).
+   */
+  bitOffset: number;
+  /**
+   * How many bits a bit field takes, 1 to the type's width less `bit_offset`; 0 with
+   * `bit_offset` 0: the whole integer.
+   */
+  bitLength: number;
 }
 
 /** CommandParameter declares one named argument of a device command. */
@@ -4268,7 +4312,7 @@ export const FrameReply: MessageFns<FrameReply> = {
 };
 
 function createBaseFrameField(): FrameField {
-  return { offset: 0, constant: "", type: 0, parameter: "", resource: "", length: 0 };
+  return { offset: 0, constant: "", type: 0, parameter: "", resource: "", length: 0, bitOffset: 0, bitLength: 0 };
 }
 
 export const FrameField: MessageFns<FrameField> = {
@@ -4290,6 +4334,12 @@ export const FrameField: MessageFns<FrameField> = {
     }
     if (message.length !== 0) {
       writer.uint32(48).uint32(message.length);
+    }
+    if (message.bitOffset !== 0) {
+      writer.uint32(56).uint32(message.bitOffset);
+    }
+    if (message.bitLength !== 0) {
+      writer.uint32(64).uint32(message.bitLength);
     }
     return writer;
   },
@@ -4355,6 +4405,22 @@ export const FrameField: MessageFns<FrameField> = {
             message.length = reader.uint32();
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.bitOffset = reader.uint32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.bitLength = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4375,6 +4441,16 @@ export const FrameField: MessageFns<FrameField> = {
       parameter: isSet(object.parameter) ? globalThis.String(object.parameter) : "",
       resource: isSet(object.resource) ? globalThis.String(object.resource) : "",
       length: isSet(object.length) ? globalThis.Number(object.length) : 0,
+      bitOffset: isSet(object.bitOffset)
+        ? globalThis.Number(object.bitOffset)
+        : isSet(object.bit_offset)
+        ? globalThis.Number(object.bit_offset)
+        : 0,
+      bitLength: isSet(object.bitLength)
+        ? globalThis.Number(object.bitLength)
+        : isSet(object.bit_length)
+        ? globalThis.Number(object.bit_length)
+        : 0,
     };
   },
 
@@ -4398,6 +4474,12 @@ export const FrameField: MessageFns<FrameField> = {
     if (message.length !== 0) {
       obj.length = Math.round(message.length);
     }
+    if (message.bitOffset !== 0) {
+      obj.bitOffset = Math.round(message.bitOffset);
+    }
+    if (message.bitLength !== 0) {
+      obj.bitLength = Math.round(message.bitLength);
+    }
     return obj;
   },
 
@@ -4412,6 +4494,8 @@ export const FrameField: MessageFns<FrameField> = {
     message.parameter = object.parameter ?? "";
     message.resource = object.resource ?? "";
     message.length = object.length ?? 0;
+    message.bitOffset = object.bitOffset ?? 0;
+    message.bitLength = object.bitLength ?? 0;
     return message;
   },
 };

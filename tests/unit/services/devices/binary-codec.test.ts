@@ -62,6 +62,12 @@ const layouts: Array<[FieldType, string, unknown, string]> = [
   ['u32be', 'int64', 0xdeadbeef, 'deadbeef'],
   ['i32le', 'int64', -2, 'feffffff'],
   ['i32be', 'int64', -2, 'fffffffe'],
+  // 2^53 + 1: no double holds it, the field and the INT64 value do.
+  ['u64le', 'int64', '9007199254740993', '0100000000002000'],
+  ['u64be', 'int64', '9223372036854775807', '7fffffffffffffff'],
+  ['i64le', 'int64', '-2', 'feffffffffffffff'],
+  ['i64be', 'int64', '-9223372036854775808', '8000000000000000'],
+  ['u64be', 'double', 4096, '0000000000001000'],
   ['f32le', 'double', 1.5, '0000c03f'],
   ['f32be', 'double', 1.5, '3fc00000'],
   ['f64le', 'double', -2.5, '00000000000004c0'],
@@ -101,6 +107,8 @@ test('a value that does not fit its field once made raw is INVALID_ARGUMENT nami
     ['u16le', 'int64', {}, -1, /outside its u16le field's 0 to 65535/],
     ['u16le', 'double', { scale: 0.01 }, 700, /value 700 \(70000 raw\) is outside its u16le field/],
     ['i32be', 'int64', {}, 2 ** 31, /outside its i32be field/],
+    ['u64le', 'int64', {}, '-1', /value -1 is outside its u64le field's 0 to 18446744073709551615/],
+    ['i64be', 'double', {}, 1e19, /outside its i64be field's -9223372036854775808 to 9223372036854775807/],
     ['f32le', 'double', {}, 1e39, /outside the range of its f32le field/],
     ['bytes', 'string', {}, 'hello', /value is 5 bytes, longer than its 4-byte field/],
   ];
@@ -134,6 +142,111 @@ test('a reply too short for a field or without its constant is INVALID_REPLY', (
       assert.match((error as Error).message, message);
     }
   }
+});
+
+test('bit fields read the bits they name, signed for the iN types', () => {
+  const body = bodyOf({
+    resources: [
+      { name: 'door_open', valueType: 'bool', readOnly: true },
+      { name: 'lamp_on', valueType: 'bool', readOnly: true },
+      { name: 'mode', valueType: 'int64', readOnly: true },
+      { name: 'trim', valueType: 'int64', readOnly: true },
+      { name: 'level', valueType: 'double', readOnly: true, scale: 0.5 },
+      { name: 'energy', valueType: 'double', readOnly: true },
+      { name: 'counter', valueType: 'int64', readOnly: true },
+    ],
+    commands: [
+      {
+        name: 'status',
+        kind: 'read',
+        resources: ['door_open', 'lamp_on', 'mode', 'trim', 'level', 'energy'],
+        frame: {
+          reply: {
+            fields: [
+              { offset: 0, constant: '5a' },
+              { offset: 1, type: 'u8', bitOffset: 2, bitLength: 1, resource: 'door_open' },
+              { offset: 1, type: 'u8', bitOffset: 3, bitLength: 1, resource: 'lamp_on' },
+              { offset: 1, type: 'u8', bitOffset: 5, bitLength: 3, resource: 'mode' },
+              { offset: 1, type: 'i8', bitOffset: 4, bitLength: 4, resource: 'trim' },
+              { offset: 2, type: 'u16le', bitOffset: 4, bitLength: 8, resource: 'level' },
+              { offset: 4, type: 'u64be', resource: 'energy' },
+            ],
+          },
+        },
+      },
+      {
+        name: 'count',
+        kind: 'read',
+        resources: ['counter'],
+        frame: { reply: { fields: [{ offset: 0, type: 'u64le', resource: 'counter' }] } },
+      },
+    ],
+  });
+  const resources = new Map(body.resources.map((resource) => [resource.name, resource]));
+  const [status, count] = body.commands as [ProfileBody['commands'][number], ProfileBody['commands'][number]];
+  // Byte 1 is 1010 0100; bytes 2-3 the little-endian word 0x1234; then 2^64 - 1.
+  const reply = Buffer.from('5aa43412ffffffffffffffff', 'hex');
+  const readings = decodeReplyFrame(status, reply, resources, at);
+  assert.equal(Object.fromEntries(readings.map((reading) => [reading.resource, reading.value.value])), {
+    door_open: true,
+    lamp_on: false,
+    mode: '5',
+    trim: '-6',
+    level: 17.5, // 0x23 × 0.5
+    energy: 18446744073709552000,
+  });
+  const [counter] = decodeReplyFrame(count, Buffer.from('ffffffffffffff7f', 'hex'), resources, at);
+  assert.equal(counter?.value, { type: 'int64', value: '9223372036854775807' });
+  try {
+    decodeReplyFrame(count, Buffer.from('0000000000000080', 'hex'), resources, at);
+    assert.unreachable('a u64 above INT64');
+  } catch (error) {
+    assert.is((error as { reason: string }).reason, 'INVALID_REPLY');
+    assert.match((error as Error).message, /9223372036854775808 for counter, beyond INT64/);
+  }
+});
+
+test('bit fields are checked: on integer reply fields, inside their width, with a length', () => {
+  const checked = checkProfileBody(
+    profileDocumentSchema.parse({
+      resources: [
+        { name: 'flag', valueType: 'bool' },
+        { name: 'temperature', valueType: 'double' },
+        { name: 'speed', valueType: 'int64' },
+      ],
+      commands: [
+        {
+          name: 'set',
+          kind: 'write',
+          parameters: [{ name: 'speed', resource: 'speed', required: true }],
+          resources: ['flag', 'temperature'],
+          frame: {
+            request: [{ type: 'u8', parameter: 'speed', bitOffset: 0, bitLength: 4 }],
+            reply: {
+              fields: [
+                { offset: 0, type: 'f32le', bitOffset: 0, bitLength: 1, resource: 'temperature' },
+                { offset: 0, type: 'u8', bitOffset: 3, resource: 'flag' },
+                { offset: 0, type: 'u8', bitOffset: 6, bitLength: 4, resource: 'flag' },
+                { offset: 0, type: 'i64le', bitOffset: 63, bitLength: 1, resource: 'flag' },
+              ],
+            },
+          },
+        },
+      ],
+    }),
+  );
+  assert.ok('problems' in checked);
+  const problems = 'problems' in checked ? checked.problems : [];
+  assert.equal(
+    problems.map((problem) => problem.field),
+    [
+      'commands[0].frame.request[0]',
+      'commands[0].frame.reply.fields[0].type',
+      'commands[0].frame.reply.fields[1].bitLength',
+      'commands[0].frame.reply.fields[2].bitLength',
+    ],
+  );
+  assert.match(problems[3]?.description ?? '', /bits 6 to 9 do not fit a u8 field's 8 bits/);
 });
 
 test('frame schema violations and inconsistencies are named by their path', () => {
