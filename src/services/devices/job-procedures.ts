@@ -110,9 +110,13 @@ export function jobProcedures(jobs: Jobs): JobProcedures {
         else {
           for (const [index, result] of row.results.entries()) {
             const was = before.results[index];
-            if (was?.state !== result.state || was.attempts !== result.attempts) {
-              yield progressOf(row, index, `step ${index + 1} ${result.state}`);
+            // A group's steps first: they end before the group does.
+            for (const [inner, child] of (result.group ?? []).entries()) {
+              if (changed(was?.group?.[inner], child)) {
+                yield progressOf(row, index, `step ${index + 1}.${inner + 1} ${child.state}`, inner);
+              }
             }
+            if (changed(was, result)) yield progressOf(row, index, `step ${index + 1} ${result.state}`);
           }
           if (row.state !== before.state) yield progressOf(row, undefined, `job ${row.state}`);
         }
@@ -227,8 +231,20 @@ function progressPercentOf(row: Pick<JobRow, 'results'>): number {
   return Math.floor((done * 100) / Math.max(1, row.results.length));
 }
 
-function progressOf(row: JobSnapshot, index: number | undefined, message: string): WatchJobResponse {
-  const result: StoredStepResult | undefined = index === undefined ? undefined : row.results[index];
+/** Whether a step moved since the snapshot before: its state or its attempts. */
+function changed(was: StoredStepResult | undefined, now: StoredStepResult): boolean {
+  return was?.state !== now.state || was.attempts !== now.attempts;
+}
+
+/** The progress event of job-level change (no `index`), of step `index`, or of step `inner` of group `index`. */
+function progressOf(
+  row: JobSnapshot,
+  index: number | undefined,
+  message: string,
+  inner?: number,
+): WatchJobResponse {
+  const step: StoredStepResult | undefined = index === undefined ? undefined : row.results[index];
+  const result = inner === undefined ? step : step?.group?.[inner];
   return {
     eventTime: new Date(),
     jobState: JOB_STATES[row.state],
@@ -239,6 +255,7 @@ function progressOf(row: JobSnapshot, index: number | undefined, message: string
     commandExecution: result?.execution ?? '',
     message,
     error: statusOf(result?.error ?? (index === undefined ? row.error : null)),
+    ...(inner === undefined ? {} : { groupStepIndex: inner }),
   };
 }
 

@@ -199,9 +199,12 @@ export function createStepRunner(options: { executions: CommandExecutions; readi
   ): Promise<'succeeded' | 'failed'> {
     const children = result.group ?? [];
     const outcomes = await Promise.all(
-      steps.map((child, index) =>
-        runStep(run, child, children[index] as StoredStepResult, `${path}.${index}`),
-      ),
+      steps.map(async (child, index) => {
+        const outcome = await runStep(run, child, children[index] as StoredStepResult, `${path}.${index}`);
+        // Saved as it ends, so watchers see each step of the group end when it does.
+        await run.save();
+        return outcome;
+      }),
     );
     const aborting = steps.findIndex(
       (child, index) => outcomes[index] === 'failed' && child.onFailure === 'abort',

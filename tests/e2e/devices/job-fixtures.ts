@@ -1,3 +1,5 @@
+import { Metadata } from '@grpc/grpc-js';
+import { WatchJobRequest, type WatchJobResponse } from '../../../src/gen/hcs/v1/devices.ts';
 import type { DeviceBench } from './device-fixtures.ts';
 
 /** A job as the REST gateway answers it, as far as the job tests read it. */
@@ -17,6 +19,20 @@ export interface StepResultJson {
   readings?: Array<{ resource: string; value: { stringValue?: string; doubleValue?: number } }>;
   error?: { code: number; message: string };
   groupResults?: StepResultJson[];
+}
+
+/** Every event of `WatchJob` on `name` over gRPC, until the stream ends with the job. */
+export async function watchJobEvents(bench: DeviceBench, name: string): Promise<WatchJobResponse[]> {
+  const metadata = new Metadata();
+  metadata.set('authorization', `Bearer ${bench.token}`);
+  const call = bench.client.watchJob(WatchJobRequest.fromPartial({ name }), metadata);
+  const events: WatchJobResponse[] = [];
+  await new Promise<void>((resolve, reject) => {
+    call.on('data', (event: WatchJobResponse) => events.push(event));
+    call.on('end', resolve);
+    call.on('error', reject);
+  });
+  return events;
 }
 
 /** Reads the job until `done` holds for it (15 s at most). */

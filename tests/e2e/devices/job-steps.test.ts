@@ -1,7 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { StepState } from '../../../src/gen/hcs/v1/devices.ts';
 import { type DeviceBench, registerBench, startDeviceBench } from './device-fixtures.ts';
-import { jobEnded, jobWhen, setRelay } from './job-fixtures.ts';
+import { jobEnded, jobWhen, setRelay, watchJobEvents } from './job-fixtures.ts';
 
 let bench: DeviceBench;
 
@@ -148,6 +149,46 @@ test('the steps of a parallel group run at once on their devices', async () => {
   }
 });
 
+test('WatchJob reports each step of a parallel group as it ends, before the group', async () => {
+  // The thermometer answers after 600 ms, the relay board at once: the relay's step ends first.
+  bench.sim.setLatency('sim-th-1', 600);
+  try {
+    const created = await bench.rest('POST', 'jobs', {
+      jobId: 'watched-group',
+      job: {
+        steps: [
+          { wait: { duration: '0.2s' } },
+          {
+            parallel: {
+              steps: [
+                { device: 'devices/th-1', command: 'read_temperature' },
+                { device: 'devices/relay-1', command: 'read_relays' },
+              ],
+            },
+          },
+        ],
+      },
+    });
+    assert.is(created.status, 200, created.text);
+    const events = await watchJobEvents(bench, 'jobs/watched-group');
+    const ends = events
+      .filter((event) => event.stepIndex === 1 && event.stepState === StepState.STEP_STATE_SUCCEEDED)
+      .map((event) => [event.groupStepIndex, event.message]);
+    assert.equal(ends, [
+      [1, 'step 2.2 succeeded'],
+      [0, 'step 2.1 succeeded'],
+      [undefined, 'step 2 succeeded'],
+    ]);
+    const relayEnd = events.find(
+      (event) => event.groupStepIndex === 1 && event.message === 'step 2.2 succeeded',
+    );
+    assert.match(relayEnd?.commandExecution ?? '', /^devices\/relay-1\/commandExecutions\//);
+    assert.is(relayEnd?.attempt, 1);
+  } finally {
+    bench.sim.setLatency('sim-th-1', 0);
+  }
+});
+
 test('a parallel group with two steps on one device, or a nested group, is refused', async () => {
   const sameDevice = await bench.rest('POST', 'jobs', {
     jobId: 'clash',
@@ -287,12 +328,27 @@ test('WatchJob over REST streams each step as it ends, in order, and closes with
       (line) =>
         (
           JSON.parse(line) as {
-            result: { jobState: string; stepIndex?: number; stepState: string; progressPercent: number };
+            result: {
+              jobState: string;
+              stepIndex?: number;
+              groupStepIndex?: number;
+              stepState: string;
+              progressPercent: number;
+            };
           }
         ).result,
     );
-  const ended = messages.filter((m) => m.stepState === 'STEP_STATE_SUCCEEDED').map((m) => m.stepIndex);
-  assert.equal(ended, [0, 1, 2]);
+  const succeeded = messages.filter((m) => m.stepState === 'STEP_STATE_SUCCEEDED');
+  assert.equal(
+    succeeded.map((m) => [m.stepIndex, m.groupStepIndex]),
+    [
+      [0, undefined],
+      [1, 1], // the relay answers at once, the group's wait takes 50 ms
+      [1, 0],
+      [1, undefined],
+      [2, undefined],
+    ],
+  );
   const progress = messages.map((m) => m.progressPercent);
   assert.equal(
     progress,

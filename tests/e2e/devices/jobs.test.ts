@@ -1,8 +1,8 @@
-import { Metadata } from '@grpc/grpc-js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { JobState, WatchJobRequest, type WatchJobResponse } from '../../../src/gen/hcs/v1/devices.ts';
+import { JobState } from '../../../src/gen/hcs/v1/devices.ts';
 import { type DeviceBench, registerBench, startDeviceBench } from './device-fixtures.ts';
+import { watchJobEvents } from './job-fixtures.ts';
 
 let bench: DeviceBench;
 
@@ -109,8 +109,6 @@ test('a failing ABORT step fails the job and skips the rest; a CONTINUE step let
 
 test('a timed-out step is retried by its policy; WatchJob streams progress and ends with the job', async () => {
   bench.sim.setFaults('sim-th-1', { dropReplyRate: 1 });
-  const metadata = new Metadata();
-  metadata.set('authorization', `Bearer ${bench.token}`);
   try {
     await bench.rest('POST', 'jobs', {
       jobId: 'retries',
@@ -125,13 +123,7 @@ test('a timed-out step is retried by its policy; WatchJob streams progress and e
         ],
       },
     });
-    const call = bench.client.watchJob(WatchJobRequest.fromPartial({ name: 'jobs/retries' }), metadata);
-    const messages: WatchJobResponse[] = [];
-    await new Promise<void>((resolve, reject) => {
-      call.on('data', (message: WatchJobResponse) => messages.push(message));
-      call.on('end', resolve);
-      call.on('error', reject);
-    });
+    const messages = await watchJobEvents(bench, 'jobs/retries');
     assert.is(messages.at(-1)?.jobState, JobState.JOB_STATE_FAILED);
     const job = await ended('jobs/retries');
     assert.is(job.stepResults[0]?.attempts, 2);

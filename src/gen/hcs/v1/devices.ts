@@ -2395,7 +2395,16 @@ export interface WatchJobResponse {
    */
   message: string;
   /** Error of the failed attempt, step or job; unset otherwise. */
-  error: Status | undefined;
+  error:
+    | Status
+    | undefined;
+  /**
+   * For a step of a ParallelStep: its 0-based index in the group, `step_index` being the
+   * group's; `step_state`, `attempt`, `command_execution` and `error` are then that step's.
+   * Each step of a group is reported as it starts, retries and ends, before the group's own
+   * end. Unset for top-level steps.
+   */
+  groupStepIndex?: number | undefined;
 }
 
 /** Request of DeviceService.ResumeJob. */
@@ -12429,6 +12438,7 @@ function createBaseWatchJobResponse(): WatchJobResponse {
     commandExecution: "",
     message: "",
     error: undefined,
+    groupStepIndex: undefined,
   };
 }
 
@@ -12460,6 +12470,9 @@ export const WatchJobResponse: MessageFns<WatchJobResponse> = {
     }
     if (message.error !== undefined) {
       Status.encode(message.error, writer.uint32(74).fork()).join();
+    }
+    if (message.groupStepIndex !== undefined) {
+      writer.uint32(80).int32(message.groupStepIndex);
     }
     return writer;
   },
@@ -12549,6 +12562,14 @@ export const WatchJobResponse: MessageFns<WatchJobResponse> = {
             message.error = Status.decode(reader, reader.uint32());
             continue;
           }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.groupStepIndex = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -12596,6 +12617,11 @@ export const WatchJobResponse: MessageFns<WatchJobResponse> = {
         : "",
       message: isSet(object.message) ? globalThis.String(object.message) : "",
       error: isSet(object.error) ? Status.fromJSON(object.error) : undefined,
+      groupStepIndex: isSet(object.groupStepIndex)
+        ? globalThis.Number(object.groupStepIndex)
+        : isSet(object.group_step_index)
+        ? globalThis.Number(object.group_step_index)
+        : undefined,
     };
   },
 
@@ -12628,6 +12654,9 @@ export const WatchJobResponse: MessageFns<WatchJobResponse> = {
     if (message.error !== undefined) {
       obj.error = Status.toJSON(message.error);
     }
+    if (message.groupStepIndex !== undefined) {
+      obj.groupStepIndex = Math.round(message.groupStepIndex);
+    }
     return obj;
   },
 
@@ -12647,6 +12676,7 @@ export const WatchJobResponse: MessageFns<WatchJobResponse> = {
     message.error = (object.error !== undefined && object.error !== null)
       ? Status.fromPartial(object.error)
       : undefined;
+    message.groupStepIndex = object.groupStepIndex ?? undefined;
     return message;
   },
 };
