@@ -111,7 +111,7 @@ async function writeFile(
   try {
     // Refused before a byte is read when writes are off: the client learns it at once.
     files.assertWritable();
-    const { request, chunks } = await writeRequestFrom(requests);
+    const { request, chunks } = await writeRequestFrom(requests, declaredBodyBytes(ctx));
     record.target = request.path;
     record.details = {
       path: request.path,
@@ -134,6 +134,17 @@ async function writeFile(
     await auditFileCall(audit, ctx, record, error);
     throw error;
   }
+}
+
+/**
+ * Over HTTP the body is the file's content, so its Content-Length is the size the client
+ * declares: a write the quota cannot take is refused before the body is read, as with
+ * `expected_size_bytes`. Undefined over gRPC and for a chunked body.
+ */
+function declaredBodyBytes(ctx: CallContext): bigint | undefined {
+  if (ctx.transport !== 'http') return undefined;
+  const length = ctx.requestHeaders.get('content-length');
+  return length !== undefined && /^\d{1,15}$/.test(length) ? BigInt(length) : undefined;
 }
 
 /** A domain entry as `hcs.v1.FileInfo`. */

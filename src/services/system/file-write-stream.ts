@@ -11,10 +11,13 @@ export const MAX_WRITE_CHUNK_BYTES = 1024 * 1024;
  * content: every message's `body.data`, the first's included, checked as it is read. A later
  * message may repeat the first one's options (the HTTP gateway sends them with every chunk)
  * but not change them; a chunk over 1 MiB, an empty stream or a first message without a path
- * is INVALID_ARGUMENT `INVALID_WRITE_STREAM`.
+ * is INVALID_ARGUMENT `INVALID_WRITE_STREAM`. `declaredBytes` (the transport's own size of
+ * the content, e.g. an HTTP body's Content-Length) stands for `expected_size_bytes` when the
+ * message leaves it unset.
  */
 export async function writeRequestFrom(
   requests: AsyncIterable<WriteFileRequest>,
+  declaredBytes?: bigint,
 ): Promise<{ request: WriteRequest; chunks: AsyncIterable<Uint8Array> }> {
   const iterator = requests[Symbol.asyncIterator]();
   const head = await iterator.next();
@@ -27,7 +30,11 @@ export async function writeRequestFrom(
     mode: first.mode,
     overwrite: first.overwrite,
     createParents: first.createParents,
-    ...(first.expectedSizeBytes === undefined ? {} : { expectedSizeBytes: sizeOf(first.expectedSizeBytes) }),
+    ...(first.expectedSizeBytes !== undefined
+      ? { expectedSizeBytes: sizeOf(first.expectedSizeBytes) }
+      : declaredBytes !== undefined
+        ? { expectedSizeBytes: declaredBytes }
+        : {}),
     ...(first.expectedEtag === '' ? {} : { expectedEtag: first.expectedEtag }),
   };
   async function* chunks(): AsyncGenerator<Uint8Array> {

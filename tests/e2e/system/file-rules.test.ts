@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -8,6 +9,7 @@ import { type FilesClient, filesClient, type Outcome } from './files-client.ts';
 
 let app: TestApp;
 let admin: FilesClient;
+let token: string;
 
 const QUOTA = 1024 * 1024;
 
@@ -15,7 +17,8 @@ test.before(async () => {
   app = await startTestApp({
     env: { HCS_SYSTEM_FS_WRITE: 'true', HCS_SYSTEM_FS_QUOTA_BYTES: String(QUOTA) },
   });
-  admin = filesClient(app.grpcTarget, await app.adminToken());
+  token = await app.adminToken();
+  admin = filesClient(app.grpcTarget, token);
 });
 
 test.after(async () => {
@@ -107,6 +110,56 @@ test('a write past the quota is RESOURCE_EXHAUSTED and leaves neither the file n
   // What fits still fits.
   value(await admin.write({ path: 'fits.bin' }, [chunk]));
   value(await admin.remove({ path: 'fits.bin' }));
+});
+
+test('REST: an upload whose Content-Length is over the quota is refused before its body is sent', async () => {
+  // 2 MiB declared against a 1 MiB quota; only the first 64 KiB are ever sent. Without the
+  // declared size the server would wait for a full megabyte to cross the quota.
+  const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const upload = httpRequest(`${app.httpBase}/api/v1/files:write?path=declared.bin`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/octet-stream',
+        'content-length': String(2 * QUOTA),
+      },
+    });
+    const timer = setTimeout(() => {
+      upload.destroy();
+      reject(new Error('no answer while the declared body was still being sent'));
+    }, 10_000);
+    upload.on('response', (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      response.on('end', () => {
+        clearTimeout(timer);
+        upload.destroy();
+        resolve({ status: response.statusCode ?? 0, body });
+      });
+    });
+    upload.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    upload.write(Buffer.alloc(64 * 1024, 1));
+  });
+  assert.is(answer.status, 429, answer.body);
+  assert.match(answer.body, new RegExp(FileReason.FILE_QUOTA_EXCEEDED));
+  assert.is(failure(await admin.stat('declared.bin')).code, Code.NOT_FOUND);
+});
+
+test('REST: an upload within the quota is stored whole, Content-Length and all', async () => {
+  const content = Buffer.alloc(300 * 1024, 5);
+  const response = await fetch(`${app.httpBase}/api/v1/files:write?path=sized.bin`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+    body: content,
+  });
+  assert.is(response.status, 200, await response.clone().text());
+  assert.is(((await response.json()) as { bytesWritten: string }).bytesWritten, String(content.length));
+  value(await admin.remove({ path: 'sized.bin' }));
 });
 
 test('of two concurrent writes that only fit one at a time exactly one is stored; a delete gives its room back', async () => {

@@ -7893,7 +7893,8 @@ export const SystemServiceService = {
    * DATA_LOSS when `expected_size_bytes` differs from what was received.
    *
    * Over HTTP the request body is the raw content (`POST /api/v1/files:write?path=…`, any
-   * content type), streamed to disk as it arrives; the options come from the query.
+   * content type), streamed to disk as it arrives; the options come from the query, and the
+   * body's Content-Length stands for `expected_size_bytes` when the query does not set it.
    */
   writeFile: {
     path: "/hcs.v1.SystemService/WriteFile" as const,
@@ -8128,7 +8129,8 @@ export interface SystemServiceServer extends UntypedServiceImplementation {
    * DATA_LOSS when `expected_size_bytes` differs from what was received.
    *
    * Over HTTP the request body is the raw content (`POST /api/v1/files:write?path=…`, any
-   * content type), streamed to disk as it arrives; the options come from the query.
+   * content type), streamed to disk as it arrives; the options come from the query, and the
+   * body's Content-Length stands for `expected_size_bytes` when the query does not set it.
    */
   writeFile: handleClientStreamingCall<WriteFileRequest, WriteFileResponse>;
   /**
@@ -8407,7 +8409,8 @@ export interface SystemServiceClient extends Client {
    * DATA_LOSS when `expected_size_bytes` differs from what was received.
    *
    * Over HTTP the request body is the raw content (`POST /api/v1/files:write?path=…`, any
-   * content type), streamed to disk as it arrives; the options come from the query.
+   * content type), streamed to disk as it arrives; the options come from the query, and the
+   * body's Content-Length stands for `expected_size_bytes` when the query does not set it.
    */
   writeFile(
     callback: (error: ServiceError | null, response: WriteFileResponse) => void,
