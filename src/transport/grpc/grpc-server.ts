@@ -45,9 +45,6 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const server = new Server({
     'grpc.max_receive_message_length': maxMessageBytes,
     'grpc.max_send_message_length': maxMessageBytes,
-    // hcs serves no channelz service: grpc-js's per-call bookkeeping for it (counters, a
-    // timestamp per message, a tracker object and listeners on every stream) is read by nobody.
-    'grpc.enable_channelz': 0,
     interceptors: [clientMistakeInterceptor()],
   });
   for (const service of options.contract.services) {
