@@ -52,7 +52,21 @@ export function createJobScheduler(options: {
   const running = new Map<string, AbortController>();
   let closing = false;
 
-  async function save(row: JobRow): Promise<void> {
+  /** The save of each job in flight: a job's saves run one after the other, so none lands out of order. */
+  const saving = new Map<string, Promise<void>>();
+
+  function save(row: JobRow): Promise<void> {
+    const previous = saving.get(row.id) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => write(row));
+    saving.set(row.id, next);
+    const forget = () => {
+      if (saving.get(row.id) === next) saving.delete(row.id);
+    };
+    next.then(forget, forget);
+    return next;
+  }
+
+  async function write(row: JobRow): Promise<void> {
     // Once closing, the rows stay as they were: `recover` marks them INTERRUPTED at the next start.
     if (closing) return;
     await em().nativeUpdate(

@@ -200,9 +200,14 @@ export function createStepRunner(options: { executions: CommandExecutions; readi
     const children = result.group ?? [];
     const outcomes = await Promise.all(
       steps.map(async (child, index) => {
-        const outcome = await runStep(run, child, children[index] as StoredStepResult, `${path}.${index}`);
-        // Saved as it ends, so watchers see each step of the group end when it does.
-        await run.save();
+        const childResult = children[index] as StoredStepResult;
+        // Ended before an interruption: a resumed group runs only what had not ended.
+        if (childResult.state !== 'pending')
+          return childResult.state === 'succeeded' ? 'succeeded' : 'failed';
+        const outcome = await runStep(run, child, childResult, `${path}.${index}`);
+        // Saved as it ends, so watchers see each step of the group end when it does. A failed
+        // save only delays that: the group's own end is saved again.
+        await run.save().catch(() => undefined);
         return outcome;
       }),
     );

@@ -52,6 +52,28 @@ function pendingResult(group?: readonly unknown[]): StoredStepResult {
   };
 }
 
+/**
+ * Makes a step that was running when the server stopped PENDING again, ABORTED
+ * `JOB_INTERRUPTED`, for ResumeJob to run on. Its attempts count on, so the next attempt's
+ * request id is new; in a group, only the steps that were running go back to PENDING (those
+ * that had ended keep their outcome and are not run again).
+ */
+function interrupt(result: StoredStepResult): void {
+  const group = result.group;
+  Object.assign(result, pendingResult(), {
+    attempts: result.attempts,
+    execution: result.execution,
+    error: {
+      code: Code.ABORTED,
+      reason: DeviceReason.JOB_INTERRUPTED,
+      message: 'the server stopped while this step was running; the device may have acted',
+    },
+  });
+  if (group === undefined) return;
+  result.group = group;
+  for (const child of group) if (child.state === 'running') interrupt(child);
+}
+
 /** Creates the job resource, its scheduler and its retention sweeper. */
 export function createJobs(options: {
   em: () => EntityManager;
@@ -287,18 +309,7 @@ export function createJobs(options: {
       const rows = await em().find(JobSchema, { node, state: 'running' });
       const facts = localCallFacts('hcs.v1.DeviceService.CreateJob', 'restart');
       for (const row of rows) {
-        for (const result of row.results) {
-          if (result.state !== 'running') continue;
-          Object.assign(result, pendingResult(result.group), {
-            attempts: result.attempts,
-            execution: result.execution,
-            error: {
-              code: Code.ABORTED,
-              reason: DeviceReason.JOB_INTERRUPTED,
-              message: 'the server stopped while this step was running; the device may have acted',
-            },
-          });
-        }
+        for (const result of row.results) if (result.state === 'running') interrupt(result);
         row.state = 'interrupted';
         await save(row);
         recordTransition(row, facts);

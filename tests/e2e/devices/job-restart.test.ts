@@ -9,14 +9,36 @@ import {
 } from '../../../src/gen/hcs/v1/devices.ts';
 import { createSimulatedAdapter } from '../../../src/hardware/adapters/simulated/index.ts';
 import { removeTempDir, tempDir } from '../../helpers/process.ts';
-import { registerBench, startDeviceBench } from './device-fixtures.ts';
-import { jobEnded, jobWhen, setRelay } from './job-fixtures.ts';
+import { type DeviceBench, registerBench, startDeviceBench } from './device-fixtures.ts';
+import { type JobJson, jobEnded, jobWhen, setRelay } from './job-fixtures.ts';
 
 const dataDir = tempDir('hcs-jobs-restart-');
 // Both servers share the data directory, so tokens must be signed with one secret.
 const env = { HCS_DATA_DIR: dataDir, HCS_SECRET_KEY: 'restart-test-secret-of-at-least-32-bytes' };
 
-test.after(() => removeTempDir(dataDir));
+const groupDataDir = tempDir('hcs-jobs-group-restart-');
+const groupEnv = { ...env, HCS_DATA_DIR: groupDataDir };
+
+test.after(() => {
+  removeTempDir(dataDir);
+  removeTempDir(groupDataDir);
+});
+
+/** The name of the RUNNING execution of `job` on th-1, or '' when none shows within 10 s. */
+async function runningExecutionOf(bench: DeviceBench, job: string): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const list = await bench.rest(
+      'GET',
+      `devices/th-1/commandExecutions?filter=${encodeURIComponent(`job = "${job}"`)}`,
+    );
+    const running = ((list.json.commandExecutions ?? []) as Array<{ name: string; state: string }>).find(
+      (execution) => execution.state === 'COMMAND_EXECUTION_STATE_RUNNING',
+    );
+    if (running !== undefined) return running.name;
+  }
+  return '';
+}
 
 const slowThenRelay = (channel: number) => ({
   steps: [{ device: 'devices/th-1', command: 'read_temperature', timeout: '60s' }, setRelay(channel, true)],
@@ -36,17 +58,7 @@ test('jobs running when the server stops are INTERRUPTED after it starts again, 
     }
     await jobWhen(first, 'jobs/to-abandon', (job) => job.stepResults[0]?.state === 'STEP_STATE_RUNNING');
     await jobWhen(first, 'jobs/to-resume', (job) => (job.stepResults[0]?.attempts ?? 0) > 0);
-    const deadline = Date.now() + 10_000;
-    while (interruptedExecution === '' && Date.now() < deadline) {
-      const list = await first.rest(
-        'GET',
-        `devices/th-1/commandExecutions?filter=${encodeURIComponent('job = "jobs/to-resume"')}`,
-      );
-      interruptedExecution =
-        ((list.json.commandExecutions ?? []) as Array<{ name: string; state: string }>).find(
-          (execution) => execution.state === 'COMMAND_EXECUTION_STATE_RUNNING',
-        )?.name ?? '';
-    }
+    interruptedExecution = await runningExecutionOf(first, 'jobs/to-resume');
   } finally {
     await first.close();
   }
@@ -108,6 +120,74 @@ test('jobs running when the server stops are INTERRUPTED after it starts again, 
       (relays.json.readings as Array<{ value: { stringValue: string } }>)[0]?.value.stringValue,
       '00000010',
     );
+  } finally {
+    await second.close();
+  }
+});
+
+test('a parallel group interrupted by a restart resumes only its unfinished steps, with new attempts', async () => {
+  const first = await startDeviceBench({
+    sim: createSimulatedAdapter({ seed: 4, latencyMs: 20_000 }),
+    env: groupEnv,
+  });
+  let interruptedExecution = '';
+  try {
+    await registerBench(first);
+    const created = await first.rest('POST', 'jobs', {
+      jobId: 'group-resume',
+      job: {
+        steps: [
+          {
+            parallel: {
+              steps: [
+                { wait: { duration: '0s' } },
+                { device: 'devices/th-1', command: 'read_temperature', timeout: '60s' },
+              ],
+            },
+          },
+        ],
+      },
+    });
+    assert.is(created.status, 200, created.text);
+    await jobWhen(
+      first,
+      'jobs/group-resume',
+      (job) =>
+        job.stepResults[0]?.groupResults?.[0]?.state === 'STEP_STATE_SUCCEEDED' &&
+        (job.stepResults[0]?.groupResults?.[1]?.attempts ?? 0) > 0,
+    );
+    interruptedExecution = await runningExecutionOf(first, 'jobs/group-resume');
+    assert.ok(interruptedExecution, 'the group step is running when the server stops');
+  } finally {
+    await first.close();
+  }
+
+  const second = await startDeviceBench({ env: groupEnv });
+  try {
+    const job = (await second.rest('GET', 'jobs/group-resume')).json as unknown as JobJson;
+    assert.is(job.state, 'JOB_STATE_INTERRUPTED');
+    const group = job.stepResults[0]?.groupResults ?? [];
+    assert.equal(
+      group.map((r) => r.state),
+      ['STEP_STATE_SUCCEEDED', 'STEP_STATE_PENDING'],
+      'the ended step keeps its outcome',
+    );
+    assert.is(group[1]?.attempts, 1);
+    assert.is(group[1]?.error?.code, 10);
+
+    const resumed = await second.rest('POST', 'jobs/group-resume:resume', {});
+    assert.is(resumed.status, 200, resumed.text);
+    const done = await jobEnded(second, 'jobs/group-resume');
+    assert.is(done.state, 'JOB_STATE_SUCCEEDED', JSON.stringify(done));
+    const after = done.stepResults[0]?.groupResults ?? [];
+    assert.is(after[1]?.attempts, 2);
+    assert.ok(after[1]?.commandExecution, 'the resumed step ran a command');
+    assert.not.equal(
+      after[1]?.commandExecution,
+      interruptedExecution,
+      'a new execution, not the timed-out one',
+    );
+    assert.is(after[1]?.readings?.[0]?.resource, 'temperature');
   } finally {
     await second.close();
   }
