@@ -215,15 +215,22 @@ export function checkFrame(
 
 /** A constant alone, or a type with its value's source and a length exactly when `bytes`. */
 function checkShape(
-  field: { constant?: string | undefined; type?: FieldType | undefined; length?: number | undefined },
+  field: {
+    constant?: string | undefined;
+    type?: FieldType | undefined;
+    length?: number | undefined;
+    bitOffset?: number | undefined;
+    bitLength?: number | undefined;
+  },
   source: string | undefined,
   sourceName: 'parameter' | 'resource',
   path: string,
   problem: (field: string, description: string) => void,
 ): boolean {
   if (field.constant !== undefined) {
-    if (field.type !== undefined || source !== undefined || field.length !== undefined) {
-      problem(path, `a constant has no type, ${sourceName} or length`);
+    const extra = [field.type, source, field.length, field.bitOffset, field.bitLength];
+    if (extra.some((value) => value !== undefined)) {
+      problem(path, `a constant has no type, ${sourceName}, length or bits`);
     }
     return false;
   }

@@ -228,6 +228,7 @@ test('bit fields are checked: on integer reply fields, inside their width, with 
                 { offset: 0, type: 'u8', bitOffset: 3, resource: 'flag' },
                 { offset: 0, type: 'u8', bitOffset: 6, bitLength: 4, resource: 'flag' },
                 { offset: 0, type: 'i64le', bitOffset: 63, bitLength: 1, resource: 'flag' },
+                { offset: 0, constant: 'ff', bitOffset: 0, bitLength: 1 },
               ],
             },
           },
@@ -244,6 +245,7 @@ test('bit fields are checked: on integer reply fields, inside their width, with 
       'commands[0].frame.reply.fields[0].type',
       'commands[0].frame.reply.fields[1].bitLength',
       'commands[0].frame.reply.fields[2].bitLength',
+      'commands[0].frame.reply.fields[4]',
     ],
   );
   assert.match(problems[3]?.description ?? '', /bits 6 to 9 do not fit a u8 field's 8 bits/);
