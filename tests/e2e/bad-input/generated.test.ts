@@ -24,7 +24,8 @@ import { type RestCase, restCorpus } from './rest-corpus.ts';
  * to some 60 MiB of objects, and V8 and malloc keep the pages they grew to, which is no leak).
  * Where that mark settles depends on how the large requests happened to overlap, so one later
  * run may still raise it; a cost per bad request would raise RSS in every run. So the smaller
- * growth of the two later runs may be at most {@link RSS_GROWTH_BOUND_MB} MiB. The server gets an edge box's heap budget
+ * growth of the two later runs may be at most {@link RSS_GROWTH_BOUND_MB} MiB, and both
+ * together twice that. The server gets an edge box's heap budget
  * ({@link SERVER_HEAP}), so V8 collects as it would there instead of growing into the test
  * machine's memory.
  */
@@ -192,6 +193,8 @@ test('no bad input over gRPC or REST is INTERNAL, unreadable or costs memory', a
   const errors = server.logLines().filter((line) => line.level === 'error' || line.level === 'fatal');
   assert.equal(errors.slice(0, 5), [], 'no error was logged');
   assert.ok(growth <= RSS_GROWTH_BOUND_MB, `RSS grew by ${growth.toFixed(0)} MiB in each later run`);
+  const total = (residentAfterRuns.at(-1) ?? 0) - (residentAfterRuns[0] ?? 0);
+  assert.ok(total <= 2 * RSS_GROWTH_BOUND_MB, `RSS grew by ${total.toFixed(0)} MiB over the later runs`);
 });
 
 test.run();
