@@ -5,14 +5,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { availableParallelism } from 'node:os';
 
 /**
- * The machine's CPUs. Not `availableParallelism()`: that counts the CPUs this process may run
- * on, one once {@link pinThisProcess} has pinned it, and a load started after would then share
- * the server's core.
+ * The CPUs this process may run on, read when the module loads, before {@link pinThisProcess}
+ * pins it to one: read after, it is 1, and a load started then would share the server's core.
+ * (Not `cpus()`, which counts the host's CPUs also in a container allowed fewer.)
  */
-const MACHINE_CPUS = cpus().length;
+const MACHINE_CPUS = availableParallelism();
 
 /**
  * The command line that runs `file args` on one CPU with taskset: servers on CPU 0, the load
