@@ -10,6 +10,8 @@ import {
   type Procedure,
   type ProcedureTable,
   readFirst,
+  responseHeadersOf,
+  responseTrailersOf,
 } from '../rpc/index.ts';
 import { isCompressible, maybeCompress } from './compress.ts';
 import {
@@ -331,9 +333,10 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
     }
     // Trailers set while streaming follow the body as HTTP trailers (the response is chunked),
     // named Grpc-Trailer-* as grpc-gateway names them.
-    if (ctx.responseTrailers.size > 0 && !response.destroyed) {
+    const trailers = responseTrailersOf(ctx);
+    if (trailers.size > 0 && !response.destroyed) {
       response.addTrailers(
-        Object.fromEntries([...ctx.responseTrailers].map(([key, value]) => [`grpc-trailer-${key}`, value])),
+        Object.fromEntries([...trailers].map(([key, value]) => [`grpc-trailer-${key}`, value])),
       );
     }
     response.end();
@@ -363,6 +366,7 @@ function isFormEncoded(request: IncomingMessage): boolean {
 // Response metadata reaches HTTP clients as Grpc-Metadata-* headers (grpc-gateway's convention);
 // a unary call's trailers too, since its whole answer is known before the headers go out.
 function addMetadataHeaders(headers: OutgoingHttpHeaders, ctx: CallContext, withTrailers: boolean): void {
-  for (const [key, value] of ctx.responseHeaders) headers[`grpc-metadata-${key}`] = value;
-  if (withTrailers) for (const [key, value] of ctx.responseTrailers) headers[`grpc-metadata-${key}`] = value;
+  for (const [key, value] of responseHeadersOf(ctx)) headers[`grpc-metadata-${key}`] = value;
+  if (withTrailers)
+    for (const [key, value] of responseTrailersOf(ctx)) headers[`grpc-metadata-${key}`] = value;
 }

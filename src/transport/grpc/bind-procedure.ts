@@ -21,6 +21,8 @@ import {
   type Procedure,
   REQUEST_ID_HEADER,
   readFirst,
+  responseHeadersOf,
+  responseTrailersOf,
 } from '../rpc/index.ts';
 import { headersToMetadata, metadataToHeaders } from './metadata-headers.ts';
 import { appErrorToServiceError } from './status-details.ts';
@@ -288,8 +290,9 @@ async function writeAll(
 
 // True when headers went out (there were some to send).
 function sendHeaders(call: AnyCall, ctx: CallContext): boolean {
-  if (ctx.responseHeaders.size === 0) return false;
-  call.sendMetadata(headersToMetadata(ctx.responseHeaders, new Metadata()));
+  const headers = responseHeadersOf(ctx);
+  if (headers.size === 0) return false;
+  call.sendMetadata(headersToMetadata(headers, new Metadata()));
   return true;
 }
 
@@ -297,13 +300,14 @@ function sendHeaders(call: AnyCall, ctx: CallContext): boolean {
 // client needs it to find the server's log lines, and echoing it on every success costs a
 // metadata merge per call, several percent of a small call's CPU.
 function trailersOf(ctx: CallContext): Metadata | undefined {
-  return ctx.responseTrailers.size > 0 ? headersToMetadata(ctx.responseTrailers, new Metadata()) : undefined;
+  const trailers = responseTrailersOf(ctx);
+  return trailers.size > 0 ? headersToMetadata(trailers, new Metadata()) : undefined;
 }
 
 function toServiceError(error: unknown, ctx: CallContext, options: BindOptions) {
   const appError = AppError.from(error);
   logFaultOnce(appError, options.logger, { requestId: ctx.requestId, method: ctx.procedure.path });
-  const trailers = new Map(ctx.responseTrailers);
+  const trailers = new Map(responseTrailersOf(ctx));
   if (ctx.requestId !== '') trailers.set(REQUEST_ID_HEADER, ctx.requestId);
   return appErrorToServiceError(appError, trailers);
 }

@@ -81,6 +81,21 @@ export function createCallContext(init: CallContextInit): CallContext {
   return new CallContextImpl(init);
 }
 
+const NOTHING_SET: ReadonlyMap<string, string> = new Map();
+
+/**
+ * The response headers a procedure set, for a transport to send: read without making the map,
+ * which `ctx.responseHeaders` makes on first use (two maps a call otherwise, for nothing).
+ */
+export function responseHeadersOf(ctx: CallContext): ReadonlyMap<string, string> {
+  return CallContextImpl.headersSet(ctx);
+}
+
+/** The response trailers a procedure set, read as {@link responseHeadersOf} reads headers. */
+export function responseTrailersOf(ctx: CallContext): ReadonlyMap<string, string> {
+  return CallContextImpl.trailersSet(ctx);
+}
+
 // Peer, signal, logger and the maps are made on first use: most fast calls never touch them,
 // and a unary call's whole budget is a few tens of microseconds.
 class CallContextImpl implements CallContext {
@@ -97,6 +112,14 @@ class CallContextImpl implements CallContext {
   #responseHeaders: Map<string, string> | undefined;
   #responseTrailers: Map<string, string> | undefined;
   #values: ContextValues | undefined;
+
+  static headersSet(ctx: CallContext): ReadonlyMap<string, string> {
+    return #responseHeaders in ctx ? (ctx.#responseHeaders ?? NOTHING_SET) : ctx.responseHeaders;
+  }
+
+  static trailersSet(ctx: CallContext): ReadonlyMap<string, string> {
+    return #responseTrailers in ctx ? (ctx.#responseTrailers ?? NOTHING_SET) : ctx.responseTrailers;
+  }
 
   constructor(init: CallContextInit) {
     this.#init = init;

@@ -7,6 +7,8 @@ export {
   createCallContext,
   createContextKey,
   type RequestHeaders,
+  responseHeadersOf,
+  responseTrailersOf,
 } from './context.ts';
 export {
   assertEveryMethodHasPolicy,
