@@ -8,15 +8,17 @@ import { registryService } from './registry/index.ts';
 import { systemService } from './system/index.ts';
 
 /**
- * Every service hcs serves, in the order they start (auth first: the others' calls are
- * authenticated by it). Adding a service is one line here; its procedures, routes and tables
- * reach the transports, the ORM, the migrations and the CLI from this list.
+ * Every service hcs serves, in the order they start; they close in the reverse order. Auth is
+ * first: the others' calls are authenticated by it. Analytics starts before devices and closes
+ * after them, so it records the first readings devices take and the last (a reading handed on
+ * while no recorder is attached is lost). Adding a service is one line here; its procedures,
+ * routes and tables reach the transports, the ORM, the migrations and the CLI from this list.
  */
 export const SERVICE_MODULES: readonly ServiceModule[] = [
   authService,
   registryService,
-  deviceService,
   analyticsService,
+  deviceService,
   systemService,
 ];
 

@@ -15,6 +15,10 @@ import {
   GetReadingsRequest,
   type GetReadingsResponse,
 } from '../../../src/gen/hcs/v1/devices.ts';
+import { analyticsService } from '../../../src/services/analytics/index.ts';
+import { deviceService } from '../../../src/services/devices/index.ts';
+import type { ServiceModule } from '../../../src/services/index.ts';
+import { startTestApp } from '../../helpers/app.ts';
 import { TEST_CHANNEL_OPTIONS } from '../../helpers/channel-options.ts';
 import { type DeviceBench, startDeviceBench } from './device-fixtures.ts';
 
@@ -186,6 +190,32 @@ test('numeric readings returned by a command are recorded; strings and booleans 
     ['measured_voltage'],
   );
   assert.equal(await analytics.seriesOf('relay-1'), []);
+});
+
+test('analytics records from before the first reading devices take to after the last: it starts before them and closes after', async () => {
+  // A reading handed on while no recorder is attached is lost: one polled while analytics was
+  // still starting, or after it had closed and the devices had not.
+  const lifecycle: string[] = [];
+  const observed = (module: ServiceModule): ServiceModule => ({
+    ...module,
+    create(dependencies) {
+      const service = module.create(dependencies);
+      return {
+        ...service,
+        async start() {
+          lifecycle.push(`${module.name} start`);
+          await service.start?.();
+        },
+        async close() {
+          lifecycle.push(`${module.name} close`);
+          await service.close?.();
+        },
+      };
+    },
+  });
+  const app = await startTestApp({ modules: [observed(analyticsService), observed(deviceService)] });
+  await app.close();
+  assert.equal(lifecycle, ['analytics start', 'devices start', 'devices close', 'analytics close']);
 });
 
 test('with HCS_DEVICES_RECORD_READINGS=false nothing is recorded, polled or commanded', async () => {
