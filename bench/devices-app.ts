@@ -1,17 +1,26 @@
 /**
- * The app the device benchmarks run: SQLite in `work`, every service, logging silent, and
+ * The app the device benchmarks run, from the compiled build: SQLite in `work`, every service, logging silent, and
  * `count` simulated thermo-hygrometers (`th-0`, `th-1`, …) answering at once (latency 0).
  * `HCS_DEVICES_RECORD_READINGS=false` in the environment leaves out the hand-off of readings to
  * analytics. `wrap` may stand in for the device service's module (to reach its procedures).
  */
 import { join } from 'node:path';
 import pino from 'pino';
-import { createApp } from '../src/app.ts';
-import { createSimulatedAdapter } from '../src/hardware/adapters/simulated/index.ts';
-import { loadConfig } from '../src/platform/config/index.ts';
-import { deviceServiceWith } from '../src/services/devices/index.ts';
-import { SERVICE_MODULES, type ServiceModule } from '../src/services/index.ts';
+import type { ServiceModule } from '../src/services/index.ts';
 import { BENCH_SECRET } from './bench-token.ts';
+import { loadCompiled } from './compiled.ts';
+
+// From the compiled build, as production runs it (see compiled.ts).
+const { createApp } = await loadCompiled<typeof import('../src/app.ts')>('app.js');
+const { createSimulatedAdapter } = await loadCompiled<
+  typeof import('../src/hardware/adapters/simulated/index.ts')
+>('hardware/adapters/simulated/index.js');
+const { loadConfig } =
+  await loadCompiled<typeof import('../src/platform/config/index.ts')>('platform/config/index.js');
+const { deviceServiceWith } =
+  await loadCompiled<typeof import('../src/services/devices/index.ts')>('services/devices/index.js');
+const { SERVICE_MODULES } =
+  await loadCompiled<typeof import('../src/services/index.ts')>('services/index.js');
 
 export function createDevicesBenchApp(
   work: string,

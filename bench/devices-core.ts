@@ -7,7 +7,7 @@
  * record, queue, lock, exchange, events, audit, group commit, analytics hand-off); run it
  * beside `bench/devices.ts` to see what the transport adds.
  *
- * Usage: node --import tsx bench/devices-core.ts [--rounds 5] [--commands 20000] [--callers 8]
+ * Usage: npm run build && node --import tsx bench/devices-core.ts [--rounds 5] [--commands 20000] [--callers 8]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { CreateDeviceRequest, ExecuteCommandRequest } from '../src/gen/hcs/v1/devices.ts';
-import { createCallContext } from '../src/transport/rpc/context.ts';
+import { loadCompiled } from './compiled.ts';
 import { createDevicesBenchApp } from './devices-app.ts';
 import { median, pinThisProcess, SERVER_CPU } from './h2load.ts';
 
@@ -30,6 +30,9 @@ const rounds = Math.min(20, Number(values.rounds));
 const commands = Math.min(1_000_000, Number(values.commands));
 const callers = Math.min(64, Number(values.callers));
 const DEVICES = 20;
+
+const { createCallContext } =
+  await loadCompiled<typeof import('../src/transport/rpc/context.ts')>('transport/rpc/context.js');
 
 pinThisProcess(SERVER_CPU);
 const work = mkdtempSync(join(tmpdir(), 'hcs-bench-'));

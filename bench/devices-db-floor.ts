@@ -7,17 +7,23 @@
  * that keeps those rows. Also with 1 and 0 audit entries per command, to price each entry.
  * Reports CPU time (user + system) per command.
  *
- * Usage: node --import tsx bench/devices-db-floor.ts [--commands 40000] [--batches 10,160]
+ * Usage: npm run build && node --import tsx bench/devices-db-floor.ts [--commands 40000] [--batches 10,160]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { AuditEntrySchema, createDatabase, createUlid, nativeInsertOf } from '../src/platform/db/index.ts';
-import { ExecutionSchema } from '../src/services/devices/command-execution.entity.ts';
-import { ENTITIES } from '../src/services/index.ts';
+import { loadCompiled } from './compiled.ts';
 import { pinThisProcess, SERVER_CPU } from './h2load.ts';
+
+// From the compiled build, as production runs it (see compiled.ts).
+const { AuditEntrySchema, createDatabase, createUlid, nativeInsertOf } =
+  await loadCompiled<typeof import('../src/platform/db/index.ts')>('platform/db/index.js');
+const { ExecutionSchema } = await loadCompiled<
+  typeof import('../src/services/devices/command-execution.entity.ts')
+>('services/devices/command-execution.entity.js');
+const { ENTITIES } = await loadCompiled<typeof import('../src/services/index.ts')>('services/index.js');
 
 const { values } = parseArgs({
   options: {

@@ -14,7 +14,8 @@
  *
  * Modes alternate within each round; figures are medians over `--rounds` rounds.
  *
- * Usage: node --import tsx bench/devices.ts [--rounds 3] [--duration 3000] [--callers 8]
+ * Usage: npm run bench:devices -- [--rounds 3] [--duration 3000] [--callers 8]
+ * (or, after npm run build: node --import tsx bench/devices.ts with the same options)
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
