@@ -2,15 +2,19 @@
  * One side of the unary benchmark, as its own process, run from the compiled build (dist/),
  * as production runs:
  *   bare      — a plain grpc-js server with the generated definition and nothing else;
+ *   bare-auth — the same with the least an authenticated server does: the bearer token read from
+ *               the metadata and looked up among the tokens already verified (verified with the
+ *               secret on first sight, its `exp` checked on every call) and WhoAmI's roles checked;
  *   hcs-open  — the same app with no authenticator (database, services and their background
  *               work included), so the difference to hcs-auth is the guard alone;
  *   hcs-auth  — the real app from createApp: every call's bearer JWT verified and checked
  *               against the method's policy.
  * All answer AuthService.WhoAmI with the same small, realistic message. Prints `{"port": N}`.
  *
- * Usage: node bench/unary-server.mjs bare|hcs-open|hcs-auth   (after npm run build)
+ * Usage: node bench/unary-server.mjs bare|bare-auth|hcs-open|hcs-auth   (after npm run build)
  */
-import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { Server, ServerCredentials, status } from '@grpc/grpc-js';
+import jwt from 'jsonwebtoken';
 import { AuthServiceService } from '../dist/gen/hcs/v1/auth.js';
 import { startHcs, whoAmI } from './who-am-i.mjs';
 
@@ -22,10 +26,42 @@ if (mode === 'bare') {
     if (error) throw error;
     process.stdout.write(`${JSON.stringify({ port })}\n`);
   });
+} else if (mode === 'bare-auth') {
+  const roles = new Set(['admin', 'operator', 'viewer', 'service']);
+  const verified = new Map();
+  const claimsOf = (header) => {
+    if (typeof header !== 'string' || !header.startsWith('Bearer ')) return undefined;
+    const token = header.slice('Bearer '.length);
+    let claims = verified.get(token);
+    if (claims === undefined) {
+      try {
+        claims = jwt.verify(token, process.env.HCS_SECRET_KEY ?? '', { algorithms: ['HS256'] });
+      } catch {
+        return undefined;
+      }
+      verified.set(token, claims);
+    }
+    return claims.exp * 1000 > Date.now() ? claims : undefined;
+  };
+  const server = new Server();
+  server.addService(AuthServiceService, {
+    whoAmI: (call, callback) => {
+      const claims = claimsOf(call.metadata.get('authorization')[0]);
+      if (claims === undefined) return callback({ code: status.UNAUTHENTICATED, details: 'no valid token' });
+      if (!claims.roles.some((role) => roles.has(role))) {
+        return callback({ code: status.PERMISSION_DENIED, details: 'no role' });
+      }
+      callback(null, whoAmI());
+    },
+  });
+  server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, port) => {
+    if (error) throw error;
+    process.stdout.write(`${JSON.stringify({ port })}\n`);
+  });
 } else if (mode === 'hcs-open' || mode === 'hcs-auth') {
   const { grpcPort } = await startHcs({ auth: mode === 'hcs-auth' });
   process.stdout.write(`${JSON.stringify({ port: grpcPort })}\n`);
 } else {
-  process.stderr.write('usage: node bench/unary-server.mjs bare|hcs-open|hcs-auth\n');
+  process.stderr.write('usage: node bench/unary-server.mjs bare|bare-auth|hcs-open|hcs-auth\n');
   process.exit(2);
 }

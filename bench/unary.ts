@@ -1,6 +1,7 @@
 /**
- * Unary gRPC benchmark: a bare grpc-js server, the hcs app without an authenticator, and
- * the real app verifying a bearer JWT on every call, in one run. Each
+ * Unary gRPC benchmark: a bare grpc-js server, the same checking a bearer token the least way an
+ * authenticated server can (the floor for any server that authenticates its calls), the hcs app
+ * without an authenticator, and the real app verifying a bearer JWT on every call, in one run. Each
  * server runs in its own process and the load comes from h2load (Debian's nghttp2-client), a
  * C load generator in a third process, so nothing measured shares a process with the load.
  * Rounds alternate the servers so machine drift spreads evenly. Latency percentiles come from
@@ -47,7 +48,7 @@ interface Result {
   failed: number;
 }
 
-const MODES = ['bare', 'hcs-open', 'hcs-auth'] as const;
+const MODES = ['bare', 'bare-auth', 'hcs-open', 'hcs-auth'] as const;
 type Mode = (typeof MODES)[number];
 const TOKEN: string = benchToken();
 
@@ -109,11 +110,19 @@ function load(port: number, pid: number, round: string, withToken: boolean): Res
 // round by round and their median reported.
 const servers = {
   bare: await startServer('bare'),
+  'bare-auth': await startServer('bare-auth'),
   'hcs-open': await startServer('hcs-open'),
   'hcs-auth': await startServer('hcs-auth'),
 };
-const results: Record<Mode, Result[]> = { bare: [], 'hcs-open': [], 'hcs-auth': [] };
-const ratios: { open: number; auth: number; authBare: number; authCpu: number }[] = [];
+const results: Record<Mode, Result[]> = { bare: [], 'bare-auth': [], 'hcs-open': [], 'hcs-auth': [] };
+const ratios: {
+  open: number;
+  auth: number;
+  authBare: number;
+  authCpu: number;
+  checkedBare: number;
+  authChecked: number;
+}[] = [];
 try {
   for (const mode of MODES) await checkAnswersOk(servers[mode].port);
   for (let round = 1; round <= Number(values.rounds); round += 1) {
@@ -123,13 +132,15 @@ try {
       results[mode].push(result);
       console.log(`round ${round} ${mode.padEnd(8)} ${JSON.stringify(result)}`);
     }
-    const [bare, open, auth] = MODES.map((mode) => results[mode].at(-1));
-    if (bare && open && auth) {
+    const [bare, checked, open, auth] = MODES.map((mode) => results[mode].at(-1));
+    if (bare && checked && open && auth) {
       ratios.push({
         open: open.rps / bare.rps,
         auth: auth.rps / open.rps,
         authBare: auth.rps / bare.rps,
         authCpu: open.cpuUsPerCall / auth.cpuUsPerCall,
+        checkedBare: checked.rps / bare.rps,
+        authChecked: auth.rps / checked.rps,
       });
     }
   }
@@ -151,6 +162,7 @@ console.log('| server | requests/s | server CPU µs/call | p50 µs | p99 µs | f
 console.log('| --- | --- | --- | --- | --- | --- |');
 for (const [name, mode] of [
   ['bare grpc-js', 'bare'],
+  ['bare grpc-js checking the bearer token', 'bare-auth'],
   ['hcs, no authenticator', 'hcs-open'],
   ['hcs, JWT verified per call', 'hcs-auth'],
 ] as const) {
@@ -167,4 +179,7 @@ console.log(
 console.log(`unauthenticated / authenticated server CPU per call, median: ${at((r) => r.authCpu)}`);
 console.log(
   `hcs authenticated WhoAmI / bare grpc-js throughput, median of per-round ratios: ${at((r) => r.authBare)} (target >= 0.90)`,
+);
+console.log(
+  `bare grpc-js checking the token / bare grpc-js: ${at((r) => r.checkedBare)}; hcs authenticated / bare grpc-js checking the token: ${at((r) => r.authChecked)}`,
 );
