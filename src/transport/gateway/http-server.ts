@@ -19,7 +19,7 @@ import { parseRequestTarget } from './request-target.ts';
 import { RouteContext } from './route-context.ts';
 import { methodNotAllowed, routeNotFound } from './route-errors.ts';
 import type { Transcoder } from './transcoder.ts';
-import { discardUnreadBody } from './unread-body.ts';
+import { discardUnreadBody, mayHaveBody } from './unread-body.ts';
 import { createWellKnownRoutes, type WellKnownDocuments } from './well-known-routes.ts';
 import { writeError } from './write-error.ts';
 
@@ -99,7 +99,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   function dispatch(request: IncomingMessage, response: ServerResponse): void {
     // A request on a connection kept from before the drain: its answer is that connection's last.
     if (draining) response.setHeader('connection', 'close');
-    response.once('finish', () => discardUnreadBody(request, unreadBodyLimitBytes));
+    if (mayHaveBody(request)) response.once('finish', () => discardUnreadBody(request, unreadBodyLimitBytes));
     const requestId = requestIdOf(request);
     try {
       const target = parseRequestTarget(request.url ?? '/');

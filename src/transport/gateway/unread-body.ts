@@ -29,3 +29,15 @@ export function discardUnreadBody(request: IncomingMessage, limitBytes: number):
   request.once('end', () => request.off('readable', drop));
   drop();
 }
+
+/**
+ * Whether a request may carry a body (RFC 9112 §6.3: a Content-Length above 0 or a
+ * Transfer-Encoding): one without leaves nothing to settle, and most GETs are spared the
+ * `finish` listener {@link discardUnreadBody} would otherwise take on every request.
+ */
+export function mayHaveBody(request: IncomingMessage): boolean {
+  const { headers } = request;
+  if (headers['transfer-encoding'] !== undefined) return true;
+  const length = headers['content-length'];
+  return length !== undefined && length !== '0';
+}
