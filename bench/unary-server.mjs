@@ -2,7 +2,10 @@
  * One side of the unary benchmark, as its own process, run from the compiled build (dist/),
  * as production runs:
  *   bare      — a plain grpc-js server with the generated definition and nothing else;
- *   bare-auth — the same with the least an authenticated server does: the bearer token read from
+ *   bare-in-app — bare grpc-js in a process that also runs the hcs app (database, services, their
+ *               background work) on other ports, unused by the load: what the app's weight alone
+ *               costs a call served beside it;
+ *   bare-auth — the same as bare with the least an authenticated server does: the bearer token read from
  *               the metadata and looked up among the tokens already verified (verified with the
  *               secret on first sight, its `exp` checked on every call) and WhoAmI's roles checked;
  *   hcs-open  — the same app with no authenticator (database, services and their background
@@ -11,7 +14,7 @@
  *               against the method's policy.
  * All answer AuthService.WhoAmI with the same small, realistic message. Prints `{"port": N}`.
  *
- * Usage: node bench/unary-server.mjs bare|bare-auth|hcs-open|hcs-auth   (after npm run build)
+ * Usage: node bench/unary-server.mjs bare|bare-in-app|bare-auth|hcs-open|hcs-auth   (after npm run build)
  */
 import { Server, ServerCredentials, status } from '@grpc/grpc-js';
 import jwt from 'jsonwebtoken';
@@ -19,13 +22,17 @@ import { AuthServiceService } from '../dist/gen/hcs/v1/auth.js';
 import { startHcs, whoAmI } from './who-am-i.mjs';
 
 const mode = process.argv[2];
-if (mode === 'bare') {
+function serveBare() {
   const server = new Server();
   server.addService(AuthServiceService, { whoAmI: (_call, callback) => callback(null, whoAmI()) });
   server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, port) => {
     if (error) throw error;
     process.stdout.write(`${JSON.stringify({ port })}\n`);
   });
+}
+
+if (mode === 'bare') {
+  serveBare();
 } else if (mode === 'bare-auth') {
   const roles = new Set(['admin', 'operator', 'viewer', 'service']);
   const verified = new Map();
@@ -58,10 +65,14 @@ if (mode === 'bare') {
     if (error) throw error;
     process.stdout.write(`${JSON.stringify({ port })}\n`);
   });
+} else if (mode === 'bare-in-app') {
+  // The hcs app runs beside it, unused by the load: its heap, code, database and background work.
+  await startHcs({ auth: true });
+  serveBare();
 } else if (mode === 'hcs-open' || mode === 'hcs-auth') {
   const { grpcPort } = await startHcs({ auth: mode === 'hcs-auth' });
   process.stdout.write(`${JSON.stringify({ port: grpcPort })}\n`);
 } else {
-  process.stderr.write('usage: node bench/unary-server.mjs bare|bare-auth|hcs-open|hcs-auth\n');
+  process.stderr.write('usage: node bench/unary-server.mjs bare|bare-in-app|bare-auth|hcs-open|hcs-auth\n');
   process.exit(2);
 }

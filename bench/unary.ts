@@ -48,7 +48,7 @@ interface Result {
   failed: number;
 }
 
-const MODES = ['bare', 'bare-auth', 'hcs-open', 'hcs-auth'] as const;
+const MODES = ['bare', 'bare-in-app', 'bare-auth', 'hcs-open', 'hcs-auth'] as const;
 type Mode = (typeof MODES)[number];
 const TOKEN: string = benchToken();
 
@@ -110,11 +110,18 @@ function load(port: number, pid: number, round: string, withToken: boolean): Res
 // round by round and their median reported.
 const servers = {
   bare: await startServer('bare'),
+  'bare-in-app': await startServer('bare-in-app'),
   'bare-auth': await startServer('bare-auth'),
   'hcs-open': await startServer('hcs-open'),
   'hcs-auth': await startServer('hcs-auth'),
 };
-const results: Record<Mode, Result[]> = { bare: [], 'bare-auth': [], 'hcs-open': [], 'hcs-auth': [] };
+const results: Record<Mode, Result[]> = {
+  bare: [],
+  'bare-in-app': [],
+  'bare-auth': [],
+  'hcs-open': [],
+  'hcs-auth': [],
+};
 const ratios: {
   open: number;
   auth: number;
@@ -122,6 +129,8 @@ const ratios: {
   authCpu: number;
   checkedBare: number;
   authChecked: number;
+  inAppBare: number;
+  openInApp: number;
 }[] = [];
 try {
   for (const mode of MODES) await checkAnswersOk(servers[mode].port);
@@ -132,8 +141,8 @@ try {
       results[mode].push(result);
       console.log(`round ${round} ${mode.padEnd(8)} ${JSON.stringify(result)}`);
     }
-    const [bare, checked, open, auth] = MODES.map((mode) => results[mode].at(-1));
-    if (bare && checked && open && auth) {
+    const [bare, inApp, checked, open, auth] = MODES.map((mode) => results[mode].at(-1));
+    if (bare && inApp && checked && open && auth) {
       ratios.push({
         open: open.rps / bare.rps,
         auth: auth.rps / open.rps,
@@ -141,6 +150,8 @@ try {
         authCpu: open.cpuUsPerCall / auth.cpuUsPerCall,
         checkedBare: checked.rps / bare.rps,
         authChecked: auth.rps / checked.rps,
+        inAppBare: inApp.rps / bare.rps,
+        openInApp: open.rps / inApp.rps,
       });
     }
   }
@@ -162,6 +173,7 @@ console.log('| server | requests/s | server CPU µs/call | p50 µs | p99 µs | f
 console.log('| --- | --- | --- | --- | --- | --- |');
 for (const [name, mode] of [
   ['bare grpc-js', 'bare'],
+  ['bare grpc-js beside an idle hcs app, same process', 'bare-in-app'],
   ['bare grpc-js checking the bearer token', 'bare-auth'],
   ['hcs, no authenticator', 'hcs-open'],
   ['hcs, JWT verified per call', 'hcs-auth'],
@@ -182,4 +194,7 @@ console.log(
 );
 console.log(
   `bare grpc-js checking the token / bare grpc-js: ${at((r) => r.checkedBare)}; hcs authenticated / bare grpc-js checking the token: ${at((r) => r.authChecked)}`,
+);
+console.log(
+  `bare grpc-js beside the hcs app / bare grpc-js: ${at((r) => r.inAppBare)}; hcs (no authenticator) / bare grpc-js beside the app: ${at((r) => r.openInApp)}`,
 );
