@@ -6,8 +6,8 @@ import {
   createCallContext,
   type Interceptor,
   type ProcedureInfo,
-  REQUEST_ID_HEADER,
 } from '../rpc/index.ts';
+import { HttpCallSource } from './http-call-source.ts';
 import type { HttpRoute } from './http-route.ts';
 import type { RouteContext } from './route-context.ts';
 
@@ -55,21 +55,9 @@ export function guardHttpRoute(route: HttpRoute, options: GuardHttpRouteOptions)
         inputType: '',
         outputType: '',
       };
-      const call: CallContext = createCallContext({
-        procedure,
-        transport: 'http',
-        peer: () => `${request.socket.remoteAddress ?? 'unknown'}:${request.socket.remotePort ?? 0}`,
-        requestHeaders: {
-          get(name) {
-            if (name === REQUEST_ID_HEADER) return ctx.requestId;
-            const value = request.headers[name];
-            return Array.isArray(value) ? value[0] : value;
-          },
-        },
-        signal: () => ctx.signal,
-        deadline: undefined,
-        logger,
-      });
+      const call: CallContext = createCallContext(
+        new HttpCallSource({ request, route: ctx, procedure, deadline: undefined, logger }),
+      );
       return invoke({ request, response, ctx: ctx as RouteContext } satisfies RouteCall, call).then(
         () => undefined,
       );

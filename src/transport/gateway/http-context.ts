@@ -1,14 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from '../../platform/log/index.ts';
-import { type CallContext, createCallContext, type Procedure, REQUEST_ID_HEADER } from '../rpc/index.ts';
+import { type CallContext, createCallContext, type Procedure } from '../rpc/index.ts';
+import { HttpCallSource } from './http-call-source.ts';
 import type { HttpRouteContext } from './http-route.ts';
 
 /**
- * The call context of an HTTP request: headers stand in for gRPC metadata (the same
- * `authorization`, `x-api-key`, `traceparent` reach the chain), `x-request-id` reads as the
- * id the server already gave the request (so the chain adopts it and every answer quotes one
- * id), the route's signal is the call's (aborted when the client goes away), and a
- * `grpc-timeout` header sets the deadline as it does for gRPC.
+ * The call context of an HTTP request (see {@link HttpCallSource}); a `grpc-timeout` header sets
+ * the deadline as it does for gRPC.
  */
 export function httpCallContext(
   request: IncomingMessage,
@@ -16,21 +14,8 @@ export function httpCallContext(
   procedure: Procedure,
   logger: Logger,
 ): CallContext {
-  return createCallContext({
-    procedure,
-    transport: 'http',
-    peer: () => `${request.socket.remoteAddress ?? 'unknown'}:${request.socket.remotePort ?? 0}`,
-    requestHeaders: {
-      get(name) {
-        if (name === REQUEST_ID_HEADER) return route.requestId;
-        const value = request.headers[name];
-        return Array.isArray(value) ? value[0] : value;
-      },
-    },
-    signal: () => route.signal,
-    deadline: deadlineFrom(request.headers['grpc-timeout']),
-    logger,
-  });
+  const deadline = deadlineFrom(request.headers['grpc-timeout']);
+  return createCallContext(new HttpCallSource({ request, route, procedure, deadline, logger }));
 }
 
 const UNIT_MS: Record<string, number> = { H: 3_600_000, M: 60_000, S: 1000, m: 1, u: 0.001, n: 0.000_001 };

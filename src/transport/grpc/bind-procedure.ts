@@ -24,7 +24,8 @@ import {
   responseHeadersOf,
   responseTrailersOf,
 } from '../rpc/index.ts';
-import { headersToMetadata, metadataToHeaders } from './metadata-headers.ts';
+import { GrpcCallSource } from './grpc-call-source.ts';
+import { headersToMetadata } from './metadata-headers.ts';
 import { appErrorToServiceError } from './status-details.ts';
 
 /** What every bound handler needs besides its procedure. */
@@ -59,22 +60,23 @@ export function bindProcedure(procedure: Procedure, options: BindOptions): Untyp
 
 function bindUnary(procedure: Procedure, options: BindOptions): handleUnaryCall<Buffer, Buffer> {
   return function handleUnary(call, callback) {
-    const { ctx, finish } = contextFor(call, procedure, options);
+    const source = new GrpcCallSource(call, procedure, options.logger);
+    const ctx = createCallContext(source);
     let input: unknown;
     try {
       input = decode(procedure, call.request);
     } catch (error) {
-      finish();
+      source.answered();
       callback(toServiceError(error, ctx, options));
       return;
     }
     procedure.invoke(input, ctx).then(
       (output) => {
-        finish();
+        source.answered();
         respond(call, callback, procedure, ctx, output, options);
       },
       (error: unknown) => {
-        finish();
+        source.answered();
         callback(toServiceError(error, ctx, options));
       },
     );
@@ -86,16 +88,17 @@ function bindServerStreaming(
   options: BindOptions,
 ): handleServerStreamingCall<Buffer, Buffer> {
   return function handleServerStreaming(call) {
-    const { ctx, finish } = contextFor(call, procedure, options);
+    const source = new GrpcCallSource(call, procedure, options.logger);
+    const ctx = createCallContext(source);
     void (async () => {
       try {
         const input = decode(procedure, call.request);
         const output = (await procedure.invoke(input, ctx)) as AsyncIterable<unknown>;
         await writeAll(call, output, procedure, ctx, sendHeaders(call, ctx));
-        finish();
+        source.answered();
         call.end(trailersOf(ctx));
       } catch (error) {
-        finish();
+        source.answered();
         call.emit('error', toServiceError(logEncodingFailure(error, ctx, options), ctx, options));
       }
     })();
@@ -107,16 +110,17 @@ function bindClientStreaming(
   options: BindOptions,
 ): handleClientStreamingCall<Buffer, Buffer> {
   return function handleClientStreaming(call, callback) {
-    const { ctx, finish } = contextFor(call, procedure, options);
+    const source = new GrpcCallSource(call, procedure, options.logger);
+    const ctx = createCallContext(source);
     readFirst(decodeStream(procedure, call))
       .then((input) => procedure.invoke(input, ctx))
       .then(
         (output) => {
-          finish();
+          source.answered();
           respond(call, callback, procedure, ctx, output, options);
         },
         (error: unknown) => {
-          finish();
+          source.answered();
           callback(toServiceError(error, ctx, options));
         },
       );
@@ -128,15 +132,16 @@ function bindBidiStreaming(
   options: BindOptions,
 ): handleBidiStreamingCall<Buffer, Buffer> {
   return function handleBidiStreaming(call) {
-    const { ctx, finish } = contextFor(call, procedure, options);
+    const source = new GrpcCallSource(call, procedure, options.logger);
+    const ctx = createCallContext(source);
     void (async () => {
       try {
         const output = (await procedure.invoke(decodeStream(procedure, call), ctx)) as AsyncIterable<unknown>;
         await writeAll(call, output, procedure, ctx, sendHeaders(call, ctx));
-        finish();
+        source.answered();
         call.end(trailersOf(ctx));
       } catch (error) {
-        finish();
+        source.answered();
         call.emit('error', toServiceError(logEncodingFailure(error, ctx, options), ctx, options));
       }
     })();
@@ -181,60 +186,6 @@ function respond(
   }
   sendHeaders(call, ctx);
   callback(null, bytes, trailersOf(ctx));
-}
-
-/** A call's context, and `finish()` to mark it answered (a later close is then no cancellation). */
-interface CallScope {
-  ctx: CallContext;
-  finish(): void;
-}
-
-function contextFor(call: AnyCall, procedure: Procedure, options: BindOptions): CallScope {
-  const deadline = deadlineOf(call);
-  let finished = false;
-  const cancellation = () =>
-    deadline !== undefined && deadline <= Date.now()
-      ? new AppError(
-          Code.DEADLINE_EXCEEDED,
-          PlatformReason.DEADLINE_EXCEEDED,
-          'the deadline passed before the call finished',
-        )
-      : new AppError(Code.CANCELLED, PlatformReason.CANCELLED, 'the call was cancelled by the client');
-  const ctx = createCallContext({
-    procedure,
-    transport: 'grpc',
-    peer: () => call.getPeer(),
-    requestHeaders: metadataToHeaders(call.metadata),
-    // Made on first use, and only then is the call watched: a listener on every call cost a
-    // small call ~1 µs (adding it, and removing it when grpc-js emits 'cancelled', which it
-    // does whenever the HTTP/2 stream closes, answered or not). grpc-js sets `cancelled`
-    // before emitting, so a signal asked for after the cancellation is born aborted.
-    signal: () => {
-      const controller = new AbortController();
-      if (call.cancelled) {
-        if (!finished) controller.abort(cancellation());
-      } else {
-        (call as NodeJS.EventEmitter).once('cancelled', () => {
-          if (!finished) controller.abort(cancellation());
-        });
-      }
-      return controller.signal;
-    },
-    deadline,
-    logger: options.logger,
-  });
-  return {
-    ctx,
-    finish: () => {
-      finished = true;
-    },
-  };
-}
-
-function deadlineOf(call: AnyCall): number | undefined {
-  const deadline = call.getDeadline();
-  if (deadline instanceof Date) return deadline.getTime();
-  return Number.isFinite(deadline) ? deadline : undefined;
 }
 
 function decode(procedure: Procedure, bytes: Buffer): unknown {

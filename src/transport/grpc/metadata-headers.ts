@@ -1,15 +1,4 @@
 import type { Metadata } from '@grpc/grpc-js';
-import type { RequestHeaders } from '../rpc/index.ts';
-
-/** Reads gRPC request metadata as headers: the first text value of a key, lower-case names. */
-export function metadataToHeaders(metadata: Metadata): RequestHeaders {
-  return {
-    get(name) {
-      const value = metadata.get(name)[0];
-      return typeof value === 'string' ? value : undefined;
-    },
-  };
-}
 
 /**
  * HTTP/2 headers that describe the HTTP body itself. A method may set them for its REST answer
