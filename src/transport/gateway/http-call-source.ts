@@ -2,6 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Logger } from '../../platform/log/index.ts';
 import {
   type CallContextInit,
+  deadlineExceeded,
+  onDeadline,
   type ProcedureInfo,
   REQUEST_ID_HEADER,
   type RequestHeaders,
@@ -12,7 +14,8 @@ import type { HttpRouteContext } from './http-route.ts';
  * An HTTP request as what its call context is made from: headers stand in for gRPC metadata
  * (the same `authorization`, `x-api-key`, `traceparent` reach the chain), `x-request-id` reads
  * as the id the server already gave the request (so the chain adopts it and every answer quotes
- * one id), and the route's signal is the call's (aborted when the client goes away). One object
+ * one id), and the route's signal is the call's (aborted when the client goes away, or the
+ * deadline passes). One object
  * a request with its methods on the prototype, for the reason `GrpcCallSource` gives.
  */
 export class HttpCallSource implements CallContextInit, RequestHeaders {
@@ -51,7 +54,23 @@ export class HttpCallSource implements CallContextInit, RequestHeaders {
     return `${socket.remoteAddress ?? 'unknown'}:${socket.remotePort ?? 0}`;
   }
 
+  // The route's signal aborts when the client goes away. With a deadline it also aborts when the
+  // deadline passes: the chain answers 504 then without waiting for the procedure, which must
+  // still be told to stop, and a keep-alive client does not go away.
   signal(): AbortSignal {
-    return this.#route.signal;
+    const client = this.#route.signal;
+    if (this.deadline === undefined || client.aborted) return client;
+    const controller = new AbortController();
+    // Unref'd: it may outlive the request, and must not hold a stopping server up.
+    const timer = onDeadline(this.deadline, () => controller.abort(deadlineExceeded())).unref();
+    client.addEventListener(
+      'abort',
+      () => {
+        timer.clear();
+        controller.abort(client.reason);
+      },
+      { once: true },
+    );
+    return controller.signal;
   }
 }

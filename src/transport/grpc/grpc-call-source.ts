@@ -1,7 +1,19 @@
 import type { Metadata } from '@grpc/grpc-js';
 import { AppError, Code, PlatformReason } from '../../platform/errors/index.ts';
 import type { Logger } from '../../platform/log/index.ts';
-import type { CallContextInit, ProcedureInfo, RequestHeaders } from '../rpc/index.ts';
+import {
+  type CallContextInit,
+  deadlineExceeded,
+  type ProcedureInfo,
+  type RequestHeaders,
+} from '../rpc/index.ts';
+
+/**
+ * How early a Node timer may fire against `Date.now()` (its clock is monotonic and rounded to
+ * whole milliseconds): grpc-js's deadline timer closing the stream a moment before the deadline
+ * still means the deadline, not the client, ended the call.
+ */
+const TIMER_EARLINESS_MS = 5;
 
 /** What the source reads of a grpc-js server call, of any of the four shapes. */
 export interface GrpcCall {
@@ -20,7 +32,10 @@ export interface GrpcCall {
  * call allocation, and the bundle names each closure as it is created.
  *
  * {@link answered} marks the call answered: grpc-js emits `cancelled` whenever the stream closes,
- * and a close after the answer is no cancellation.
+ * and a close after the answer is no cancellation, unless the deadline has passed by then. The
+ * chain answers DEADLINE_EXCEEDED at the deadline without waiting for the procedure (see the
+ * deadline interceptor), which must still be told to stop; grpc-js's own deadline timer, which
+ * would tell it, is the later of the two as often as not.
  */
 export class GrpcCallSource implements CallContextInit, RequestHeaders {
   readonly transport = 'grpc';
@@ -56,10 +71,10 @@ export class GrpcCallSource implements CallContextInit, RequestHeaders {
   signal(): AbortSignal {
     const controller = new AbortController();
     if (this.#call.cancelled) {
-      if (!this.#answered) controller.abort(this.#cancellation());
+      if (this.#givenUp()) controller.abort(this.#cancellation());
     } else {
       this.#call.once('cancelled', () => {
-        if (!this.#answered) controller.abort(this.#cancellation());
+        if (this.#givenUp()) controller.abort(this.#cancellation());
       });
     }
     return controller.signal;
@@ -70,13 +85,18 @@ export class GrpcCallSource implements CallContextInit, RequestHeaders {
     this.#answered = true;
   }
 
+  // The stream closed before the answer, or after the deadline (the procedure may still run).
+  #givenUp(): boolean {
+    return !this.#answered || this.#deadlinePassed();
+  }
+
+  #deadlinePassed(): boolean {
+    return this.deadline !== undefined && this.deadline - Date.now() <= TIMER_EARLINESS_MS;
+  }
+
   #cancellation(): AppError {
-    return this.deadline !== undefined && this.deadline <= Date.now()
-      ? new AppError(
-          Code.DEADLINE_EXCEEDED,
-          PlatformReason.DEADLINE_EXCEEDED,
-          'the deadline passed before the call finished',
-        )
+    return this.#deadlinePassed()
+      ? deadlineExceeded()
       : new AppError(Code.CANCELLED, PlatformReason.CANCELLED, 'the call was cancelled by the client');
   }
 }

@@ -19,6 +19,7 @@ export {
   type HttpErrorFormat,
   loadContract,
 } from './contract.ts';
+export { type DeadlineTimer, deadlineExceeded, onDeadline } from './deadline-timer.ts';
 export { applyInterceptors, type Interceptor, isAsyncIterable, observeStream } from './interceptor.ts';
 export {
   type Authenticator,

@@ -1,4 +1,5 @@
 import { AppError, Code, PlatformReason } from '../../../platform/errors/index.ts';
+import { deadlineExceeded, onDeadline } from '../deadline-timer.ts';
 import type { Interceptor } from '../interceptor.ts';
 
 /**
@@ -16,15 +17,15 @@ export function deadlineInterceptor(): Interceptor {
     function enforceDeadline(input, ctx) {
       if (ctx.deadline === undefined) return next(input, ctx);
       if (ctx.signal.aborted) return Promise.reject(abortError(ctx.signal));
-      const remaining = ctx.deadline - Date.now();
-      if (remaining <= 0) return Promise.reject(deadlineError());
+      if (ctx.deadline <= Date.now()) return Promise.reject(deadlineExceeded());
+      const { deadline } = ctx;
       const pending = next(input, ctx);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(deadlineError()), remaining);
+        const timer = onDeadline(deadline, () => reject(deadlineExceeded()));
         const onAbort = () => reject(abortError(ctx.signal));
         ctx.signal.addEventListener('abort', onAbort, { once: true });
         const settle = () => {
-          clearTimeout(timer);
+          timer.clear();
           ctx.signal.removeEventListener('abort', onAbort);
         };
         pending.then(
@@ -45,12 +46,4 @@ function abortError(signal: AbortSignal): AppError {
   return signal.reason instanceof AppError
     ? signal.reason
     : new AppError(Code.CANCELLED, PlatformReason.CANCELLED, 'the call was cancelled');
-}
-
-function deadlineError(): AppError {
-  return new AppError(
-    Code.DEADLINE_EXCEEDED,
-    PlatformReason.DEADLINE_EXCEEDED,
-    'the deadline passed before the call finished',
-  );
 }

@@ -1,0 +1,49 @@
+import { AppError, Code, PlatformReason } from '../../platform/errors/index.ts';
+
+/** The longest delay Node's timers take; beyond it they fire after 1 ms (TimeoutOverflowWarning). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A pending {@link onDeadline} call. */
+export interface DeadlineTimer {
+  clear(): void;
+  /** Lets the process exit while the deadline is pending, as `Timeout.unref()` does. */
+  unref(): DeadlineTimer;
+}
+
+/**
+ * Calls `fire` once the epoch time `deadline` has come, however far away it is: a gRPC timeout
+ * may be up to 8 digits of hours (~11 400 years), and a single Node timer cannot wait longer than
+ * ~24.8 days.
+ */
+export function onDeadline(deadline: number, fire: () => void): DeadlineTimer {
+  let timer: NodeJS.Timeout | undefined;
+  let referenced = true;
+  const arm = () => {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) {
+      fire();
+      return;
+    }
+    timer = setTimeout(arm, Math.min(remaining, MAX_TIMER_MS));
+    if (!referenced) timer.unref();
+  };
+  arm();
+  const handle: DeadlineTimer = {
+    clear: () => clearTimeout(timer),
+    unref() {
+      referenced = false;
+      timer?.unref();
+      return handle;
+    },
+  };
+  return handle;
+}
+
+/** The error of a call whose deadline passed before it finished. */
+export function deadlineExceeded(): AppError {
+  return new AppError(
+    Code.DEADLINE_EXCEEDED,
+    PlatformReason.DEADLINE_EXCEEDED,
+    'the deadline passed before the call finished',
+  );
+}
