@@ -3,6 +3,7 @@ import type { Logger } from '../../platform/log/index.ts';
 import type { Contract, ProcedureTable } from '../rpc/index.ts';
 import { bindProcedure } from './bind-procedure.ts';
 import { clientMistakeInterceptor } from './client-mistake-statuses.ts';
+import { honourFarDeadlines } from './far-deadlines.ts';
 import { routeGrpcJsLogs } from './grpc-js-log.ts';
 import { addHealth, type HealthReporter } from './health.ts';
 import { addReflection } from './reflection.ts';
@@ -36,12 +37,14 @@ export interface GrpcServer {
 
 /**
  * Creates the gRPC server; nothing listens until {@link GrpcServer.listen}. grpc-js's own log
- * lines go to `options.logger` from now on (`routeGrpcJsLogs`), and what grpc-js would answer
- * INTERNAL for a client's mistake is INVALID_ARGUMENT (`clientMistakeInterceptor`).
+ * lines go to `options.logger` from now on (`routeGrpcJsLogs`), what grpc-js would answer
+ * INTERNAL for a client's mistake is INVALID_ARGUMENT (`clientMistakeInterceptor`), and
+ * deadlines 24.8 days away or more are kept (`honourFarDeadlines`).
  */
 export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const maxMessageBytes = options.maxMessageBytes ?? 4 * 1024 * 1024;
   routeGrpcJsLogs(options.logger);
+  honourFarDeadlines();
   const server = new Server({
     'grpc.max_receive_message_length': maxMessageBytes,
     'grpc.max_send_message_length': maxMessageBytes,
