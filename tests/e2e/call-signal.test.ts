@@ -16,6 +16,7 @@ const answeringPath = '/hcs.v1.AnalyticsService/CreateSeries';
 const lateReadingPath = '/hcs.v1.AnalyticsService/UpdateSeries';
 const slowPath = '/hcs.v1.AnalyticsService/ListSeries'; // REST: GET /api/v1/series
 const pastDeadlinePath = '/hcs.v1.AnalyticsService/DeleteSeries';
+const streamPath = '/hcs.v1.AnalyticsService/StreamSamples'; // REST: GET /api/v1/series/{id}:streamSamples
 
 /** What the procedures saw, per test. */
 const seen: {
@@ -50,6 +51,13 @@ test.before(async () => {
         await new Promise((resolve) => setTimeout(resolve, 700));
         seen.pastDeadline = ctx.signal;
         return emptyResponse(pastDeadlinePath);
+      },
+      // Ten messages 100 ms apart, unless its signal aborts first.
+      [streamPath]: async function* (_input: unknown, ctx: CallContext) {
+        for (let index = 0; index < 10 && !ctx.signal.aborted; index += 1) {
+          yield emptyResponse(streamPath);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
       },
       [slowPath]: async () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -107,7 +115,7 @@ test('a deadline that passes aborts the signal with DEADLINE_EXCEEDED', async ()
   assert.is((seen.abort as AppError).reason, PlatformReason.DEADLINE_EXCEEDED);
 });
 
-test('a signal first read after the deadline passed (and the chain answered it) is born aborted', async () => {
+test('a procedure still at work when the chain answers its deadline finds its signal aborted', async () => {
   seen.pastDeadline = undefined;
   startCall(pastDeadlinePath, 300);
   await waitFor(() => seen.pastDeadline !== undefined, 5000, 'the procedure to read its signal');
@@ -150,6 +158,32 @@ test("over REST, a grpc-timeout that passes is a 504, and the procedure's signal
   assert.is(response.status, 504);
   await waitFor(() => seen.abort !== undefined, 5000, 'the signal to abort');
   assert.is((seen.abort as AppError).code, Code.DEADLINE_EXCEEDED);
+});
+
+test('over REST, a stream its deadline ends finishes with a DEADLINE_EXCEEDED error item, not as complete', async () => {
+  const response = await fetch(`${server.httpBase}/api/v1/series/streaming:streamSamples`, {
+    headers: { authorization: `Bearer ${await server.adminToken()}`, 'grpc-timeout': '350m' },
+  });
+  assert.is(response.status, 200);
+  const lines = (await response.text()).trim().split('\n');
+  const items = lines.map((line) => JSON.parse(line) as { result?: unknown; error?: { code: number } });
+  assert.ok(items.length >= 2 && items.length < 10, `${items.length} items`);
+  assert.ok(items.slice(0, -1).every((item) => item.result !== undefined));
+  assert.is(items.at(-1)?.error?.code, Code.DEADLINE_EXCEEDED);
+});
+
+test('a REST request answered before its deadline leaves no timer behind', async () => {
+  const token = await server.adminToken();
+  const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+  const before = timers();
+  for (let index = 0; index < 30; index += 1) {
+    const response = await fetch(`${server.httpBase}/api/v1/series`, {
+      headers: { authorization: `Bearer ${token}`, 'grpc-timeout': '1H' },
+    });
+    assert.is(response.status, 200);
+    await response.arrayBuffer();
+  }
+  assert.ok(timers() - before < 10, `${timers() - before} timers more after 30 requests`);
 });
 
 test('a deadline further away than a Node timer can wait is honoured, not fired at once', async () => {

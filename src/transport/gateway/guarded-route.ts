@@ -56,7 +56,7 @@ export function guardHttpRoute(route: HttpRoute, options: GuardHttpRouteOptions)
         outputType: '',
       };
       const call: CallContext = createCallContext(
-        new HttpCallSource({ request, route: ctx, procedure, deadline: undefined, logger }),
+        new HttpCallSource({ request, response, route: ctx, procedure, deadline: undefined, logger }),
       );
       return invoke({ request, response, ctx: ctx as RouteContext } satisfies RouteCall, call).then(
         () => undefined,

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../platform/log/index.ts';
 import {
   type CallContextInit,
@@ -26,16 +26,19 @@ export class HttpCallSource implements CallContextInit, RequestHeaders {
   readonly deadline: number | undefined;
   readonly logger: Logger;
   readonly #request: IncomingMessage;
+  readonly #response: ServerResponse;
   readonly #route: Pick<HttpRouteContext, 'requestId' | 'signal'>;
 
   constructor(options: {
     request: IncomingMessage;
+    response: ServerResponse;
     route: Pick<HttpRouteContext, 'requestId' | 'signal'>;
     procedure: ProcedureInfo;
     deadline: number | undefined;
     logger: Logger;
   }) {
     this.#request = options.request;
+    this.#response = options.response;
     this.#route = options.route;
     this.procedure = options.procedure;
     this.deadline = options.deadline;
@@ -56,21 +59,25 @@ export class HttpCallSource implements CallContextInit, RequestHeaders {
 
   // The route's signal aborts when the client goes away. With a deadline it also aborts when the
   // deadline passes: the chain answers 504 then without waiting for the procedure, which must
-  // still be told to stop, and a keep-alive client does not go away.
+  // still be told to stop, and a keep-alive client does not go away. The timer ends with the
+  // response, so a request answered in time leaves nothing behind until its deadline.
   signal(): AbortSignal {
     const client = this.#route.signal;
-    if (this.deadline === undefined || client.aborted) return client;
+    const { deadline } = this;
+    if (deadline === undefined || client.aborted) return client;
     const controller = new AbortController();
-    // Unref'd: it may outlive the request, and must not hold a stopping server up.
-    const timer = onDeadline(this.deadline, () => controller.abort(deadlineExceeded())).unref();
-    client.addEventListener(
-      'abort',
-      () => {
-        timer.clear();
-        controller.abort(client.reason);
-      },
-      { once: true },
-    );
+    const timer = onDeadline(deadline, () => controller.abort(deadlineExceeded()));
+    const onClientGone = () => {
+      timer.clear();
+      controller.abort(client.reason);
+    };
+    client.addEventListener('abort', onClientGone, { once: true });
+    this.#response.once('close', () => {
+      timer.clear();
+      client.removeEventListener('abort', onClientGone);
+      // The 504 may have gone out a moment before this timer was due.
+      if (deadline <= Date.now()) controller.abort(deadlineExceeded());
+    });
     return controller.signal;
   }
 }

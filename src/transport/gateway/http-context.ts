@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../platform/log/index.ts';
 import { type CallContext, createCallContext, type Procedure } from '../rpc/index.ts';
 import { HttpCallSource } from './http-call-source.ts';
@@ -10,12 +10,13 @@ import type { HttpRouteContext } from './http-route.ts';
  */
 export function httpCallContext(
   request: IncomingMessage,
+  response: ServerResponse,
   route: HttpRouteContext,
   procedure: Procedure,
   logger: Logger,
 ): CallContext {
   const deadline = deadlineFrom(request.headers['grpc-timeout']);
-  return createCallContext(new HttpCallSource({ request, route, procedure, deadline, logger }));
+  return createCallContext(new HttpCallSource({ request, response, route, procedure, deadline, logger }));
 }
 
 const UNIT_MS: Record<string, number> = { H: 3_600_000, M: 60_000, S: 1000, m: 1, u: 0.001, n: 0.000_001 };

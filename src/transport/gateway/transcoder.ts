@@ -112,7 +112,7 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
       oauth = route.method.httpErrorFormat === 'oauth2';
       const procedure = options.procedures.get(route.method.path);
       if (procedure === undefined) throw new Error(`no procedure for ${route.method.path}`);
-      const ctx = httpCallContext(request, routeCtx, procedure, logger);
+      const ctx = httpCallContext(request, response, routeCtx, procedure, logger);
       const raw = rawShapeOf(route, procedure);
       const streamingInput = procedure.kind === 'client_streaming' || procedure.kind === 'bidi_streaming';
       // A route without a body is assembled synchronously: no promise to wait on for a GET.
@@ -133,7 +133,8 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
           isAsyncIterable(output) ? output : single(output),
           raw.output,
         );
-      } else if (isAsyncIterable(output)) await sendStream(request, response, procedure, ctx, output);
+      } else if (isAsyncIterable(output))
+        await sendStream(request, response, procedure, ctx, output, routeCtx.signal);
       else await sendMessage(request, response, route, procedure, ctx, output, oauth);
     } catch (error) {
       // What the procedure threw the chain has logged, as an AppError; anything else is the
@@ -297,6 +298,7 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
     procedure: Procedure,
     ctx: CallContext,
     output: AsyncIterable<unknown>,
+    clientGone: AbortSignal,
   ) {
     const framing = framingFor(request.headers.accept);
     // Headers go out before the first message: only response headers set so far are in them.
@@ -315,6 +317,8 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
       return;
     }
     response.flushHeaders();
+    // The call's signal aborts when the client goes away or the deadline passes; only in the
+    // second case is there someone to tell, with an error item, as gRPC ends with the status.
     const { signal } = ctx;
     try {
       for await (const message of output) {
@@ -327,9 +331,10 @@ export function createTranscoder(options: TranscoderOptions): Transcoder {
           signal,
         );
       }
+      if (signal.aborted && !clientGone.aborted) throw signal.reason;
     } catch (error) {
       const status = JSON.stringify(codec.statusToJson(appErrorToStatus(AppError.from(error))));
-      if (!signal.aborted) await writeStreamItem(response, framing, 'error', status, signal);
+      if (!clientGone.aborted) await writeStreamItem(response, framing, 'error', status, signal);
     }
     // Trailers set while streaming follow the body as HTTP trailers (the response is chunked),
     // named Grpc-Trailer-* as grpc-gateway names them.

@@ -66,7 +66,7 @@ function bindUnary(procedure: Procedure, options: BindOptions): handleUnaryCall<
     try {
       input = decode(procedure, call.request);
     } catch (error) {
-      source.answered();
+      source.answered(error);
       callback(toServiceError(error, ctx, options));
       return;
     }
@@ -76,7 +76,7 @@ function bindUnary(procedure: Procedure, options: BindOptions): handleUnaryCall<
         respond(call, callback, procedure, ctx, output, options);
       },
       (error: unknown) => {
-        source.answered();
+        source.answered(error);
         callback(toServiceError(error, ctx, options));
       },
     );
@@ -98,7 +98,7 @@ function bindServerStreaming(
         source.answered();
         call.end(trailersOf(ctx));
       } catch (error) {
-        source.answered();
+        source.answered(error);
         call.emit('error', toServiceError(logEncodingFailure(error, ctx, options), ctx, options));
       }
     })();
@@ -120,7 +120,7 @@ function bindClientStreaming(
           respond(call, callback, procedure, ctx, output, options);
         },
         (error: unknown) => {
-          source.answered();
+          source.answered(error);
           callback(toServiceError(error, ctx, options));
         },
       );
@@ -141,7 +141,7 @@ function bindBidiStreaming(
         source.answered();
         call.end(trailersOf(ctx));
       } catch (error) {
-        source.answered();
+        source.answered(error);
         call.emit('error', toServiceError(logEncodingFailure(error, ctx, options), ctx, options));
       }
     })();

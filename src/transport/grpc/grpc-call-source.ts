@@ -32,10 +32,10 @@ export interface GrpcCall {
  * call allocation, and the bundle names each closure as it is created.
  *
  * {@link answered} marks the call answered: grpc-js emits `cancelled` whenever the stream closes,
- * and a close after the answer is no cancellation, unless the deadline has passed by then. The
- * chain answers DEADLINE_EXCEEDED at the deadline without waiting for the procedure (see the
- * deadline interceptor), which must still be told to stop; grpc-js's own deadline timer, which
- * would tell it, is the later of the two as often as not.
+ * and a close after the answer is no cancellation, unless that answer was DEADLINE_EXCEEDED. The
+ * chain answers so at the deadline without waiting for the procedure (see the deadline
+ * interceptor), which must still be told to stop; grpc-js's own deadline timer, which would tell
+ * it, is the later of the two as often as not.
  */
 export class GrpcCallSource implements CallContextInit, RequestHeaders {
   readonly transport = 'grpc';
@@ -80,14 +80,17 @@ export class GrpcCallSource implements CallContextInit, RequestHeaders {
     return controller.signal;
   }
 
-  /** Marks the call answered (or failed): a later close of its stream is no cancellation. */
-  answered(): void {
-    this.#answered = true;
+  /**
+   * Marks the call answered with `outcome` (the error sent, if it failed): a later close of its
+   * stream is no cancellation, unless the call was answered DEADLINE_EXCEEDED.
+   */
+  answered(outcome?: unknown): void {
+    this.#answered = !(outcome instanceof AppError && outcome.code === Code.DEADLINE_EXCEEDED);
   }
 
-  // The stream closed before the answer, or after the deadline (the procedure may still run).
+  // The stream closed before the answer, or after a DEADLINE_EXCEEDED the procedure may not know of.
   #givenUp(): boolean {
-    return !this.#answered || this.#deadlinePassed();
+    return !this.#answered;
   }
 
   #deadlinePassed(): boolean {

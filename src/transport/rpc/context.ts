@@ -51,8 +51,11 @@ export interface CallContext {
   readonly responseTrailers: Map<string, string>;
   /** Aborted when the client cancels or goes away, the deadline passes, or the server stops. */
   readonly signal: AbortSignal;
-  /** When the call must be done, as epoch milliseconds; undefined means no deadline. */
-  deadline: number | undefined;
+  /**
+   * When the call must be done, as epoch milliseconds; undefined means no deadline. Set by the
+   * transport, whose signal aborts when it passes.
+   */
+  readonly deadline: number | undefined;
   /** Set by the request-id interceptor: the client's `x-request-id` or a new UUID. */
   requestId: string;
   /** A logger whose lines carry the request id and the method (made on first use). */
@@ -102,7 +105,7 @@ class CallContextImpl implements CallContext {
   readonly procedure: ProcedureInfo;
   readonly transport: 'grpc' | 'http';
   readonly requestHeaders: RequestHeaders;
-  deadline: number | undefined;
+  readonly deadline: number | undefined;
   requestId = '';
   principal: Principal = ANONYMOUS;
   readonly #init: CallContextInit;

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { type AppError, Code } from '../../../../src/platform/errors/index.ts';
 import { createLogger } from '../../../../src/platform/log/index.ts';
 import { GrpcCallSource } from '../../../../src/transport/grpc/grpc-call-source.ts';
-import type { ProcedureInfo } from '../../../../src/transport/rpc/index.ts';
+import { deadlineExceeded, type ProcedureInfo } from '../../../../src/transport/rpc/index.ts';
 
 // The call as grpc-js hands it to a handler, reduced to what the source reads; grpc-js sets
 // `cancelled` and emits 'cancelled' whenever the stream closes, answered or not.
@@ -52,12 +52,21 @@ test('the stream closing after an answer given before the deadline aborts nothin
   assert.is(signal.aborted, false);
 });
 
-test('the stream closing after the deadline aborts with DEADLINE_EXCEEDED, answered or not', () => {
+test('a call answered with success aborts nothing when its stream closes, even past the deadline', () => {
   const call = new Call(Date.now() - 1);
   const source = new GrpcCallSource(call, procedure, logger);
   const signal = source.signal();
-  // The chain answered DEADLINE_EXCEEDED itself; the procedure still runs and must be told.
   source.answered();
+  call.close();
+  assert.is(signal.aborted, false);
+});
+
+test('a call the chain answered DEADLINE_EXCEEDED aborts with DEADLINE_EXCEEDED when its stream closes', () => {
+  const call = new Call(Date.now() - 1);
+  const source = new GrpcCallSource(call, procedure, logger);
+  const signal = source.signal();
+  // The chain gave up at the deadline; the procedure still runs and must be told.
+  source.answered(deadlineExceeded());
   call.close();
   assert.is(signal.aborted, true);
   assert.is((signal.reason as AppError).code, Code.DEADLINE_EXCEEDED);

@@ -30,6 +30,7 @@ function setup(
     authenticate?: (token: string) => Principal;
     /** Answer without a promise, as the auth service does for a cached access token. */
     synchronous?: boolean;
+    deadline?: number;
   } = {},
 ) {
   const { logger, lines } = captureLogs();
@@ -41,7 +42,7 @@ function setup(
     peer: () => 'ipv4:127.0.0.1:1',
     requestHeaders: { get: (name) => headers[name] },
     signal: () => controller.signal,
-    deadline: undefined,
+    deadline: options.deadline,
     logger,
   });
   const authenticate = options.authenticate;
@@ -216,8 +217,8 @@ test('a cancelled call with a deadline settles as CANCELLED without waiting for 
   const { ctx, chain, controller } = setup({
     headers: { authorization: 'Bearer t' },
     authenticate: () => admin,
+    deadline: Date.now() + 10_000,
   });
-  ctx.deadline = Date.now() + 10_000;
   const pending = applyInterceptors(() => new Promise(() => undefined), chain)({}, ctx);
   controller.abort();
   try {
@@ -229,8 +230,11 @@ test('a cancelled call with a deadline settles as CANCELLED without waiting for 
 });
 
 test('a passed deadline settles as DEADLINE_EXCEEDED', async () => {
-  const { ctx, chain } = setup({ headers: { authorization: 'Bearer t' }, authenticate: () => admin });
-  ctx.deadline = Date.now() + 20;
+  const { ctx, chain } = setup({
+    headers: { authorization: 'Bearer t' },
+    authenticate: () => admin,
+    deadline: Date.now() + 20,
+  });
   try {
     await applyInterceptors(() => new Promise(() => undefined), chain)({}, ctx);
     assert.unreachable();
