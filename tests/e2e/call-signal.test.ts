@@ -17,6 +17,7 @@ const lateReadingPath = '/hcs.v1.AnalyticsService/UpdateSeries';
 const slowPath = '/hcs.v1.AnalyticsService/ListSeries'; // REST: GET /api/v1/series
 const pastDeadlinePath = '/hcs.v1.AnalyticsService/DeleteSeries';
 const streamPath = '/hcs.v1.AnalyticsService/StreamSamples'; // REST: GET /api/v1/series/{id}:streamSamples
+const rawStreamPath = '/hcs.v1.SystemService/ReadFile'; // REST: GET /api/v1/files:read, raw bytes
 
 /** What the procedures saw, per test. */
 const seen: {
@@ -56,6 +57,16 @@ test.before(async () => {
       [streamPath]: async function* (_input: unknown, ctx: CallContext) {
         for (let index = 0; index < 10 && !ctx.signal.aborted; index += 1) {
           yield emptyResponse(streamPath);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      },
+      // Ten chunks of 1 KiB 100 ms apart, unless its signal aborts first.
+      [rawStreamPath]: async function* (_input: unknown, ctx: CallContext) {
+        for (let index = 0; index < 10 && !ctx.signal.aborted; index += 1) {
+          yield {
+            offset: String(index * 1024),
+            body: { contentType: 'application/octet-stream', data: Buffer.alloc(1024, 97), extensions: [] },
+          };
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
       },
@@ -170,6 +181,19 @@ test('over REST, a stream its deadline ends finishes with a DEADLINE_EXCEEDED er
   assert.ok(items.length >= 2 && items.length < 10, `${items.length} items`);
   assert.ok(items.slice(0, -1).every((item) => item.result !== undefined));
   assert.is(items.at(-1)?.error?.code, Code.DEADLINE_EXCEEDED);
+});
+
+test('over REST, a raw download its deadline ends is cut short, never complete-looking', async () => {
+  const response = await fetch(`${server.httpBase}/api/v1/files:read?path=slow.bin`, {
+    headers: { authorization: `Bearer ${await server.adminToken()}`, 'grpc-timeout': '350m' },
+  });
+  assert.is(response.status, 200);
+  try {
+    const body = await response.arrayBuffer();
+    assert.unreachable(`the body ended normally after ${body.byteLength} bytes`);
+  } catch (error) {
+    assert.not.instance(error, assert.Assertion);
+  }
 });
 
 test('a REST request answered before its deadline leaves no timer behind', async () => {
