@@ -122,4 +122,17 @@ test('a health set by the owner cannot revive an expired lease (FAILED_PRECONDIT
   assert.is((refused as ReturnType<typeof errorFacts>).code, status.FAILED_PRECONDITION);
 });
 
+test('a replica whose view holds no instance does not query instances to sweep them', async () => {
+  const idle = await startTestApp({ env: FAST_REGISTRY_ENV });
+  try {
+    const sweepQueries = () =>
+      idle.logs.filter((line) => /registry_instances.*lease_expire/.test(String(line.msg))).length;
+    const before = sweepQueries();
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    assert.is(sweepQueries() - before, 0);
+  } finally {
+    await idle.close();
+  }
+});
+
 test.run();
