@@ -45,6 +45,7 @@ export class GrpcCallSource implements CallContextInit, RequestHeaders {
   readonly logger: Logger;
   readonly deadline: number | undefined;
   readonly #call: GrpcCall;
+  /** Set by an answer the procedure gave; a DEADLINE_EXCEEDED the chain gave leaves it unset. */
   #answered = false;
 
   constructor(call: GrpcCall, procedure: ProcedureInfo, logger: Logger) {
@@ -71,10 +72,10 @@ export class GrpcCallSource implements CallContextInit, RequestHeaders {
   signal(): AbortSignal {
     const controller = new AbortController();
     if (this.#call.cancelled) {
-      if (this.#givenUp()) controller.abort(this.#cancellation());
+      if (!this.#answered) controller.abort(this.#cancellation());
     } else {
       this.#call.once('cancelled', () => {
-        if (this.#givenUp()) controller.abort(this.#cancellation());
+        if (!this.#answered) controller.abort(this.#cancellation());
       });
     }
     return controller.signal;
@@ -86,11 +87,6 @@ export class GrpcCallSource implements CallContextInit, RequestHeaders {
    */
   answered(outcome?: unknown): void {
     this.#answered = !(outcome instanceof AppError && outcome.code === Code.DEADLINE_EXCEEDED);
-  }
-
-  // The stream closed before the answer, or after a DEADLINE_EXCEEDED the procedure may not know of.
-  #givenUp(): boolean {
-    return !this.#answered;
   }
 
   #deadlinePassed(): boolean {
