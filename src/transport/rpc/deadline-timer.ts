@@ -3,11 +3,9 @@ import { AppError, Code, PlatformReason } from '../../platform/errors/index.ts';
 /** The longest delay Node's timers take; beyond it they fire after 1 ms (TimeoutOverflowWarning). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** A pending {@link onDeadline} call. */
+/** A pending {@link onDeadline} call; `clear()` cancels it. */
 export interface DeadlineTimer {
   clear(): void;
-  /** Lets the process exit while the deadline is pending, as `Timeout.unref()` does. */
-  unref(): DeadlineTimer;
 }
 
 /**
@@ -17,7 +15,6 @@ export interface DeadlineTimer {
  */
 export function onDeadline(deadline: number, fire: () => void): DeadlineTimer {
   let timer: NodeJS.Timeout | undefined;
-  let referenced = true;
   const arm = () => {
     const remaining = deadline - Date.now();
     if (remaining <= 0) {
@@ -25,18 +22,9 @@ export function onDeadline(deadline: number, fire: () => void): DeadlineTimer {
       return;
     }
     timer = setTimeout(arm, Math.min(remaining, MAX_TIMER_MS));
-    if (!referenced) timer.unref();
   };
   arm();
-  const handle: DeadlineTimer = {
-    clear: () => clearTimeout(timer),
-    unref() {
-      referenced = false;
-      timer?.unref();
-      return handle;
-    },
-  };
-  return handle;
+  return { clear: () => clearTimeout(timer) };
 }
 
 /** The error of a call whose deadline passed before it finished. */
