@@ -83,10 +83,16 @@ export class GrpcCallSource implements CallContextInit, RequestHeaders {
 
   /**
    * Marks the call answered with `outcome` (the error sent, if it failed): a later close of its
-   * stream is no cancellation, unless the call was answered DEADLINE_EXCEEDED.
+   * stream is no cancellation, unless the call was answered DEADLINE_EXCEEDED at its deadline.
    */
   answered(outcome?: unknown): void {
-    this.#answered = !(outcome instanceof AppError && outcome.code === Code.DEADLINE_EXCEEDED);
+    // A procedure's own DEADLINE_EXCEEDED (its device timed out) before the call's deadline is
+    // an answer like any other.
+    this.#answered = !(
+      outcome instanceof AppError &&
+      outcome.code === Code.DEADLINE_EXCEEDED &&
+      this.#deadlinePassed()
+    );
   }
 
   #deadlinePassed(): boolean {

@@ -72,6 +72,15 @@ test('a call the chain answered DEADLINE_EXCEEDED aborts with DEADLINE_EXCEEDED 
   assert.is((signal.reason as AppError).code, Code.DEADLINE_EXCEEDED);
 });
 
+test("a procedure's own DEADLINE_EXCEEDED before the call's deadline is an answer like any other", () => {
+  const call = new Call(Date.now() + 60_000);
+  const source = new GrpcCallSource(call, procedure, logger);
+  const signal = source.signal();
+  source.answered(deadlineExceeded());
+  call.close();
+  assert.is(signal.aborted, false);
+});
+
 test('a client going away before the answer aborts with CANCELLED; a signal read later is born aborted', () => {
   const call = new Call(Date.now() + 60_000);
   const source = new GrpcCallSource(call, procedure, logger);
