@@ -15,8 +15,8 @@ import type { HttpRouteContext } from './http-route.ts';
  * (the same `authorization`, `x-api-key`, `traceparent` reach the chain), `x-request-id` reads
  * as the id the server already gave the request (so the chain adopts it and every answer quotes
  * one id), and the route's signal is the call's (aborted when the client goes away, or the
- * deadline passes). One object
- * a request with its methods on the prototype, for the reason `GrpcCallSource` gives.
+ * deadline passes). One object a request with its methods on the prototype, for the reason
+ * `GrpcCallSource` gives.
  */
 export class HttpCallSource implements CallContextInit, RequestHeaders {
   readonly transport = 'http';
