@@ -1,11 +1,6 @@
 import { createRequire } from 'node:module';
 import { status } from '@grpc/grpc-js';
-
-/** The longest delay a Node timer takes; beyond it, it fires after 1 ms. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-/** grpc-js's own reading of `grpc-timeout`: 1 to 8 digits and a unit. */
-const TIMEOUT_HEADER = /(\d{1,8})\s*([HMSmun])/;
-const UNIT_MS: Record<string, number> = { H: 3_600_000, M: 60_000, S: 1000, m: 1, u: 0.001, n: 0.000_001 };
+import { grpcTimeoutMs, MAX_TIMER_MS } from '../rpc/index.ts';
 
 /** The part of grpc-js's per-call object the patch replaces and reads. */
 interface BaseCall {
@@ -43,9 +38,8 @@ export function honourFarDeadlines(): void {
     throw new Error('@grpc/grpc-js changed: BaseServerInterceptingCall.handleTimeoutHeader not found');
   }
   prototype.handleTimeoutHeader = function handleTimeoutHeader(this: BaseCall, header: unknown) {
-    const match = TIMEOUT_HEADER.exec(String(header));
-    const timeoutMs = match === null ? 0 : Number(match[1]) * (UNIT_MS[match[2] ?? ''] ?? 0);
-    if (timeoutMs <= MAX_TIMER_MS) {
+    const timeoutMs = grpcTimeoutMs(String(header));
+    if (timeoutMs === undefined || timeoutMs <= MAX_TIMER_MS) {
       original.call(this, header);
       return;
     }

@@ -1,7 +1,7 @@
 import { AppError, Code, PlatformReason } from '../../platform/errors/index.ts';
 
 /** The longest delay Node's timers take; beyond it they fire after 1 ms (TimeoutOverflowWarning). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A pending {@link onDeadline} call; `clear()` cancels it. */
 export interface DeadlineTimer {

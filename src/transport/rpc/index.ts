@@ -19,7 +19,8 @@ export {
   type HttpErrorFormat,
   loadContract,
 } from './contract.ts';
-export { type DeadlineTimer, deadlineExceeded, onDeadline } from './deadline-timer.ts';
+export { type DeadlineTimer, deadlineExceeded, MAX_TIMER_MS, onDeadline } from './deadline-timer.ts';
+export { grpcTimeoutMs } from './grpc-timeout.ts';
 export { applyInterceptors, type Interceptor, isAsyncIterable, observeStream } from './interceptor.ts';
 export {
   type Authenticator,
